@@ -1,0 +1,49 @@
+//===- KMeans.h - 1-D k-means for weight sharing ----------------*- C++ -*-===//
+//
+// Lloyd's algorithm in one dimension over sorted values: clusters are
+// contiguous ranges of the sorted values, so each iteration costs
+// O(k log n) with prefix sums instead of O(n k).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DC_CORE_KMEANS_H
+#define DC_CORE_KMEANS_H
+
+#include <cstdint>
+#include <vector>
+
+namespace dc {
+
+enum class KMeansInit { Linear, Density, Random, KMeansPlusPlus };
+
+struct KMeansOptions {
+  unsigned numClusters = 31;
+  KMeansInit init = KMeansInit::Linear;
+  uint64_t seed = 0;
+  unsigned maxIterations = 100;
+  /// Stop when no centroid moves more than tolerance * (max - min).
+  double tolerance = 1e-6;
+};
+
+struct KMeansResult {
+  /// Sorted ascending; at most numClusters entries (fewer when there are
+  /// fewer distinct values; empty clusters are dropped).
+  std::vector<float> centroids;
+  unsigned iterations = 0;
+};
+
+/// Clusters `values` (finite floats). Deterministic for a seed.
+KMeansResult kmeans1D(const std::vector<float> &values,
+                      const KMeansOptions &options);
+
+/// Index of the nearest centroid (ties to the lower index) for each value;
+/// `centroids` sorted ascending. Implemented as a branchless search over the
+/// midpoints of adjacent centroids (computed in double), the same cluster
+/// boundaries kmeans1D uses; a value exactly on a midpoint goes to the lower
+/// centroid. An empty `centroids` yields all zeros.
+std::vector<uint32_t> assignNearest(const std::vector<float> &values,
+                                    const std::vector<float> &centroids);
+
+} // namespace dc
+
+#endif // DC_CORE_KMEANS_H

@@ -1,0 +1,101 @@
+//===- DCOps.td - dc operations -----------------------------*- tablegen -*-===//
+
+#ifndef DC_OPS_TD
+#define DC_OPS_TD
+
+include "dc/Dialect/DC/DCTypes.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+
+def DC_ConstantOp : DC_Op<"constant", [Pure]> {
+  let summary = "A compressed constant tensor";
+  let description = [{
+    Holds the payload of a compressed tensor. The encoding parameters live in
+    the result type; the payload in attributes (large ones as
+    `dense_resource` blobs, which round-trip through bytecode quickly):
+
+    - `values`: i8 bytes of the value stream, one entry per stored element:
+      `bits`-wide codebook indices packed LSB-first (or raw f32 when
+      `bits = 32`), or their Huffman bit stream;
+    - `codebook`: f32, at most 2^bits entries, entry 0 exactly 0.0 (absent
+      when `bits = 32`);
+    - `pointers` (sparse formats): i32 entry offsets, one per column (CSC) or
+      row (CSR) plus one;
+    - `gaps` (sparse formats): i8 bytes of the relative-index stream;
+    - `value_code_lengths`, `gap_code_lengths` (Huffman): i8 code length per
+      symbol, 0 for unused symbols;
+    - `num_entries`: stored entries, fillers included.
+
+    ```mlir
+    %w = dc.constant {codebook = dense<[0.0, -1.0, 1.0, 2.0]> : tensor<4xf32>,
+                      pointers = dense<[0, 1, 2]> : tensor<3xi32>,
+                      values = dense<[9]> : tensor<1xi8>,
+                      gaps = dense<[1]> : tensor<1xi8>, num_entries = 2 : i64}
+        : !dc.compressed<tensor<2x2xf32>, #dc.encoding<format = csc, bits = 2, index_bits = 2>>
+    ```
+  }];
+  let arguments = (ins
+    ElementsAttr:$values,
+    OptionalAttr<ElementsAttr>:$codebook,
+    OptionalAttr<ElementsAttr>:$pointers,
+    OptionalAttr<ElementsAttr>:$gaps,
+    OptionalAttr<ElementsAttr>:$value_code_lengths,
+    OptionalAttr<ElementsAttr>:$gap_code_lengths,
+    I64Attr:$num_entries);
+  let results = (outs DC_CompressedType:$result);
+  let assemblyFormat = "attr-dict `:` qualified(type($result))";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::dc::CompressedType getType() {
+      return ::llvm::cast<::dc::CompressedType>(getResult().getType());
+    }
+  }];
+}
+
+def DC_DecompressOp : DC_Op<"decompress", [Pure,
+    TypesMatchWith<"result is the tensor type of the compressed input",
+                   "input", "result",
+                   "::llvm::cast<::dc::CompressedType>($_self).getTensorType()">]> {
+  let summary = "The dense tensor a compressed tensor stands for";
+  let description = [{
+    Defines the meaning of every encoding: element (i, j) of the matrix view
+    is `codebook[v]` for the stored entry at (i, j) with value index `v`, and
+    0.0 where no entry is stored.
+
+    ```mlir
+    %d = dc.decompress %w : !dc.compressed<tensor<2x2xf32>, #enc> -> tensor<2x2xf32>
+    ```
+  }];
+  let arguments = (ins DC_CompressedType:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` qualified(type($input)) `->` type($result)";
+}
+
+class DC_ContractionOp<string mnemonic> : DC_Op<mnemonic, [Pure]> {
+  let arguments = (ins DC_CompressedType:$weight, AnyRankedTensor:$input,
+                       UnitAttr:$transpose_w);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $weight `,` $input attr-dict `:` qualified(type($weight)) `,` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def DC_MatvecOp : DC_ContractionOp<"matvec"> {
+  let summary = "y = W x on a compressed matrix";
+  let description = [{
+    `W` is a compressed M x K matrix (K x M used transposed with
+    `transpose_w`), `x` a K vector, `y` an M vector, all f32.
+  }];
+}
+
+def DC_MatmulOp : DC_ContractionOp<"matmul"> {
+  let summary = "Y = W X on a compressed matrix";
+  let description = [{
+    `W` is a compressed M x K matrix (K x M used transposed with
+    `transpose_w`), `X` is K x N, `Y` is M x N, all f32. Each column of `X`
+    is one input vector, so the compressed weights stream once for all N.
+  }];
+}
+
+#endif // DC_OPS_TD

@@ -1,0 +1,56 @@
+//===- DCUtils.h - Bridges between dc IR and the core library ---*- C++ -*-===//
+
+#ifndef DC_DIALECT_DC_DCUTILS_H
+#define DC_DIALECT_DC_DCUTILS_H
+
+#include "dc/Core/CompressedTensor.h"
+#include "dc/Dialect/DC/DC.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/SmallVector.h"
+
+namespace dc {
+
+/// Storage for the parts of a view that could not point into attributes
+/// (splat or non-resource dense attributes are expanded here).
+struct ViewStorage {
+  std::vector<uint8_t> values, gaps, valueCodeLengths, gapCodeLengths;
+  std::vector<uint32_t> pointers;
+  std::vector<float> codebook;
+};
+
+/// Core encoding parameters of an encoding attribute.
+EncodingParams toParams(EncodingAttr encoding);
+/// The encoding attribute for core parameters.
+EncodingAttr toAttr(mlir::MLIRContext *ctx, const EncodingParams &params);
+
+/// A view of the payload of `op` (no copy for resource blobs). Fails with a
+/// diagnostic on `op` when attributes have the wrong element type or a
+/// resource blob is missing.
+mlir::LogicalResult getView(ConstantOp op, CompressedTensorView &view,
+                            ViewStorage &storage);
+
+/// Fully decodes `op` to a dense row-major tensor, with a diagnostic on
+/// failure.
+mlir::LogicalResult decompressConstant(ConstantOp op,
+                                       std::vector<float> &dense);
+
+/// Builds a `dc.constant` holding `tensor`; payloads larger than a few bytes
+/// go into resource blobs named after `blobPrefix`.
+ConstantOp buildConstant(mlir::OpBuilder &builder, mlir::Location loc,
+                         mlir::RankedTensorType tensorType,
+                         const CompressedTensor &tensor,
+                         llvm::StringRef blobPrefix);
+
+/// An f32 dense_resource (or dense, when small) elements attribute.
+mlir::ElementsAttr makeF32Elements(mlir::RankedTensorType type,
+                                   llvm::ArrayRef<float> data,
+                                   llvm::StringRef blobName);
+
+/// Reads the f32 contents of a dense or dense_resource elements attribute.
+mlir::LogicalResult readF32Elements(mlir::ElementsAttr attr,
+                                    std::vector<float> &data);
+
+} // namespace dc
+
+#endif // DC_DIALECT_DC_DCUTILS_H

@@ -1,0 +1,3 @@
+//===- Registration.cpp - Anchor of the DCConversion library --------------===//
+
+#include "dc/Conversion/Passes.h"

@@ -1,0 +1,3 @@
+//===- Registration.cpp - Anchor of the DCKernels library -----------------===//
+
+#include "dc/Conversion/KernelPasses.h"

@@ -1,0 +1,665 @@
+//===- CompressedTensor.cpp - The dc weight encoding, IR-free -------------===//
+//
+// Encoding works on "elements": one uint32 per logical element, either a
+// codebook index (0 = pruned) or, with bits == 32, a raw f32 bit pattern.
+// Every decoder validates before touching memory, and reports failures as
+// human-readable messages (they become MLIR diagnostics).
+//
+//===----------------------------------------------------------------------===//
+
+#include "dc/Core/CompressedTensor.h"
+
+#include "dc/Core/BitStream.h"
+#include "dc/Core/Huffman.h"
+#include "dc/Core/RelativeIndex.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+using namespace dc;
+
+//===----------------------------------------------------------------------===//
+// Names
+//===----------------------------------------------------------------------===//
+
+const char *dc::stringifyFormat(StorageFormat format) {
+  switch (format) {
+  case StorageFormat::Dense:
+    return "dense";
+  case StorageFormat::CSC:
+    return "csc";
+  case StorageFormat::CSR:
+    return "csr";
+  }
+  return "unknown";
+}
+
+const char *dc::stringifyEntropy(EntropyCoding entropy) {
+  switch (entropy) {
+  case EntropyCoding::None:
+    return "none";
+  case EntropyCoding::Huffman:
+    return "huffman";
+  }
+  return "unknown";
+}
+
+bool dc::parseFormat(const std::string &s, StorageFormat &format) {
+  if (s == "dense")
+    format = StorageFormat::Dense;
+  else if (s == "csc")
+    format = StorageFormat::CSC;
+  else if (s == "csr")
+    format = StorageFormat::CSR;
+  else
+    return false;
+  return true;
+}
+
+bool dc::parseEntropy(const std::string &s, EntropyCoding &entropy) {
+  if (s == "none")
+    entropy = EntropyCoding::None;
+  else if (s == "huffman")
+    entropy = EntropyCoding::Huffman;
+  else
+    return false;
+  return true;
+}
+
+CompressedTensorView CompressedTensor::view() const {
+  CompressedTensorView v;
+  v.shape = shape;
+  v.params = params;
+  v.codebook = Span<float>(codebook);
+  v.pointers = Span<uint32_t>(pointers);
+  v.values = Span<uint8_t>(values);
+  v.gaps = Span<uint8_t>(gaps);
+  v.valueCodeLengths = Span<uint8_t>(valueCodeLengths);
+  v.gapCodeLengths = Span<uint8_t>(gapCodeLengths);
+  v.numEntries = numEntries;
+  return v;
+}
+
+//===----------------------------------------------------------------------===//
+// Shapes
+//===----------------------------------------------------------------------===//
+
+void dc::matrixDims(const std::vector<int64_t> &shape, int64_t &rows,
+                    int64_t &cols) {
+  if (shape.empty()) {
+    rows = cols = 1;
+    return;
+  }
+  if (shape.size() == 1) {
+    rows = 1;
+    cols = shape[0];
+    return;
+  }
+  rows = shape[0];
+  cols = 1;
+  for (size_t i = 1; i < shape.size(); ++i)
+    cols *= shape[i];
+}
+
+int64_t dc::numElements(const std::vector<int64_t> &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+namespace {
+
+/// Largest supported element count (keeps all size arithmetic in range).
+constexpr uint64_t kMaxElements = uint64_t(1) << 48;
+
+bool fail(std::string *error, const std::string &message) {
+  if (error)
+    *error = message;
+  return false;
+}
+
+std::string str(uint64_t v) { return std::to_string(v); }
+
+bool isSparse(StorageFormat f) { return f != StorageFormat::Dense; }
+
+bool checkShape(const std::vector<int64_t> &shape, std::string *error) {
+  uint64_t n = 1;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (shape[i] < 0)
+      return fail(error, "dimension " + str(i) + " of the shape is negative (" +
+                             std::to_string(shape[i]) + ")");
+    if (shape[i] != 0 && n > kMaxElements / uint64_t(shape[i]))
+      return fail(error, "shape has too many elements");
+    n *= uint64_t(shape[i]);
+  }
+  if (n > kMaxElements)
+    return fail(error, "shape has too many elements");
+  return true;
+}
+
+/// Slice geometry of a sparse format.
+struct Geometry {
+  uint64_t rows = 1, cols = 1, numel = 1;
+  uint64_t numSlices = 0, sliceLength = 0;
+  const char *sliceName = "row", *posName = "column";
+
+  Geometry(const std::vector<int64_t> &shape, StorageFormat format) {
+    int64_t r, c;
+    matrixDims(shape, r, c);
+    rows = uint64_t(r);
+    cols = uint64_t(c);
+    numel = rows * cols;
+    if (format == StorageFormat::CSC) {
+      numSlices = cols;
+      sliceLength = rows;
+      sliceName = "column";
+      posName = "row";
+    } else {
+      numSlices = rows;
+      sliceLength = cols;
+    }
+  }
+  /// Row-major element index of position `pos` in slice `slice`.
+  uint64_t element(StorageFormat format, uint64_t slice, uint64_t pos) const {
+    return format == StorageFormat::CSC ? pos * cols + slice
+                                        : slice * cols + pos;
+  }
+};
+
+bool checkParams(const EncodingParams &p, std::string *error) {
+  if (!((p.bits >= 1 && p.bits <= 16) || p.bits == kRawValueBits))
+    return fail(error, "value bit width " + str(p.bits) +
+                           " is not in 1..16 or 32");
+  if (isSparse(p.format) && (p.indexBits < 1 || p.indexBits > 16))
+    return fail(error, "index bit width " + str(p.indexBits) +
+                           " is not in 1..16");
+  if (p.entropy == EntropyCoding::Huffman && p.bits == kRawValueBits)
+    return fail(error, "Huffman coding requires a codebook (bits != 32)");
+  return true;
+}
+
+bool checkCodebook(Span<float> codebook, unsigned bits, std::string *error) {
+  if (bits == kRawValueBits) {
+    if (!codebook.empty())
+      return fail(error, "raw f32 values (bits = 32) must have no codebook, "
+                         "found " +
+                             str(codebook.size) + " entries");
+    return true;
+  }
+  uint64_t limit = uint64_t(1) << bits;
+  if (codebook.empty())
+    return fail(error, "codebook is empty");
+  if (codebook.size > limit)
+    return fail(error, "codebook has " + str(codebook.size) +
+                           " entries, more than 2^" + str(bits) + " = " +
+                           str(limit));
+  if (codebook[0] != 0.0f)
+    return fail(error, "codebook entry 0 must be exactly 0.0 (it encodes "
+                       "pruned weights), found " +
+                           std::to_string(codebook[0]));
+  for (size_t i = 0; i < codebook.size; ++i)
+    if (!std::isfinite(codebook[i]))
+      return fail(error, "codebook entry " + str(i) + " is not finite");
+  return true;
+}
+
+/// Checks a Huffman code-length table of alphabet 2^width.
+bool checkCodeTable(Span<uint8_t> table, unsigned width, const char *what,
+                    uint64_t numEntries, std::string *error, unsigned &minLen,
+                    unsigned &maxLen) {
+  minLen = maxLen = 0;
+  uint64_t alphabet = uint64_t(1) << width;
+  if (table.size > alphabet)
+    return fail(error, std::string(what) + " code-length table has " +
+                           str(table.size) +
+                           " entries, more than the alphabet size " +
+                           str(alphabet));
+  if (numEntries == 0 && table.empty())
+    return true;
+  std::vector<uint8_t> lengths(table.begin(), table.end());
+  std::string why;
+  if (!verifyHuffmanCodeLengths(lengths, &why))
+    return fail(error, std::string("invalid ") + what + " code table: " + why);
+  minLen = 255;
+  for (uint8_t l : lengths)
+    if (l) {
+      minLen = std::min<unsigned>(minLen, l);
+      maxLen = std::max<unsigned>(maxLen, l);
+    }
+  return true;
+}
+
+/// Cheap size check of a stream (exact for fixed width, bounds for Huffman).
+bool checkStreamSize(Span<uint8_t> stream, const char *what, bool huffman,
+                     unsigned width, unsigned minLen, unsigned maxLen,
+                     uint64_t numEntries, std::string *error) {
+  if (!huffman) {
+    uint64_t expected = packedBytes(numEntries, width);
+    if (stream.size != expected)
+      return fail(error, std::string(what) + " stream has " +
+                             str(stream.size) + " bytes, expected " +
+                             str(expected) + " for " + str(numEntries) +
+                             " entries of " + str(width) + " bits");
+    return true;
+  }
+  if (numEntries == 0) {
+    if (!stream.empty())
+      return fail(error, std::string(what) + " stream has " +
+                             str(stream.size) +
+                             " bytes but there are no entries");
+    return true;
+  }
+  uint64_t lo = packedBytes(numEntries, minLen);
+  uint64_t hi = packedBytes(numEntries, maxLen);
+  if (stream.size < lo || stream.size > hi)
+    return fail(error, std::string(what) + " stream has " + str(stream.size) +
+                           " bytes, but " + str(numEntries) +
+                           " Huffman-coded entries need between " + str(lo) +
+                           " and " + str(hi));
+  return true;
+}
+
+/// Decodes one stream; `consumedBits` is the coded size.
+bool decodeStream(Span<uint8_t> stream, Span<uint8_t> codeLengths,
+                  bool huffman, unsigned width, uint64_t numEntries,
+                  const char *what, std::vector<uint32_t> &out,
+                  uint64_t &consumedBits, std::string *error) {
+  if (!huffman) {
+    if (!unpackFixedWidth(stream.data, stream.size, numEntries, width, out))
+      return fail(error, std::string(what) + " stream is too short");
+    consumedBits = numEntries * width;
+    return true;
+  }
+  out.clear();
+  consumedBits = 0;
+  if (numEntries == 0)
+    return true;
+  HuffmanDecoder decoder;
+  std::string why;
+  if (!decoder.init(
+          std::vector<uint8_t>(codeLengths.begin(), codeLengths.end()), &why))
+    return fail(error, std::string("invalid ") + what + " code table: " + why);
+  if (!decoder.decode(stream.data, stream.size, numEntries, out, consumedBits,
+                      &why))
+    return fail(error, std::string("cannot decode the ") + what +
+                           " stream: " + why);
+  uint64_t expected = (consumedBits + 7) / 8;
+  if (stream.size != expected)
+    return fail(error, std::string(what) + " stream has " + str(stream.size) +
+                           " bytes, but its " + str(numEntries) +
+                           " Huffman-coded entries take " + str(expected));
+  return true;
+}
+
+struct DecodeInfo {
+  uint64_t valueBits = 0, gapBits = 0;
+};
+
+bool decodeImpl(const CompressedTensorView &view, DecodedEntries &entries,
+                DecodeInfo &info, std::string *error) {
+  if (!verifyCompressedTensor(view, error))
+    return false;
+  const EncodingParams &p = view.params;
+  const bool huffman = p.entropy == EntropyCoding::Huffman;
+  if (!decodeStream(view.values, view.valueCodeLengths, huffman, p.bits,
+                    view.numEntries, "value", entries.values, info.valueBits,
+                    error))
+    return false;
+  if (p.bits != kRawValueBits) {
+    const uint64_t size = view.codebook.size;
+    for (uint64_t i = 0; i < entries.values.size(); ++i)
+      if (entries.values[i] >= size)
+        return fail(error, "value index " + str(entries.values[i]) +
+                               " at entry " + str(i) +
+                               " is out of range of the " + str(size) +
+                               "-entry codebook");
+  }
+  entries.gaps.clear();
+  if (!isSparse(p.format))
+    return true;
+  if (!decodeStream(view.gaps, view.gapCodeLengths, huffman, p.indexBits,
+                    view.numEntries, "gap", entries.gaps, info.gapBits, error))
+    return false;
+  Geometry g(view.shape, p.format);
+  for (uint64_t s = 0; s < g.numSlices; ++s) {
+    uint64_t pos = 0;
+    for (uint64_t e = view.pointers[s]; e < view.pointers[s + 1]; ++e) {
+      pos += entries.gaps[e];
+      if (pos >= g.sliceLength)
+        return fail(error, "entry " + str(e) + " of " + g.sliceName + " " +
+                               str(s) + " lands at " + g.posName + " " +
+                               str(pos) + ", past the " + g.sliceName +
+                               " length " + str(g.sliceLength));
+      ++pos;
+    }
+  }
+  return true;
+}
+
+/// Expands decoded entries to the row-major tensor, mapping each stored
+/// value with `map` (pruned elements get `zero`).
+template <typename T, typename Map>
+void scatterEntries(const CompressedTensorView &view,
+                    const DecodedEntries &entries, T zero, Map map,
+                    std::vector<T> &out) {
+  const StorageFormat format = view.params.format;
+  Geometry g(view.shape, format);
+  if (!isSparse(format)) {
+    out.resize(entries.values.size());
+    for (size_t i = 0; i < out.size(); ++i)
+      out[i] = map(entries.values[i]);
+    return;
+  }
+  out.assign(g.numel, zero);
+  for (uint64_t s = 0; s < g.numSlices; ++s) {
+    uint64_t pos = 0;
+    for (uint64_t e = view.pointers[s]; e < view.pointers[s + 1]; ++e) {
+      pos += entries.gaps[e];
+      out[g.element(format, s, pos)] = map(entries.values[e]);
+      ++pos;
+    }
+  }
+}
+
+/// Decodes to one uint32 per element (codebook index or raw f32 bits).
+bool decodeElements(const CompressedTensorView &view,
+                    std::vector<uint32_t> &elements, std::string *error) {
+  DecodedEntries entries;
+  DecodeInfo info;
+  if (!decodeImpl(view, entries, info, error))
+    return false;
+  if (!isSparse(view.params.format)) {
+    elements = std::move(entries.values);
+    return true;
+  }
+  scatterEntries(view, entries, uint32_t(0), [](uint32_t v) { return v; },
+                 elements);
+  return true;
+}
+
+/// Raw f32 bit patterns of zero (+0.0 or -0.0) become 0, i.e. pruned.
+void canonicalizeRawZeros(std::vector<uint32_t> &elements) {
+  for (uint32_t &e : elements)
+    if ((e & 0x7FFFFFFFu) == 0)
+      e = 0;
+}
+
+/// Builds one stream (fixed width or Huffman over alphabet 2^width).
+void encodeStream(const std::vector<uint32_t> &symbols, bool huffman,
+                  unsigned width, std::vector<uint8_t> &stream,
+                  std::vector<uint8_t> &codeLengths) {
+  codeLengths.clear();
+  if (!huffman) {
+    stream = packFixedWidth(symbols, width);
+    return;
+  }
+  stream.clear();
+  if (symbols.empty())
+    return;
+  std::vector<uint64_t> freq(size_t(1) << width, 0);
+  for (uint32_t s : symbols)
+    ++freq[s];
+  codeLengths = buildHuffmanCodeLengths(freq);
+  while (!codeLengths.empty() && codeLengths.back() == 0)
+    codeLengths.pop_back();
+  uint64_t bitSize = 0;
+  bool ok = huffmanEncode(symbols, codeLengths, stream, bitSize);
+  (void)ok;
+}
+
+/// Encodes validated elements (indices < codebook size, or raw bits).
+/// For raw f32 in sparse formats, the caller must have canonicalized zeros.
+bool encodeElements(const std::vector<int64_t> &shape,
+                    const std::vector<uint32_t> &elements,
+                    const std::vector<float> &codebook,
+                    const EncodingParams &params, CompressedTensor &result,
+                    std::string *error) {
+  const StorageFormat format = params.format;
+  const bool huffman = params.entropy == EntropyCoding::Huffman;
+  Geometry g(shape, format);
+  CompressedTensor out;
+  out.shape = shape;
+  out.params = params;
+  out.codebook = codebook;
+  std::vector<uint32_t> values, gaps;
+  if (!isSparse(format)) {
+    out.numEntries = elements.size();
+  } else {
+    out.pointers.reserve(g.numSlices + 1);
+    out.pointers.push_back(0);
+    for (uint64_t s = 0; s < g.numSlices; ++s) {
+      const uint32_t *base = elements.data() + g.element(format, s, 0);
+      uint64_t stride = format == StorageFormat::CSC ? g.cols : 1;
+      out.numFillers += appendRelative(base, g.sliceLength, stride,
+                                       params.indexBits, values, gaps);
+      if (values.size() > UINT32_MAX)
+        return fail(error, "too many entries for 32-bit pointers");
+      out.pointers.push_back(uint32_t(values.size()));
+    }
+    out.numEntries = values.size();
+  }
+  encodeStream(isSparse(format) ? values : elements, huffman, params.bits,
+               out.values, out.valueCodeLengths);
+  if (isSparse(format))
+    encodeStream(gaps, huffman, params.indexBits, out.gaps,
+                 out.gapCodeLengths);
+  result = std::move(out);
+  return true;
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Verification and decoding
+//===----------------------------------------------------------------------===//
+
+bool dc::verifyCompressedTensor(const CompressedTensorView &view,
+                                std::string *error) {
+  const EncodingParams &p = view.params;
+  if (!checkShape(view.shape, error) || !checkParams(p, error) ||
+      !checkCodebook(view.codebook, p.bits, error))
+    return false;
+  const bool huffman = p.entropy == EntropyCoding::Huffman;
+  const bool sparse = isSparse(p.format);
+  Geometry g(view.shape, p.format);
+
+  if (!sparse) {
+    if (!view.pointers.empty())
+      return fail(error, "dense format must have no pointers");
+    if (!view.gaps.empty())
+      return fail(error, "dense format must have no gap stream");
+    if (!view.gapCodeLengths.empty())
+      return fail(error, "dense format must have no gap code table");
+    if (view.numEntries != g.numel)
+      return fail(error, "dense format stores every element: expected " +
+                             str(g.numel) + " entries, found " +
+                             str(view.numEntries));
+  } else {
+    if (view.pointers.size != g.numSlices + 1)
+      return fail(error, "expected " + str(g.numSlices + 1) + " pointers (" +
+                             str(g.numSlices) + " " + g.sliceName +
+                             "s + 1), found " + str(view.pointers.size));
+    if (view.pointers[0] != 0)
+      return fail(error, "pointer 0 must be 0, found " +
+                             str(view.pointers[0]));
+    for (uint64_t s = 0; s < g.numSlices; ++s) {
+      uint32_t a = view.pointers[s], b = view.pointers[s + 1];
+      if (b < a)
+        return fail(error, "pointers are not monotone: pointer " +
+                               str(s + 1) + " (" + str(b) +
+                               ") is less than pointer " + str(s) + " (" +
+                               str(a) + ")");
+      if (uint64_t(b - a) > g.sliceLength)
+        return fail(error, std::string(g.sliceName) + " " + str(s) + " has " +
+                               str(b - a) + " entries, more than its length " +
+                               str(g.sliceLength));
+    }
+    if (view.pointers[g.numSlices] != view.numEntries)
+      return fail(error, "last pointer (" + str(view.pointers[g.numSlices]) +
+                             ") does not match the " + str(view.numEntries) +
+                             " entries");
+  }
+
+  unsigned vMin = 0, vMax = 0, gMin = 0, gMax = 0;
+  if (huffman) {
+    if (!checkCodeTable(view.valueCodeLengths, p.bits, "value",
+                        view.numEntries, error, vMin, vMax))
+      return false;
+    if (sparse && !checkCodeTable(view.gapCodeLengths, p.indexBits, "gap",
+                                  view.numEntries, error, gMin, gMax))
+      return false;
+  } else {
+    if (!view.valueCodeLengths.empty() || !view.gapCodeLengths.empty())
+      return fail(error, "code tables are only allowed with Huffman coding");
+  }
+  if (!checkStreamSize(view.values, "value", huffman, p.bits, vMin, vMax,
+                       view.numEntries, error))
+    return false;
+  if (sparse && !checkStreamSize(view.gaps, "gap", huffman, p.indexBits, gMin,
+                                 gMax, view.numEntries, error))
+    return false;
+  return true;
+}
+
+bool dc::decodeEntries(const CompressedTensorView &view,
+                       DecodedEntries &entries, std::string *error) {
+  DecodeInfo info;
+  return decodeImpl(view, entries, info, error);
+}
+
+bool dc::decompressToDense(const CompressedTensorView &view,
+                           std::vector<float> &dense, std::string *error) {
+  DecodedEntries entries;
+  DecodeInfo info;
+  if (!decodeImpl(view, entries, info, error))
+    return false;
+  if (view.params.bits == kRawValueBits) {
+    scatterEntries(view, entries, 0.0f,
+                   [](uint32_t bits) {
+                     float f;
+                     std::memcpy(&f, &bits, 4);
+                     return f;
+                   },
+                   dense);
+  } else {
+    const float *cb = view.codebook.data;
+    scatterEntries(view, entries, 0.0f, [cb](uint32_t i) { return cb[i]; },
+                   dense);
+  }
+  return true;
+}
+
+bool dc::decompressToIndices(const CompressedTensorView &view,
+                             std::vector<uint32_t> &indices,
+                             std::string *error) {
+  if (view.params.bits == kRawValueBits)
+    return fail(error, "raw f32 tensors (bits = 32) have no codebook indices");
+  return decodeElements(view, indices, error);
+}
+
+//===----------------------------------------------------------------------===//
+// Encoding
+//===----------------------------------------------------------------------===//
+
+bool dc::encodeIndices(const std::vector<int64_t> &shape,
+                       const std::vector<uint32_t> &indices,
+                       const std::vector<float> &codebook,
+                       const EncodingParams &params, CompressedTensor &result,
+                       std::string *error) {
+  if (!checkShape(shape, error) || !checkParams(params, error))
+    return false;
+  if (params.bits == kRawValueBits)
+    return fail(error, "encodeIndices needs a codebook; use encodeRaw for "
+                       "bits = 32");
+  if (!checkCodebook(Span<float>(codebook), params.bits, error))
+    return false;
+  uint64_t numel = uint64_t(numElements(shape));
+  if (indices.size() != numel)
+    return fail(error, "expected " + str(numel) + " indices for the shape, "
+                       "found " +
+                           str(indices.size()));
+  for (size_t i = 0; i < indices.size(); ++i)
+    if (indices[i] >= codebook.size())
+      return fail(error, "index " + str(indices[i]) + " at element " +
+                             str(i) + " is out of range of the " +
+                             str(codebook.size()) + "-entry codebook");
+  return encodeElements(shape, indices, codebook, params, result, error);
+}
+
+bool dc::encodeRaw(const std::vector<int64_t> &shape,
+                   const std::vector<float> &values,
+                   const EncodingParams &params, CompressedTensor &result,
+                   std::string *error) {
+  if (!checkShape(shape, error) || !checkParams(params, error))
+    return false;
+  if (params.bits != kRawValueBits)
+    return fail(error, "encodeRaw requires bits = 32, found " +
+                           str(params.bits));
+  if (params.entropy != EntropyCoding::None)
+    return fail(error, "raw f32 values cannot be entropy coded");
+  uint64_t numel = uint64_t(numElements(shape));
+  if (values.size() != numel)
+    return fail(error, "expected " + str(numel) + " values for the shape, "
+                       "found " +
+                           str(values.size()));
+  std::vector<uint32_t> elements(values.size());
+  if (!values.empty())
+    std::memcpy(elements.data(), values.data(), values.size() * 4);
+  if (isSparse(params.format))
+    canonicalizeRawZeros(elements); // -0.0 is pruned like +0.0.
+  return encodeElements(shape, elements, {}, params, result, error);
+}
+
+bool dc::reencode(const CompressedTensorView &input,
+                  const EncodingParams &params, CompressedTensor &result,
+                  std::string *error) {
+  if (params.bits != input.params.bits)
+    return fail(error, "re-encoding cannot change the value bit width (" +
+                           str(input.params.bits) + " -> " +
+                           str(params.bits) + ")");
+  if (!checkParams(params, error))
+    return false;
+  std::vector<uint32_t> elements;
+  if (!decodeElements(input, elements, error))
+    return false;
+  if (params.bits == kRawValueBits && isSparse(params.format))
+    canonicalizeRawZeros(elements);
+  std::vector<float> codebook(input.codebook.begin(), input.codebook.end());
+  return encodeElements(input.shape, elements, codebook, params, result,
+                        error);
+}
+
+bool dc::measureStorage(const CompressedTensorView &view, StorageStats &stats,
+                        std::string *error) {
+  DecodedEntries entries;
+  DecodeInfo info;
+  if (!decodeImpl(view, entries, info, error))
+    return false;
+  const EncodingParams &p = view.params;
+  const bool sparse = isSparse(p.format);
+  stats = StorageStats();
+  stats.weights = uint64_t(numElements(view.shape));
+  stats.entries = view.numEntries;
+  uint64_t zeros = 0;
+  for (uint32_t v : entries.values)
+    zeros += v == 0 ? 1 : 0;
+  if (sparse) {
+    stats.fillers = zeros;
+    stats.nonzeros = view.numEntries - zeros;
+  } else {
+    stats.fillers = 0;
+    stats.nonzeros = view.numEntries - zeros;
+  }
+  stats.valueBytesFixed = packedBytes(view.numEntries, p.bits);
+  stats.gapBytesFixed = sparse ? packedBytes(view.numEntries, p.indexBits) : 0;
+  stats.valueBitsCoded = info.valueBits;
+  stats.gapBitsCoded = sparse ? info.gapBits : 0;
+  stats.valueBytesCoded = view.values.size;
+  stats.gapBytesCoded = view.gaps.size;
+  stats.codeTableBytes = view.valueCodeLengths.size + view.gapCodeLengths.size;
+  stats.codebookBytes = 4 * uint64_t(view.codebook.size);
+  stats.pointerBytes = 4 * uint64_t(view.pointers.size);
+  return true;
+}

@@ -1,0 +1,67 @@
+//===- DCOps.cpp - dc operations --------------------------------*- C++ -*-===//
+
+#include "dc/Dialect/DC/DC.h"
+#include "dc/Dialect/DC/DCUtils.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace dc;
+
+#define GET_OP_CLASSES
+#include "dc/Dialect/DC/DCOps.cpp.inc"
+
+/// Full stream decoding in the verifier is linear in the payload; beyond this
+/// many entries it is left to the passes that decode (they diagnose too), so
+/// that verifying a model of hundreds of MB after every pass stays cheap.
+static constexpr uint64_t kVerifierDecodeLimit = uint64_t(1) << 22;
+
+LogicalResult ConstantOp::verify() {
+  CompressedTensorView view;
+  ViewStorage storage;
+  if (failed(getView(*this, view, storage)))
+    return failure();
+  std::string error;
+  if (!verifyCompressedTensor(view, &error))
+    return emitOpError(error);
+  if (view.numEntries <= kVerifierDecodeLimit) {
+    DecodedEntries entries;
+    if (!decodeEntries(view, entries, &error))
+      return emitOpError(error);
+  }
+  return success();
+}
+
+template <typename OpTy> static LogicalResult verifyContraction(OpTy op) {
+  RankedTensorType weight = op.getWeight().getType().getTensorType();
+  auto input = cast<RankedTensorType>(op.getInput().getType());
+  auto result = cast<RankedTensorType>(op.getResult().getType());
+  if (weight.getRank() != 2)
+    return op.emitOpError("weight must be a compressed matrix, got rank ")
+           << weight.getRank();
+  if (!input.getElementType().isF32() || !result.getElementType().isF32())
+    return op.emitOpError("input and result must have f32 elements");
+  int64_t m = weight.getDimSize(0), k = weight.getDimSize(1);
+  if (op.getTransposeW())
+    std::swap(m, k);
+  constexpr bool isMatvec = std::is_same_v<OpTy, MatvecOp>;
+  int64_t rank = isMatvec ? 1 : 2;
+  if (input.getRank() != rank || result.getRank() != rank)
+    return op.emitOpError("input and result must have rank ") << rank;
+  if (input.getDimSize(0) != k)
+    return op.emitOpError("input has ")
+           << input.getDimSize(0) << " rows but the weight has " << k
+           << " columns";
+  if (result.getDimSize(0) != m)
+    return op.emitOpError("result has ")
+           << result.getDimSize(0) << " rows but the weight has " << m
+           << " rows";
+  if (!isMatvec && input.getDimSize(1) != result.getDimSize(1))
+    return op.emitOpError("input and result must have the same number of "
+                          "columns");
+  return success();
+}
+
+LogicalResult MatvecOp::verify() { return verifyContraction(*this); }
+LogicalResult MatmulOp::verify() { return verifyContraction(*this); }

@@ -1,0 +1,227 @@
+//===- DCUtils.cpp - Bridges between dc IR and the core library -----------===//
+
+#include "dc/Dialect/DC/DCUtils.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+#include <cstring>
+
+using namespace mlir;
+using namespace dc;
+
+EncodingParams dc::toParams(EncodingAttr encoding) {
+  EncodingParams params;
+  switch (encoding.getFormat()) {
+  case Format::Dense:
+    params.format = StorageFormat::Dense;
+    break;
+  case Format::CSC:
+    params.format = StorageFormat::CSC;
+    break;
+  case Format::CSR:
+    params.format = StorageFormat::CSR;
+    break;
+  }
+  params.bits = encoding.getBits();
+  params.indexBits = encoding.getIndexBits();
+  params.entropy = encoding.getEntropy() == Entropy::Huffman
+                       ? EntropyCoding::Huffman
+                       : EntropyCoding::None;
+  return params;
+}
+
+EncodingAttr dc::toAttr(MLIRContext *ctx, const EncodingParams &params) {
+  Format format = params.format == StorageFormat::Dense ? Format::Dense
+                  : params.format == StorageFormat::CSC ? Format::CSC
+                                                        : Format::CSR;
+  Entropy entropy = params.entropy == EntropyCoding::Huffman ? Entropy::Huffman
+                                                             : Entropy::None;
+  return EncodingAttr::get(ctx, format, params.bits, params.indexBits,
+                           entropy);
+}
+
+/// Points `span` at the contents of `attr` (rank 1, element type `elementType`
+/// of sizeof(T) bytes), copying into `storage` only when it cannot alias.
+template <typename T>
+static LogicalResult readElements(Operation *op, StringRef name,
+                                  ElementsAttr attr, Type elementType,
+                                  Span<T> &span, std::vector<T> &storage) {
+  auto type = cast<ShapedType>(attr.getType());
+  if (type.getElementType() != elementType || type.getRank() != 1)
+    return op->emitOpError() << "'" << name << "' must be a 1-D tensor of "
+                             << elementType << ", got " << type;
+  size_t numElements = type.getNumElements();
+  ArrayRef<char> raw;
+  bool splat = false;
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return op->emitOpError() << "resource blob of '" << name
+                               << "' is missing";
+    raw = blob->getData();
+  } else if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    raw = dense.getRawData();
+    splat = dense.isSplat();
+  } else {
+    return op->emitOpError() << "'" << name
+                             << "' must be a dense or dense_resource attribute";
+  }
+  if (splat) {
+    if (raw.size() < sizeof(T))
+      return op->emitOpError() << "'" << name << "' has a malformed splat";
+    T value;
+    std::memcpy(&value, raw.data(), sizeof(T));
+    storage.assign(numElements, value);
+    span = Span<T>(storage);
+    return success();
+  }
+  if (raw.size() != numElements * sizeof(T))
+    return op->emitOpError() << "'" << name << "' holds " << raw.size()
+                             << " bytes, expected " << numElements * sizeof(T);
+  if (reinterpret_cast<uintptr_t>(raw.data()) % alignof(T) != 0) {
+    storage.resize(numElements);
+    std::memcpy(storage.data(), raw.data(), raw.size());
+    span = Span<T>(storage);
+    return success();
+  }
+  span = Span<T>(reinterpret_cast<const T *>(raw.data()), numElements);
+  return success();
+}
+
+LogicalResult dc::getView(ConstantOp op, CompressedTensorView &view,
+                          ViewStorage &storage) {
+  Builder b(op.getContext());
+  CompressedType type = op.getType();
+  view.shape.assign(type.getTensorType().getShape().begin(),
+                    type.getTensorType().getShape().end());
+  view.params = toParams(type.getEncoding());
+  view.numEntries = op.getNumEntries();
+  Operation *o = op.getOperation();
+  if (failed(readElements(o, "values", op.getValues(), b.getI8Type(),
+                          view.values, storage.values)))
+    return failure();
+  if (auto attr = op.getCodebookAttr())
+    if (failed(readElements(o, "codebook", attr, b.getF32Type(), view.codebook,
+                            storage.codebook)))
+      return failure();
+  if (auto attr = op.getPointersAttr())
+    if (failed(readElements(o, "pointers", attr, b.getI32Type(), view.pointers,
+                            storage.pointers)))
+      return failure();
+  if (auto attr = op.getGapsAttr())
+    if (failed(readElements(o, "gaps", attr, b.getI8Type(), view.gaps,
+                            storage.gaps)))
+      return failure();
+  if (auto attr = op.getValueCodeLengthsAttr())
+    if (failed(readElements(o, "value_code_lengths", attr, b.getI8Type(),
+                            view.valueCodeLengths, storage.valueCodeLengths)))
+      return failure();
+  if (auto attr = op.getGapCodeLengthsAttr())
+    if (failed(readElements(o, "gap_code_lengths", attr, b.getI8Type(),
+                            view.gapCodeLengths, storage.gapCodeLengths)))
+      return failure();
+  return success();
+}
+
+LogicalResult dc::decompressConstant(ConstantOp op, std::vector<float> &dense) {
+  CompressedTensorView view;
+  ViewStorage storage;
+  if (failed(getView(op, view, storage)))
+    return failure();
+  std::string error;
+  if (!decompressToDense(view, dense, &error))
+    return op.emitOpError(error);
+  return success();
+}
+
+/// Payloads up to this many bytes stay readable inline attributes.
+static constexpr size_t kInlineLimit = 64;
+
+template <typename T>
+static ElementsAttr makeElements(MLIRContext *ctx, Type elementType,
+                                 ArrayRef<T> data, StringRef blobName) {
+  auto type = RankedTensorType::get({int64_t(data.size())}, elementType);
+  ArrayRef<char> raw(reinterpret_cast<const char *>(data.data()),
+                     data.size() * sizeof(T));
+  if (raw.size() <= kInlineLimit)
+    return DenseElementsAttr::getFromRawBuffer(type, raw);
+  return DenseResourceElementsAttr::get(
+      type, blobName,
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(raw, alignof(uint64_t),
+                                                    /*dataIsMutable=*/false));
+}
+
+ElementsAttr dc::makeF32Elements(RankedTensorType type, ArrayRef<float> data,
+                                 StringRef blobName) {
+  ArrayRef<char> raw(reinterpret_cast<const char *>(data.data()),
+                     data.size() * sizeof(float));
+  if (raw.size() <= kInlineLimit)
+    return DenseElementsAttr::getFromRawBuffer(type, raw);
+  return DenseResourceElementsAttr::get(
+      type, blobName,
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(raw, alignof(uint64_t),
+                                                    /*dataIsMutable=*/false));
+}
+
+LogicalResult dc::readF32Elements(ElementsAttr attr, std::vector<float> &data) {
+  auto type = cast<ShapedType>(attr.getType());
+  if (!type.getElementType().isF32() || !type.hasStaticShape())
+    return failure();
+  size_t n = type.getNumElements();
+  ArrayRef<char> raw;
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return failure();
+    raw = blob->getData();
+  } else if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    raw = dense.getRawData();
+    if (dense.isSplat()) {
+      if (raw.size() < sizeof(float))
+        return failure();
+      float v;
+      std::memcpy(&v, raw.data(), sizeof(float));
+      data.assign(n, v);
+      return success();
+    }
+  } else {
+    return failure();
+  }
+  if (raw.size() != n * sizeof(float))
+    return failure();
+  data.resize(n);
+  std::memcpy(data.data(), raw.data(), raw.size());
+  return success();
+}
+
+ConstantOp dc::buildConstant(OpBuilder &builder, Location loc,
+                             RankedTensorType tensorType,
+                             const CompressedTensor &tensor,
+                             StringRef blobPrefix) {
+  MLIRContext *ctx = builder.getContext();
+  auto type = CompressedType::get(ctx, tensorType, toAttr(ctx, tensor.params));
+  std::string prefix = blobPrefix.str();
+  auto i8 = builder.getI8Type();
+  ElementsAttr values = makeElements<uint8_t>(ctx, i8, tensor.values,
+                                              prefix + "_values");
+  ElementsAttr codebook, pointers, gaps, valueLengths, gapLengths;
+  if (!tensor.codebook.empty())
+    codebook = makeElements<float>(ctx, builder.getF32Type(), tensor.codebook,
+                                   prefix + "_codebook");
+  if (tensor.params.format != StorageFormat::Dense) {
+    pointers = makeElements<uint32_t>(ctx, builder.getI32Type(),
+                                      tensor.pointers, prefix + "_pointers");
+    gaps = makeElements<uint8_t>(ctx, i8, tensor.gaps, prefix + "_gaps");
+  }
+  if (tensor.params.entropy == EntropyCoding::Huffman) {
+    valueLengths = makeElements<uint8_t>(ctx, i8, tensor.valueCodeLengths,
+                                         prefix + "_value_code_lengths");
+    if (tensor.params.format != StorageFormat::Dense)
+      gapLengths = makeElements<uint8_t>(ctx, i8, tensor.gapCodeLengths,
+                                         prefix + "_gap_code_lengths");
+  }
+  return ConstantOp::create(builder, loc, type, values, codebook, pointers,
+                            gaps, valueLengths, gapLengths,
+                            builder.getI64IntegerAttr(tensor.numEntries));
+}

@@ -1,0 +1,5 @@
+//===- CompressPipeline.cpp - dc-compress ---------------------------------===//
+
+#include "dc/Pipelines/Pipelines.h"
+
+void dc::registerCompressPipeline() {}

@@ -1,0 +1,5 @@
+//===- ToLLVMPipeline.cpp - dc-to-llvm ------------------------------------===//
+
+#include "dc/Pipelines/Pipelines.h"
+
+void dc::registerToLLVMPipeline() {}

