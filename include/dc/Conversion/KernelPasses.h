@@ -5,8 +5,22 @@
 
 #include "dc/Dialect/DC/DC.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+
+#include <string>
 
 namespace dc {
+/// Options of the compute-kernel lowering (projected from `dc-to-llvm`).
+struct KernelOptions {
+  std::string targetCpu = "host";
+  unsigned vectorWidth = 0; // 0: from the target.
+  unsigned threads = 1;
+};
+
+/// Adds the passes that rewrite contractions on compressed weights into dc
+/// compute ops and lower those to kernels; `dc-to-llvm` runs them first.
+void addKernelPasses(mlir::OpPassManager &pm, const KernelOptions &options);
+
 #define GEN_PASS_DECL
 #include "dc/Conversion/KernelPasses.h.inc"
 
