@@ -296,12 +296,10 @@ KMeansResult dc::kmeans1D(const std::vector<float> &values,
     }
   }
 
-  double total = 0;
-  for (float v : sorted)
-    total += double(v);
-  const double meanV = total / double(n);
+  // Shifting by the median keeps the prefix sums well conditioned.
   const bool needSquares = options.init == KMeansInit::KMeansPlusPlus;
-  BlockPrefix prefix(sorted, meanV, needSquares);
+  BlockPrefix prefix(sorted, double(sorted[n / 2]), needSquares);
+  const double meanV = prefix.mean(0, n);
   std::mt19937_64 rng(options.seed);
 
   std::vector<float> c;

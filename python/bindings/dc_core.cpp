@@ -202,6 +202,23 @@ PYBIND11_MODULE(_dc_core, m) {
       "Encodes a row-major codebook-index tensor; returns a dict of streams "
       "(accepted back as keyword arguments by decompress/measure_storage).");
 
+  m.def(
+      "encode_raw",
+      [](const std::vector<int64_t> &shape, const Array<float> &values,
+         const std::string &format, unsigned indexBits) {
+        dc::CompressedTensor t;
+        std::string error;
+        if (!dc::encodeRaw(toShape(shape), toVector(values),
+                           makeParams(format, dc::kRawValueBits, indexBits, "none"),
+                           t, &error))
+          throw py::value_error("encode_raw: " + error);
+        return toDict(t);
+      },
+      py::arg("shape"), py::arg("values"), py::arg("format") = "csc",
+      py::arg("index_bits") = 5,
+      "Encodes raw f32 values (bits = 32, no codebook; zeros pruned in sparse "
+      "formats).");
+
   m.def("decompress", withView([](const ViewHolder &h) {
           std::vector<float> dense;
           std::string error;

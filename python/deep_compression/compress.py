@@ -208,8 +208,8 @@ def finetune_centroids(model, quantized, x, y, epochs=3, lr=0.01, centroid_lr=1e
 SCHEDULE = {
     "lenet300": dict(stages=3, epochs=5, final_epochs=15, lr=0.1,
                      ft_epochs=4, ft_lr=0.01, centroid_lr=1e-3),
-    "lenet5": dict(stages=2, epochs=3, final_epochs=5, lr=0.01,
-                   ft_epochs=2, ft_lr=0.005, centroid_lr=1e-4),
+    "lenet5": dict(stages=3, epochs=3, final_epochs=8, lr=0.02,
+                   ft_epochs=3, ft_lr=0.005, centroid_lr=1e-3),
 }
 
 
@@ -230,8 +230,13 @@ def compress(name, model, split, keep=None, bits=None, schedule=None, prune=True
         pruner = prune_and_retrain(model, xtr, ytr, keep, stages=sch["stages"],
                                    epochs=sch["epochs"], final_epochs=sch["final_epochs"],
                                    lr=sch["lr"], seed=seed, log=log)
+        # Pruned (not yet quantized) weights, for the plots.
+        pruner.pruned_weights = OrderedDict(
+            (n, m.weight.detach().clone()) for n, m in models.layers(model).items())
         if log:
-            log(" pruned in %.1fs" % (time.time() - t0))
+            _, _, xte, yte = train.tensors(name, split)
+            log(" pruned in %.1fs: test error %.2f%%" % (time.time() - t0,
+                                                        100 * train.error(model, xte, yte)))
     quantized = OrderedDict()
     if quant:
         quantized = quantize(model, bits, pruner.masks if pruner else None, seed=seed)

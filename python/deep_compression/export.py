@@ -16,6 +16,7 @@ core) + ``dc.decompress`` instead: see :func:`dc_weight_ir`.
 """
 
 import math
+import re
 
 import numpy as np
 import torch
@@ -328,7 +329,9 @@ def export_mlir(model, input_shape, batch=1, softmax=False, quantized=None,
         mods.append(("softmax", nn.Softmax(dim=1)))
     in_type = tensor_type(shape)
     for name, mod in mods:
-        name = name.replace(".", "_")
+        name = re.sub(r"\W", "_", name)
+        if not name[:1].isalpha():
+            name = "layer" + name
         if isinstance(mod, nn.Linear):
             x, shape = _linear(em, name, mod, x, shape, quantized)
         elif isinstance(mod, nn.Conv2d):
