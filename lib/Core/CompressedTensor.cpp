@@ -170,11 +170,11 @@ struct Geometry {
 
 bool checkParams(const EncodingParams &p, std::string *error) {
   if (!((p.bits >= 1 && p.bits <= 16) || p.bits == kRawValueBits))
-    return fail(error, "value bit width " + str(p.bits) +
-                           " is not in 1..16 or 32");
+    return fail(error,
+                "value bit width " + str(p.bits) + " is not in 1..16 or 32");
   if (isSparse(p.format) && (p.indexBits < 1 || p.indexBits > 16))
-    return fail(error, "index bit width " + str(p.indexBits) +
-                           " is not in 1..16");
+    return fail(error,
+                "index bit width " + str(p.indexBits) + " is not in 1..16");
   if (p.entropy == EntropyCoding::Huffman && p.bits == kRawValueBits)
     return fail(error, "Huffman coding requires a codebook (bits != 32)");
   return true;
@@ -212,10 +212,9 @@ bool checkCodeTable(Span<uint8_t> table, unsigned width, const char *what,
   minLen = maxLen = 0;
   uint64_t alphabet = uint64_t(1) << width;
   if (table.size > alphabet)
-    return fail(error, std::string(what) + " code-length table has " +
-                           str(table.size) +
-                           " entries, more than the alphabet size " +
-                           str(alphabet));
+    return fail(
+        error, std::string(what) + " code-length table has " + str(table.size) +
+                   " entries, more than the alphabet size " + str(alphabet));
   if (numEntries == 0 && table.empty())
     return true;
   std::vector<uint8_t> lengths(table.begin(), table.end());
@@ -238,16 +237,15 @@ bool checkStreamSize(Span<uint8_t> stream, const char *what, bool huffman,
   if (!huffman) {
     uint64_t expected = packedBytes(numEntries, width);
     if (stream.size != expected)
-      return fail(error, std::string(what) + " stream has " +
-                             str(stream.size) + " bytes, expected " +
-                             str(expected) + " for " + str(numEntries) +
-                             " entries of " + str(width) + " bits");
+      return fail(error, std::string(what) + " stream has " + str(stream.size) +
+                             " bytes, expected " + str(expected) + " for " +
+                             str(numEntries) + " entries of " + str(width) +
+                             " bits");
     return true;
   }
   if (numEntries == 0) {
     if (!stream.empty())
-      return fail(error, std::string(what) + " stream has " +
-                             str(stream.size) +
+      return fail(error, std::string(what) + " stream has " + str(stream.size) +
                              " bytes but there are no entries");
     return true;
   }
@@ -262,10 +260,10 @@ bool checkStreamSize(Span<uint8_t> stream, const char *what, bool huffman,
 }
 
 /// Decodes one stream; `consumedBits` is the coded size.
-bool decodeStream(Span<uint8_t> stream, Span<uint8_t> codeLengths,
-                  bool huffman, unsigned width, uint64_t numEntries,
-                  const char *what, std::vector<uint32_t> &out,
-                  uint64_t &consumedBits, std::string *error) {
+bool decodeStream(Span<uint8_t> stream, Span<uint8_t> codeLengths, bool huffman,
+                  unsigned width, uint64_t numEntries, const char *what,
+                  std::vector<uint32_t> &out, uint64_t &consumedBits,
+                  std::string *error) {
   if (!huffman) {
     if (!unpackFixedWidth(stream.data, stream.size, numEntries, width, out))
       return fail(error, std::string(what) + " stream is too short");
@@ -283,8 +281,8 @@ bool decodeStream(Span<uint8_t> stream, Span<uint8_t> codeLengths,
     return fail(error, std::string("invalid ") + what + " code table: " + why);
   if (!decoder.decode(stream.data, stream.size, numEntries, out, consumedBits,
                       &why))
-    return fail(error, std::string("cannot decode the ") + what +
-                           " stream: " + why);
+    return fail(error,
+                std::string("cannot decode the ") + what + " stream: " + why);
   uint64_t expected = (consumedBits + 7) / 8;
   if (stream.size != expected)
     return fail(error, std::string(what) + " stream has " + str(stream.size) +
@@ -374,8 +372,8 @@ bool decodeElements(const CompressedTensorView &view,
     elements = std::move(entries.values);
     return true;
   }
-  scatterEntries(view, entries, uint32_t(0), [](uint32_t v) { return v; },
-                 elements);
+  scatterEntries(
+      view, entries, uint32_t(0), [](uint32_t v) { return v; }, elements);
   return true;
 }
 
@@ -430,10 +428,12 @@ bool encodeElements(const std::vector<int64_t> &shape,
     out.pointers.reserve(g.numSlices + 1);
     out.pointers.push_back(0);
     for (uint64_t s = 0; s < g.numSlices; ++s) {
-      const uint32_t *base = elements.data() + g.element(format, s, 0);
-      uint64_t stride = format == StorageFormat::CSC ? g.cols : 1;
-      out.numFillers += appendRelative(base, g.sliceLength, stride,
-                                       params.indexBits, values, gaps);
+      if (g.sliceLength != 0) {
+        const uint32_t *base = elements.data() + g.element(format, s, 0);
+        uint64_t stride = format == StorageFormat::CSC ? g.cols : 1;
+        out.numFillers += appendRelative(base, g.sliceLength, stride,
+                                         params.indexBits, values, gaps);
+      }
       if (values.size() > UINT32_MAX)
         return fail(error, "too many entries for 32-bit pointers");
       out.pointers.push_back(uint32_t(values.size()));
@@ -443,8 +443,7 @@ bool encodeElements(const std::vector<int64_t> &shape,
   encodeStream(isSparse(format) ? values : elements, huffman, params.bits,
                out.values, out.valueCodeLengths);
   if (isSparse(format))
-    encodeStream(gaps, huffman, params.indexBits, out.gaps,
-                 out.gapCodeLengths);
+    encodeStream(gaps, huffman, params.indexBits, out.gaps, out.gapCodeLengths);
   result = std::move(out);
   return true;
 }
@@ -482,15 +481,13 @@ bool dc::verifyCompressedTensor(const CompressedTensorView &view,
                              str(g.numSlices) + " " + g.sliceName +
                              "s + 1), found " + str(view.pointers.size));
     if (view.pointers[0] != 0)
-      return fail(error, "pointer 0 must be 0, found " +
-                             str(view.pointers[0]));
+      return fail(error, "pointer 0 must be 0, found " + str(view.pointers[0]));
     for (uint64_t s = 0; s < g.numSlices; ++s) {
       uint32_t a = view.pointers[s], b = view.pointers[s + 1];
       if (b < a)
-        return fail(error, "pointers are not monotone: pointer " +
-                               str(s + 1) + " (" + str(b) +
-                               ") is less than pointer " + str(s) + " (" +
-                               str(a) + ")");
+        return fail(error, "pointers are not monotone: pointer " + str(s + 1) +
+                               " (" + str(b) + ") is less than pointer " +
+                               str(s) + " (" + str(a) + ")");
       if (uint64_t(b - a) > g.sliceLength)
         return fail(error, std::string(g.sliceName) + " " + str(s) + " has " +
                                str(b - a) + " entries, more than its length " +
@@ -504,8 +501,8 @@ bool dc::verifyCompressedTensor(const CompressedTensorView &view,
 
   unsigned vMin = 0, vMax = 0, gMin = 0, gMax = 0;
   if (huffman) {
-    if (!checkCodeTable(view.valueCodeLengths, p.bits, "value",
-                        view.numEntries, error, vMin, vMax))
+    if (!checkCodeTable(view.valueCodeLengths, p.bits, "value", view.numEntries,
+                        error, vMin, vMax))
       return false;
     if (sparse && !checkCodeTable(view.gapCodeLengths, p.indexBits, "gap",
                                   view.numEntries, error, gMin, gMax))
@@ -536,17 +533,18 @@ bool dc::decompressToDense(const CompressedTensorView &view,
   if (!decodeImpl(view, entries, info, error))
     return false;
   if (view.params.bits == kRawValueBits) {
-    scatterEntries(view, entries, 0.0f,
-                   [](uint32_t bits) {
-                     float f;
-                     std::memcpy(&f, &bits, 4);
-                     return f;
-                   },
-                   dense);
+    scatterEntries(
+        view, entries, 0.0f,
+        [](uint32_t bits) {
+          float f;
+          std::memcpy(&f, &bits, 4);
+          return f;
+        },
+        dense);
   } else {
     const float *cb = view.codebook.data;
-    scatterEntries(view, entries, 0.0f, [cb](uint32_t i) { return cb[i]; },
-                   dense);
+    scatterEntries(
+        view, entries, 0.0f, [cb](uint32_t i) { return cb[i]; }, dense);
   }
   return true;
 }
@@ -577,14 +575,15 @@ bool dc::encodeIndices(const std::vector<int64_t> &shape,
     return false;
   uint64_t numel = uint64_t(numElements(shape));
   if (indices.size() != numel)
-    return fail(error, "expected " + str(numel) + " indices for the shape, "
-                       "found " +
+    return fail(error, "expected " + str(numel) +
+                           " indices for the shape, "
+                           "found " +
                            str(indices.size()));
   for (size_t i = 0; i < indices.size(); ++i)
     if (indices[i] >= codebook.size())
-      return fail(error, "index " + str(indices[i]) + " at element " +
-                             str(i) + " is out of range of the " +
-                             str(codebook.size()) + "-entry codebook");
+      return fail(error, "index " + str(indices[i]) + " at element " + str(i) +
+                             " is out of range of the " + str(codebook.size()) +
+                             "-entry codebook");
   return encodeElements(shape, indices, codebook, params, result, error);
 }
 
@@ -595,14 +594,15 @@ bool dc::encodeRaw(const std::vector<int64_t> &shape,
   if (!checkShape(shape, error) || !checkParams(params, error))
     return false;
   if (params.bits != kRawValueBits)
-    return fail(error, "encodeRaw requires bits = 32, found " +
-                           str(params.bits));
+    return fail(error,
+                "encodeRaw requires bits = 32, found " + str(params.bits));
   if (params.entropy != EntropyCoding::None)
     return fail(error, "raw f32 values cannot be entropy coded");
   uint64_t numel = uint64_t(numElements(shape));
   if (values.size() != numel)
-    return fail(error, "expected " + str(numel) + " values for the shape, "
-                       "found " +
+    return fail(error, "expected " + str(numel) +
+                           " values for the shape, "
+                           "found " +
                            str(values.size()));
   std::vector<uint32_t> elements(values.size());
   if (!values.empty())
@@ -617,8 +617,8 @@ bool dc::reencode(const CompressedTensorView &input,
                   std::string *error) {
   if (params.bits != input.params.bits)
     return fail(error, "re-encoding cannot change the value bit width (" +
-                           str(input.params.bits) + " -> " +
-                           str(params.bits) + ")");
+                           str(input.params.bits) + " -> " + str(params.bits) +
+                           ")");
   if (!checkParams(params, error))
     return false;
   std::vector<uint32_t> elements;
@@ -627,8 +627,7 @@ bool dc::reencode(const CompressedTensorView &input,
   if (params.bits == kRawValueBits && isSparse(params.format))
     canonicalizeRawZeros(elements);
   std::vector<float> codebook(input.codebook.begin(), input.codebook.end());
-  return encodeElements(input.shape, elements, codebook, params, result,
-                        error);
+  return encodeElements(input.shape, elements, codebook, params, result, error);
 }
 
 bool dc::measureStorage(const CompressedTensorView &view, StorageStats &stats,
@@ -642,9 +641,13 @@ bool dc::measureStorage(const CompressedTensorView &view, StorageStats &stats,
   stats = StorageStats();
   stats.weights = uint64_t(numElements(view.shape));
   stats.entries = view.numEntries;
+  // Entries holding zero: fillers in sparse formats (value 0), explicit
+  // zeros in Dense (where -0.0 also counts as zero in raw f32 mode).
+  uint32_t zeroMask =
+      (!sparse && p.bits == kRawValueBits) ? 0x7FFFFFFFu : 0xFFFFFFFFu;
   uint64_t zeros = 0;
   for (uint32_t v : entries.values)
-    zeros += v == 0 ? 1 : 0;
+    zeros += (v & zeroMask) == 0 ? 1 : 0;
   if (sparse) {
     stats.fillers = zeros;
     stats.nonzeros = view.numEntries - zeros;

@@ -74,10 +74,9 @@ dc::buildHuffmanCodeLengths(const std::vector<uint64_t> &frequencies,
     flags.reserve(n + numPackages);
     size_t li = 0, pi = 0;
     while (li < n || pi < numPackages) {
-      uint64_t pw = pi < numPackages
-                        ? saturatingAdd(prevWeights[2 * pi],
-                                        prevWeights[2 * pi + 1])
-                        : UINT64_MAX;
+      uint64_t pw = pi < numPackages ? saturatingAdd(prevWeights[2 * pi],
+                                                     prevWeights[2 * pi + 1])
+                                     : UINT64_MAX;
       if (li < n && (pi >= numPackages || leafWeights[li] <= pw)) {
         weights.push_back(leafWeights[li++]);
         flags.push_back(1);
@@ -342,8 +341,7 @@ bool HuffmanDecoder::decode(const uint8_t *bytes, size_t size, uint64_t count,
   truncated:
     if (error)
       *error = "Huffman stream is truncated: it ends after " +
-               std::to_string(i) + " of " + std::to_string(count) +
-               " symbols";
+               std::to_string(i) + " of " + std::to_string(count) + " symbols";
     symbols.clear();
     consumedBits = pos;
     return false;

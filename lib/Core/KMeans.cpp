@@ -136,8 +136,8 @@ public:
       return 0.0;
     double cc = c - shift;
     double m = double(hi - lo);
-    double v = (sum2(hi) - sum2(lo)) - 2.0 * cc * (sum1(hi) - sum1(lo)) +
-               m * cc * cc;
+    double v =
+        (sum2(hi) - sum2(lo)) - 2.0 * cc * (sum1(hi) - sum1(lo)) + m * cc * cc;
     return v > 0.0 ? v : 0.0;
   }
 
@@ -156,11 +156,10 @@ std::vector<size_t> clusterEnds(const std::vector<float> &sorted,
   std::vector<size_t> ends(k, sorted.size());
   for (size_t i = 0; i + 1 < k; ++i) {
     double mid = 0.5 * (double(centroids[i]) + double(centroids[i + 1]));
-    ends[i] = size_t(std::upper_bound(sorted.begin(), sorted.end(), mid,
-                                      [](double m, float v) {
-                                        return m < double(v);
-                                      }) -
-                     sorted.begin());
+    ends[i] = size_t(
+        std::upper_bound(sorted.begin(), sorted.end(), mid,
+                         [](double m, float v) { return m < double(v); }) -
+        sorted.begin());
   }
   return ends;
 }

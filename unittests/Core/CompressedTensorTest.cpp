@@ -89,8 +89,7 @@ void expectRoundTrip(const std::vector<int64_t> &shape,
   } else {
     EXPECT_EQ(stats.fillers, t.numFillers);
     EXPECT_EQ(t.numEntries, nonzeros + t.numFillers);
-    EXPECT_EQ(stats.gapBytesFixed,
-              packedBytes(t.numEntries, params.indexBits));
+    EXPECT_EQ(stats.gapBytesFixed, packedBytes(t.numEntries, params.indexBits));
   }
   if (params.entropy == EntropyCoding::None) {
     EXPECT_EQ(stats.valueBytesCoded, stats.valueBytesFixed);
@@ -157,20 +156,18 @@ TEST(CompressedTensor, RoundTripAllLayouts) {
   std::mt19937_64 rng(21);
   const std::vector<std::vector<int64_t>> shapes = {
       {7, 13}, {40, 3}, {50}, {3, 4, 5, 6}, {}, {1, 1}, {0, 5}, {5, 0}};
-  const std::pair<unsigned, unsigned> widths[] = {
-      {1, 1}, {2, 2}, {4, 3}, {5, 5}, {8, 4}, {16, 16}};
+  const std::pair<unsigned, unsigned> widths[] = {{1, 1}, {2, 2}, {4, 3},
+                                                  {5, 5}, {8, 4}, {16, 16}};
   for (const auto &shape : shapes) {
     uint64_t n = uint64_t(numElements(shape));
     for (auto [bits, indexBits] : widths) {
       uint32_t cbSize = std::min<uint32_t>(1u << bits, 37);
       std::vector<float> codebook = makeCodebook(cbSize);
       for (double sparsity : {0.0, 0.6, 0.97, 1.0}) {
-        std::vector<uint32_t> indices =
-            randomIndices(n, sparsity, cbSize, rng);
+        std::vector<uint32_t> indices = randomIndices(n, sparsity, cbSize, rng);
         for (StorageFormat f :
              {StorageFormat::Dense, StorageFormat::CSC, StorageFormat::CSR})
-          for (EntropyCoding e :
-               {EntropyCoding::None, EntropyCoding::Huffman})
+          for (EntropyCoding e : {EntropyCoding::None, EntropyCoding::Huffman})
             expectRoundTrip(shape, indices, codebook,
                             makeParams(f, bits, indexBits, e));
       }
@@ -274,35 +271,30 @@ TEST(CompressedTensor, EncodeValidatesInputs) {
   EXPECT_EQ(error, "index 3 at element 2 is out of range of the 3-entry "
                    "codebook");
   EXPECT_FALSE(encodeIndices({2, 2}, {0, 1, 2}, cb, p, t, &error));
-  EXPECT_FALSE(encodeIndices({2, 2}, {0, 1, 2, 0}, {1.0f, 0.0f, 2.0f}, p, t,
-                             &error));
+  EXPECT_FALSE(
+      encodeIndices({2, 2}, {0, 1, 2, 0}, {1.0f, 0.0f, 2.0f}, p, t, &error));
   EXPECT_NE(error.find("codebook entry 0"), std::string::npos) << error;
-  EXPECT_FALSE(encodeIndices({2, 2}, {0, 1, 2, 0}, {0, 1, 2, 3, 4}, p, t,
-                             &error));
+  EXPECT_FALSE(
+      encodeIndices({2, 2}, {0, 1, 2, 0}, {0, 1, 2, 3, 4}, p, t, &error));
   EXPECT_NE(error.find("more than 2^2"), std::string::npos) << error;
   EXPECT_FALSE(encodeIndices({2, 2}, {0, 1, 2, 0}, {0.0f, NAN}, p, t, &error));
   EXPECT_NE(error.find("not finite"), std::string::npos) << error;
   EXPECT_FALSE(encodeIndices({2, -2}, {0, 1, 2, 0}, cb, p, t, &error));
-  EXPECT_FALSE(encodeIndices({2, 2}, {0, 1, 2, 0}, cb,
-                             makeParams(StorageFormat::CSR, 2, 0,
-                                        EntropyCoding::None),
-                             t, &error));
+  EXPECT_FALSE(encodeIndices(
+      {2, 2}, {0, 1, 2, 0}, cb,
+      makeParams(StorageFormat::CSR, 2, 0, EntropyCoding::None), t, &error));
   EXPECT_NE(error.find("index bit width"), std::string::npos) << error;
-  EXPECT_FALSE(encodeIndices({2, 2}, {0, 1, 2, 0}, cb,
-                             makeParams(StorageFormat::CSR, 17, 2,
-                                        EntropyCoding::None),
-                             t, &error));
+  EXPECT_FALSE(encodeIndices(
+      {2, 2}, {0, 1, 2, 0}, cb,
+      makeParams(StorageFormat::CSR, 17, 2, EntropyCoding::None), t, &error));
   // Dense ignores indexBits.
-  EXPECT_TRUE(encodeIndices({2, 2}, {0, 1, 2, 0}, cb,
-                            makeParams(StorageFormat::Dense, 2, 0,
-                                       EntropyCoding::None),
-                            t, &error));
-  EXPECT_FALSE(reencode(t.view(),
-                        makeParams(StorageFormat::CSC, 3, 2,
-                                   EntropyCoding::None),
-                        t, &error));
-  EXPECT_NE(error.find("cannot change the value bit width"),
-            std::string::npos);
+  EXPECT_TRUE(encodeIndices(
+      {2, 2}, {0, 1, 2, 0}, cb,
+      makeParams(StorageFormat::Dense, 2, 0, EntropyCoding::None), t, &error));
+  EXPECT_FALSE(reencode(
+      t.view(), makeParams(StorageFormat::CSC, 3, 2, EntropyCoding::None), t,
+      &error));
+  EXPECT_NE(error.find("cannot change the value bit width"), std::string::npos);
 }
 
 //===----------------------------------------------------------------------===//
@@ -317,9 +309,9 @@ CompressedTensor smallTensor(EntropyCoding entropy) {
                                    0, 0, 0, 1};
   CompressedTensor t;
   std::string error;
-  bool ok = encodeIndices({4, 4}, indices, {0.0f, 0.5f, -0.5f, 1.0f},
-                          makeParams(StorageFormat::CSC, 2, 1, entropy), t,
-                          &error);
+  bool ok =
+      encodeIndices({4, 4}, indices, {0.0f, 0.5f, -0.5f, 1.0f},
+                    makeParams(StorageFormat::CSC, 2, 1, entropy), t, &error);
   EXPECT_TRUE(ok) << error;
   return t;
 }
@@ -342,7 +334,7 @@ std::string decodeError(const CompressedTensor &t) {
 }
 
 #define EXPECT_CONTAINS(haystack, needle)                                      \
-  EXPECT_NE(std::string(haystack).find(needle), std::string::npos)            \
+  EXPECT_NE(std::string(haystack).find(needle), std::string::npos)             \
       << "message: " << (haystack)
 
 TEST(CompressedTensorCorruption, Pointers) {
@@ -476,10 +468,9 @@ TEST(CompressedTensorCorruption, HuffmanStreams) {
   std::vector<uint32_t> indices = randomIndices(4000, 0.2, 16, rng);
   CompressedTensor t;
   std::string error;
-  ASSERT_TRUE(encodeIndices({40, 100}, indices, makeCodebook(16),
-                            makeParams(StorageFormat::CSR, 4, 5,
-                                       EntropyCoding::Huffman),
-                            t, &error))
+  ASSERT_TRUE(encodeIndices(
+      {40, 100}, indices, makeCodebook(16),
+      makeParams(StorageFormat::CSR, 4, 5, EntropyCoding::Huffman), t, &error))
       << error;
   CompressedTensor c = t;
   c.values.pop_back();
@@ -557,11 +548,9 @@ TEST(CompressedTensor, MeasureStorageHandComputed) {
 TEST(CompressedTensor, MeasureDense) {
   CompressedTensor t;
   std::string error;
-  ASSERT_TRUE(encodeIndices({3, 3}, {0, 1, 0, 2, 0, 0, 0, 0, 3},
-                            {0.0f, 1.0f, 2.0f, 3.0f},
-                            makeParams(StorageFormat::Dense, 2, 5,
-                                       EntropyCoding::None),
-                            t, &error));
+  ASSERT_TRUE(encodeIndices(
+      {3, 3}, {0, 1, 0, 2, 0, 0, 0, 0, 3}, {0.0f, 1.0f, 2.0f, 3.0f},
+      makeParams(StorageFormat::Dense, 2, 5, EntropyCoding::None), t, &error));
   StorageStats s;
   ASSERT_TRUE(measureStorage(t.view(), s, &error)) << error;
   EXPECT_EQ(s.entries, 9u);
@@ -571,6 +560,74 @@ TEST(CompressedTensor, MeasureDense) {
   EXPECT_EQ(s.gapBytesFixed, 0u);
   EXPECT_EQ(s.pointerBytes, 0u);
   EXPECT_EQ(s.bytesPQ(), 3u + 16u);
+}
+
+} // namespace
+
+namespace {
+
+TEST(CompressedTensorCorruption, RandomMutationsNeverCrash) {
+  // Decoders must reject or accept arbitrary damage without reading out of
+  // bounds (run under ASan to make this meaningful). Accepted tensors must
+  // decode to the right number of elements.
+  std::mt19937_64 rng(99);
+  std::vector<float> cb = makeCodebook(12);
+  int rejected = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    StorageFormat f = StorageFormat(trial % 3);
+    EntropyCoding e = EntropyCoding((trial / 3) % 2);
+    std::vector<uint32_t> indices = randomIndices(30 * 17, 0.8, 12, rng);
+    CompressedTensor t;
+    std::string error;
+    ASSERT_TRUE(encodeIndices({30, 17}, indices, cb,
+                              makeParams(f, 4, 2 + trial % 3, e), t, &error))
+        << error;
+    CompressedTensor c = t;
+    int numMutations = 1 + int(rng() % 3);
+    for (int m = 0; m < numMutations; ++m) {
+      switch (rng() % 7) {
+      case 0:
+        if (!c.values.empty())
+          c.values[rng() % c.values.size()] ^= uint8_t(1u << (rng() % 8));
+        break;
+      case 1:
+        if (!c.gaps.empty())
+          c.gaps[rng() % c.gaps.size()] ^= uint8_t(1u << (rng() % 8));
+        break;
+      case 2:
+        if (!c.pointers.empty())
+          c.pointers[rng() % c.pointers.size()] += uint32_t(rng() % 5) - 2;
+        break;
+      case 3:
+        if (!c.valueCodeLengths.empty())
+          c.valueCodeLengths[rng() % c.valueCodeLengths.size()] =
+              uint8_t(rng() % 8);
+        break;
+      case 4:
+        if (!c.gapCodeLengths.empty())
+          c.gapCodeLengths[rng() % c.gapCodeLengths.size()] =
+              uint8_t(rng() % 8);
+        break;
+      case 5:
+        if (!c.values.empty() && rng() % 2)
+          c.values.pop_back();
+        else
+          c.values.push_back(uint8_t(rng()));
+        break;
+      case 6:
+        c.numEntries += uint64_t(rng() % 3) - 1;
+        break;
+      }
+    }
+    std::vector<float> dense;
+    if (decompressToDense(c.view(), dense, &error)) {
+      EXPECT_EQ(dense.size(), indices.size());
+    } else {
+      ++rejected;
+      EXPECT_FALSE(error.empty());
+    }
+  }
+  EXPECT_GT(rejected, 100);
 }
 
 } // namespace

@@ -60,8 +60,8 @@ TEST(Huffman, KnownExample) {
   // Canonical: 1-bit code 0 for symbol 5; 3-bit codes 100,101,110 for
   // symbols 2,3,4; 4-bit codes 1110,1111 for symbols 0,1.
   std::vector<uint32_t> codes = canonicalHuffmanCodes(lengths);
-  EXPECT_EQ(codes, (std::vector<uint32_t>{0b1110, 0b1111, 0b100, 0b101,
-                                          0b110, 0b0}));
+  EXPECT_EQ(codes,
+            (std::vector<uint32_t>{0b1110, 0b1111, 0b100, 0b101, 0b110, 0b0}));
 }
 
 TEST(Huffman, UnusedSymbolsAndSingleSymbol) {
@@ -216,8 +216,8 @@ TEST(Huffman, RoundTripRandom) {
     ASSERT_TRUE(d.init(lengths));
     std::vector<uint32_t> out;
     uint64_t consumed = 0;
-    ASSERT_TRUE(d.decode(bytes.data(), bytes.size(), count, out, consumed,
-                         nullptr));
+    ASSERT_TRUE(
+        d.decode(bytes.data(), bytes.size(), count, out, consumed, nullptr));
     EXPECT_EQ(consumed, bitSize);
     ASSERT_EQ(out, symbols) << "trial " << trial;
   }

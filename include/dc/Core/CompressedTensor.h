@@ -127,6 +127,12 @@ bool encodeIndices(const std::vector<int64_t> &shape,
 
 /// Encodes raw f32 values (bits must be kRawValueBits; zeros are pruned in
 /// sparse formats). Entropy must be None.
+/// Notes (implementation contract):
+///   - Dense keeps every bit pattern (including -0.0 and NaN payloads);
+///     sparse formats prune both +0.0 and -0.0 (they decode as +0.0).
+///   - With Huffman coding and no stored entries, the code-length tables and
+///     streams are empty (verify accepts empty tables iff numEntries == 0).
+///   - encodeIndices / encodeRaw / reencode set result.numFillers.
 bool encodeRaw(const std::vector<int64_t> &shape,
                const std::vector<float> &values, const EncodingParams &params,
                CompressedTensor &result, std::string *error);
@@ -138,10 +144,10 @@ bool reencode(const CompressedTensorView &input, const EncodingParams &params,
 
 /// Storage accounting, measured on produced streams.
 struct StorageStats {
-  uint64_t weights = 0;   // Logical elements.
-  uint64_t nonzeros = 0;  // Stored entries that are not fillers.
+  uint64_t weights = 0;  // Logical elements.
+  uint64_t nonzeros = 0; // Stored entries that are not fillers.
   uint64_t fillers = 0;
-  uint64_t entries = 0;   // nonzeros + fillers (all elements for Dense).
+  uint64_t entries = 0; // nonzeros + fillers (all elements for Dense).
   /// Fixed-width streams (what `entropy = none` stores), in bytes.
   uint64_t valueBytesFixed = 0, gapBytesFixed = 0;
   /// Entropy-coded streams in bits and bytes (= fixed when not coded).
@@ -161,6 +167,11 @@ struct StorageStats {
 };
 
 /// Measures `view` (decodes it to count fillers and re-pack fixed width).
+/// For Dense, `fillers` is 0 and `nonzeros` counts entries that are not zero
+/// (so entries == weights, not nonzeros + fillers). For sparse formats every
+/// entry with value 0 counts as a filler. valueBitsCoded / gapBitsCoded are
+/// the bits the Huffman decoder consumed (entries * width when not coded);
+/// the *BytesCoded fields are the actual stream sizes.
 bool measureStorage(const CompressedTensorView &view, StorageStats &stats,
                     std::string *error);
 

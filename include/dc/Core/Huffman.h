@@ -22,7 +22,11 @@ constexpr unsigned kMaxHuffmanCodeLength = 24;
 
 /// Optimal code lengths for `frequencies` under the length limit `maxLength`
 /// (package-merge). Symbols with frequency 0 get length 0. A single used
-/// symbol gets length 1. Deterministic.
+/// symbol gets length 1. Deterministic (ties broken by symbol value).
+/// `maxLength` is clamped to 1..kMaxHuffmanCodeLength. If more than
+/// 2^maxLength symbols are used no such code exists; then a flat code of
+/// ceil(log2(used)) bits is returned (valid, but longer than maxLength), or
+/// all zeros if even that exceeds kMaxHuffmanCodeLength.
 std::vector<uint8_t>
 buildHuffmanCodeLengths(const std::vector<uint64_t> &frequencies,
                         unsigned maxLength = kMaxHuffmanCodeLength);
@@ -34,7 +38,8 @@ bool verifyHuffmanCodeLengths(const std::vector<uint8_t> &lengths,
                               std::string *error = nullptr);
 
 /// Canonical codes for valid `lengths` (code[i] has lengths[i] bits).
-std::vector<uint32_t> canonicalHuffmanCodes(const std::vector<uint8_t> &lengths);
+std::vector<uint32_t>
+canonicalHuffmanCodes(const std::vector<uint8_t> &lengths);
 
 /// Encodes `symbols` with the canonical code of `lengths`. Returns false if a
 /// symbol has no code.

@@ -14,6 +14,12 @@
 
 namespace dc {
 
+/// Initializations:
+///   Linear: c_i = min + (max - min) * i / (k - 1) (k == 1: the mean);
+///   Density: quantiles of the sorted values at (i + 0.5) / k;
+///   Random: k distinct data values drawn with std::mt19937_64(seed) (Forgy);
+///   KMeansPlusPlus: D^2 sampling with std::mt19937_64(seed).
+/// Duplicate initial centroids are merged.
 enum class KMeansInit { Linear, Density, Random, KMeansPlusPlus };
 
 struct KMeansOptions {

@@ -32,9 +32,8 @@ RelativeSlice encodeRelative(const std::vector<uint32_t> &dense,
 /// Allocation-free variant of encodeRelative (added for the tensor encoder):
 /// encodes the `length` elements dense[0], dense[stride], ... and appends
 /// the entries to `values` / `gaps`. Returns the number of fillers added.
-uint64_t appendRelative(const uint32_t *dense, uint64_t length,
-                        uint64_t stride, unsigned indexBits,
-                        std::vector<uint32_t> &values,
+uint64_t appendRelative(const uint32_t *dense, uint64_t length, uint64_t stride,
+                        unsigned indexBits, std::vector<uint32_t> &values,
                         std::vector<uint32_t> &gaps);
 
 /// Expands entries back into a slice of `length` elements; returns false if
