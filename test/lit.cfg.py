@@ -6,7 +6,7 @@ from lit.llvm import llvm_config
 
 config.name = "DC"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir"]
+config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.dc_obj_root, "test")
 config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
@@ -21,7 +21,7 @@ config.substitutions.append(("%mlir_runner_libs", runner_libs))
 config.substitutions.append(("%dc_plugin", os.path.join(config.dc_lib_dir, "DCPlugin.so")))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
 
-tools = ["dc-opt"]
+tools = ["dc-opt", "dc-lsp-server"]
 llvm_config.add_tool_substitutions(tools, [config.dc_tools_dir])
 # Stock upstream tools, for the plugin and runner tests.
 llvm_config.add_tool_substitutions(
