@@ -184,13 +184,21 @@ class CentroidTuner:
         return self.quantized
 
 
+CLUSTER_REF = 256.0
+
+
 def finetune_centroids(model, quantized, x, y, epochs=3, lr=0.01, centroid_lr=1e-4,
                        seed=0, log=None):
     tuner = CentroidTuner(model, quantized)
-    opt = torch.optim.SGD([
-        {"params": tuner.other_parameters(), "lr": lr, "weight_decay": 5e-4},
-        {"params": tuner.parameters(), "lr": centroid_lr, "weight_decay": 0.0},
-    ], lr=lr, momentum=0.9)
+    groups = [{"params": tuner.other_parameters(), "lr": lr, "weight_decay": 5e-4}]
+    for name, cb in tuner.codebooks.items():
+        # The centroid gradient is a sum over its weights, so its size grows with the
+        # cluster size: scale the step down for clusters larger than CLUSTER_REF weights
+        # (keeps e.g. 2-bit codebooks of unpruned layers from diverging).
+        per_cluster = np.count_nonzero(quantized[name].indices) / max(1, len(cb) - 1)
+        scale = min(1.0, CLUSTER_REF / max(1.0, per_cluster))
+        groups.append({"params": [cb], "lr": centroid_lr * scale, "weight_decay": 0.0})
+    opt = torch.optim.SGD(groups, lr=lr, momentum=0.9)
     model._dc_grad_hook = tuner.grad_hook
     tuner.tie()
     if epochs:

@@ -46,7 +46,7 @@ def compiled_error(compiled, name, images, labels):
 
 
 def run(name="lenet300", out_dir=None, use_dc_opt="auto", dc_opt=None, batch=100,
-        plots=True, seed=0, log=print, schedule=None, baseline_epochs=None):
+        plots=True, seed=0, log=print, schedule=None, baseline_epochs=None, fig6=True):
     torch.set_num_threads(1)
     out_dir = out_dir or default_out_dir()
     os.makedirs(out_dir, exist_ok=True)
@@ -100,12 +100,20 @@ def run(name="lenet300", out_dir=None, use_dc_opt="auto", dc_opt=None, batch=100
     if use_dc_opt == "yes" and not have_dc_opt:
         raise FileNotFoundError("dc-opt not found at %s (build it, or set DC_OPT)" % tool)
     compiler_json = os.path.join(out_dir, "%s_compiler_report.json" % name)
+    cm = None
     if have_dc_opt and use_dc_opt != "no":
         compiler = "dc-opt"
-        cm = compile_with_dc_opt(dc_path, work, compiler_json, tool, log=log)
-        with open(compiler_json) as f:
-            storage = json.load(f)
-    else:
+        try:
+            cm = compile_with_dc_opt(dc_path, work, compiler_json, tool, log=log)
+            with open(compiler_json) as f:
+                storage = json.load(f)
+        except (runtime.CompileError, OSError, ValueError) as e:
+            if use_dc_opt == "yes":
+                raise
+            log("  WARNING: dc-opt failed, using the fallback:\n    " +
+                str(e).replace("\n", "\n    ")[:3000])
+            cm = None
+    if cm is None:
         # Development fallback: the decompressed weights as plain f32 MLIR through
         # stock mlir-opt; storage measured by the C++ core through the binding.
         compiler = "mlir-opt (fallback: dc-opt not used; storage from the C++ core binding)"
@@ -140,7 +148,7 @@ def run(name="lenet300", out_dir=None, use_dc_opt="auto", dc_opt=None, batch=100
         log("[5/5] plots")
         from . import plots as plots_mod
         result["plots"] = plots_mod.make_all(name, baseline, model, pruner, quantized,
-                                             split, out_dir, log=log)
+                                             split, out_dir, fig6=fig6, log=log)
         timings["plots_s"] = time.time() - t
     timings["total_s"] = time.time() - t_all
     for path in (os.path.join(out_dir, "report.json"),

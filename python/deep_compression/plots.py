@@ -204,6 +204,13 @@ def accuracy_vs_compression(name, baseline, split, out_dir, epochs=None, log=Non
         pts = sorted(pts)
         ax.plot([100 * s for s, _ in pts], [100 * e for _, e in pts], styles[label], label=label)
     ax.axhline(0, color="gray", lw=0.8)
+    top = 8.0
+    for label, pts in curves.items():
+        for sz, e in pts:
+            if 100 * e > top:  # off the scale: mark at the top edge
+                ax.annotate("%.0f" % (100 * e), (100 * sz, top), fontsize=7, ha="center",
+                            va="top", color="tab:red")
+    ax.set_ylim(-1.0, top)
     ax.set_xscale("log")
     ax.set_xlabel("model size ratio after compression (%, fixed-width streams, no Huffman)")
     ax.set_ylabel("accuracy loss (points)")

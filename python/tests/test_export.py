@@ -90,3 +90,40 @@ def test_dc_ir_numerics_through_dc_opt(tmp_path, dc_core):
     cm = _compile(tmp_path, export.export_mlir(model, (1, 28, 28), batch=3, quantized=q),
                   tool=_dc_opt(), flags=["--dc-decompress-constants"] + runtime.STOCK_PIPELINE)
     assert np.allclose(cm(x.numpy()), model(x).detach().numpy(), atol=1e-5)
+
+
+def _dc_opt_has(flag):
+    import subprocess
+    tool = _dc_opt()
+    if not os.access(tool, os.X_OK):
+        return False
+    try:
+        out = subprocess.run([tool, "--help"], stdout=subprocess.PIPE, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return flag in out.stdout
+
+
+@pytest.mark.skipif(not (_dc_opt_has("dc-compress") and _dc_opt_has("dc-to-llvm")),
+                    reason="dc-opt without --dc-compress/--dc-to-llvm")
+def test_dc_opt_compress_pipeline(tmp_path, dc_core):
+    """The demo's dc-opt invocation: report JSON + numerics of the compiled model."""
+    import json
+    from deep_compression import experiment
+    torch.manual_seed(0)
+    model = models.lenet300().eval()
+    pr = compress.Pruner(model)
+    pr.prune(models.KEEP_RATIOS["lenet300"])
+    q = compress.quantize(model, models.BITS["lenet300"], pr.masks)
+    path = export.write(str(tmp_path / "m.dc.mlir"),
+                        export.export_mlir(model, (784,), batch=5, quantized=q))
+    rep = str(tmp_path / "report.json")
+    cm = experiment.compile_with_dc_opt(path, str(tmp_path), rep)
+    x = torch.rand(5, 784)
+    assert np.allclose(cm(x.numpy()), model(x).detach().numpy(), atol=1e-4)
+    with open(rep) as f:
+        r = json.load(f)
+    assert [l["name"] for l in r["layers"]] == ["ip1", "ip2", "ip3"]
+    for l in r["layers"]:
+        assert l["nonzeros"] == int(np.count_nonzero(q[l["name"]].indices))
+    assert r["total"]["bytes_dense"] == 4 * sum(qq.indices.size for qq in q.values())
