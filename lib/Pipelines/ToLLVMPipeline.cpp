@@ -1,5 +1,125 @@
 //===- ToLLVMPipeline.cpp - dc-to-llvm ------------------------------------===//
+//
+// Compressed model (tensors, linalg, dc ops) to the LLVM dialect:
+//   1. dc's kernel passes (contractions on compressed weights),
+//   2. dc-lower-decompress (remaining decompressions to decoding loops),
+//   3. bufferization (one-shot, across function boundaries) and buffer
+//      deallocation,
+//   4. linalg to loops, then everything to the LLVM dialect,
+//   5. target CPU and features on the functions.
+//
+//===----------------------------------------------------------------------===//
 
+#include "dc/Conversion/KernelPasses.h"
+#include "dc/Conversion/Passes.h"
 #include "dc/Pipelines/Pipelines.h"
 
-void dc::registerToLLVMPipeline() {}
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Async/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace {
+/// The one options struct of `dc-to-llvm` (see INTERFACE.md).
+struct ToLLVMOptions : public PassPipelineOptions<ToLLVMOptions> {
+  PassOptions::Option<std::string> targetCpu{
+      *this, "target-cpu",
+      llvm::cl::desc("Target CPU (`host`: the CPU the compiler runs on)"),
+      llvm::cl::init("host")};
+  PassOptions::Option<unsigned> vectorWidth{
+      *this, "vector-width",
+      llvm::cl::desc("Vector width in f32 lanes (0: from the target)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<unsigned> threads{
+      *this, "threads", llvm::cl::desc("Threads of the generated code"),
+      llvm::cl::init(1)};
+};
+} // namespace
+
+static void buildToLLVMPipeline(OpPassManager &pm,
+                                const ToLLVMOptions &options) {
+  // 1. Kernels on compressed weights (owned by the kernel passes).
+  dc::KernelOptions kernel;
+  kernel.targetCpu = options.targetCpu;
+  kernel.vectorWidth = options.vectorWidth;
+  kernel.threads = options.threads;
+  dc::addKernelPasses(pm, kernel);
+
+  // 2. Remaining decompressions and dc compute ops.
+  pm.addPass(dc::createDCLowerDecompress());
+
+  // 3. Tensors to buffers.
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  // Clones inserted by the deallocation pipeline (e.g. returning a decoded
+  // global buffer) become allocations and copies.
+  pm.addPass(createConvertBufferizationToMemRefPass());
+
+  // 4. Loops, then the LLVM dialect.
+  if (options.threads > 1)
+    pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  else
+    pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createConvertVectorToSCFPass());
+  pm.addPass(createLowerAffinePass());
+  if (options.threads > 1) {
+    AsyncParallelForPassOptions parallel;
+    parallel.numWorkerThreads = options.threads;
+    pm.addPass(createAsyncParallelForPass(parallel));
+    pm.addPass(createAsyncToAsyncRuntimePass());
+    pm.addPass(createAsyncRuntimeRefCountingPass());
+    pm.addPass(createAsyncRuntimeRefCountingOptPass());
+  }
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(arith::createArithExpandOpsPass());
+  if (options.threads > 1)
+    pm.addPass(createConvertAsyncToLLVMPass());
+  ConvertVectorToLLVMPassOptions vector;
+  vector.reassociateFPReductions = true;
+  pm.addPass(createConvertVectorToLLVMPass(vector));
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  // Catch-all for dialects with a ConvertToLLVM interface.
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+
+  // 5. Target.
+  dc::DCSetTargetOptions target;
+  target.targetCpu = options.targetCpu;
+  pm.addPass(dc::createDCSetTarget(target));
+}
+
+void dc::registerToLLVMPipeline() {
+  PassPipelineRegistration<ToLLVMOptions>(
+      "dc-to-llvm",
+      "Lower a compressed model (tensors, linalg, dc ops) to the LLVM dialect",
+      buildToLLVMPipeline);
+}

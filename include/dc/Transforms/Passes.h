@@ -4,6 +4,7 @@
 #define DC_TRANSFORMS_PASSES_H
 
 #include "dc/Dialect/DC/DC.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Pass/Pass.h"
 
 namespace dc {

@@ -5,6 +5,120 @@
 
 include "mlir/Pass/PassBase.td"
 
+// The options of `dc-compress`, defined once. Every compression pass takes
+// all of them (each uses the ones it needs), and the `dc-compress` pipeline
+// hands its option string unchanged to each of its passes. Unset numeric
+// options are negative or 0; the effective defaults are resolved per layer
+// (dc/Transforms/CompressConfig.h).
+defvar DCCompressOptions = [
+  Option<"sparsity", "sparsity", "double", "-1.0",
+         "Fraction of the weights pruned in every layer, in [0, 1)">,
+  Option<"fcSparsity", "fc-sparsity", "double", "-1.0",
+         "Fraction pruned in fc layers (overrides sparsity)">,
+  Option<"convSparsity", "conv-sparsity", "double", "-1.0",
+         "Fraction pruned in conv layers (overrides sparsity)">,
+  Option<"threshold", "threshold", "double", "-1.0",
+         "Prune |w| < threshold (>= 0)">,
+  Option<"stdScale", "std-scale", "double", "-1.0",
+         "Prune |w| < std-scale x std(layer) (>= 0)">,
+  Option<"bits", "bits", "int", "-1",
+         "Codebook index width of every layer, 1..16">,
+  Option<"fcBits", "fc-bits", "int", "-1",
+         "Codebook index width of fc layers, 1..16 (default 5)">,
+  Option<"convBits", "conv-bits", "int", "-1",
+         "Codebook index width of conv layers, 1..16 (default 8)">,
+  Option<"indexBits", "index-bits", "int", "-1",
+         "Relative-index width of every layer, 1..16">,
+  Option<"fcIndexBits", "fc-index-bits", "int", "-1",
+         "Relative-index width of fc layers, 1..16 (default 5)">,
+  Option<"convIndexBits", "conv-index-bits", "int", "-1",
+         "Relative-index width of conv layers, 1..16 (default 8)">,
+  Option<"init", "init", "std::string", "\"linear\"",
+         "Centroid initialization: linear, density, random, kmeans++">,
+  Option<"seed", "seed", "uint64_t", "0", "Seed of random initializations">,
+  Option<"format", "format", "std::string", "\"csc\"",
+         "Sparse layout: csc or csr">,
+  Option<"entropy", "entropy", "std::string", "\"huffman\"",
+         "Entropy coder: huffman or none">,
+  Option<"minElements", "min-elements", "int64_t", "0",
+         "Smallest layer (in elements) that is compressed">,
+  Option<"report", "report", "std::string", "\"\"",
+         "Storage report: a JSON file, or - for a table on stderr">
+];
+
+def DCPrune : Pass<"dc-prune", "mlir::ModuleOp"> {
+  let summary = "Magnitude-prune the weight constants of contractions";
+  let description = [{
+    Zeroes the smallest-magnitude weights of every layer (a constant that is
+    the weight of a contraction), by exact fraction (`sparsity`: exactly
+    round(s * n) weights, ties broken by position), by `threshold` or by
+    `std-scale` x std(layer). The constant stays a dense `arith.constant`
+    with its attributes, marked `dc.pruned`. Layers already compressed are
+    left alone.
+
+    Before:
+    ```mlir
+    %w = arith.constant dense<[[0.1, -0.9], [0.5, -0.2]]> : tensor<2x2xf32>
+    %y = linalg.matvec ins(%w, %x : tensor<2x2xf32>, tensor<2xf32>) ...
+    ```
+    After (`sparsity=0.5`):
+    ```mlir
+    %w = arith.constant {dc.pruned} dense<[[0.0, -0.9], [0.5, 0.0]]> : tensor<2x2xf32>
+    ```
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+  let options = DCCompressOptions;
+}
+
+def DCCluster : Pass<"dc-cluster", "mlir::ModuleOp"> {
+  let summary = "Share weights through a per-layer k-means codebook";
+  let description = [{
+    Clusters the nonzero weights of every layer into 2^bits - 1 centroids
+    (1-D k-means, `init` initialization); codebook entry 0 is exact zero and
+    stands for pruned weights. The weight becomes a dense-format
+    `dc.constant` of codebook indices and a `dc.decompress` of it.
+
+    After (`bits=2`):
+    ```mlir
+    %c = dc.constant {codebook = dense<[0.0, -0.9, 0.5]> : tensor<3xf32>, ...}
+        : !dc.compressed<tensor<2x2xf32>, #dc.encoding<format = dense, bits = 2>>
+    %w = dc.decompress %c : ... -> tensor<2x2xf32>
+    ```
+  }];
+  let dependentDialects = ["dc::DCDialect"];
+  let options = DCCompressOptions;
+}
+
+def DCSparseEncode : Pass<"dc-sparse-encode", "mlir::ModuleOp"> {
+  let summary = "Store compressed layers as CSC/CSR with relative indices";
+  let description = [{
+    Re-encodes dense-format `dc.constant`s in `format` (csc, csr) with
+    `index-bits`-wide relative indices and filler entries. A pruned
+    `arith.constant` that was never clustered is encoded with raw f32 values
+    (`bits = 32`).
+
+    After:
+    ```mlir
+    %c = dc.constant {codebook = ..., gaps = ..., pointers = ..., values = ...}
+        : !dc.compressed<tensor<2x2xf32>, #dc.encoding<format = csc, bits = 2, index_bits = 5>>
+    ```
+  }];
+  let dependentDialects = ["dc::DCDialect"];
+  let options = DCCompressOptions;
+}
+
+def DCHuffman : Pass<"dc-huffman", "mlir::ModuleOp"> {
+  let summary = "Huffman-code the value and index streams of compressed layers";
+  let description = [{
+    Re-encodes every `dc.constant` with a codebook whose layer asks for
+    `entropy = huffman` with canonical Huffman codes of its value-index and
+    gap streams (code lengths in `value_code_lengths`, `gap_code_lengths`).
+    With `report`, writes the storage report of all layers afterwards.
+  }];
+  let dependentDialects = ["dc::DCDialect"];
+  let options = DCCompressOptions;
+}
+
 def DCDecompressConstants : Pass<"dc-decompress-constants", "mlir::ModuleOp"> {
   let summary = "Replace every compressed constant by the dense constant it "
                 "decodes to";

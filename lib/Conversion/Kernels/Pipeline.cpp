@@ -4,6 +4,10 @@
 
 void dc::addKernelPasses(mlir::OpPassManager &pm,
                          const KernelOptions &options) {
-  (void)pm;
-  (void)options;
+  pm.addPass(createDCRewriteContractions());
+  DCLowerComputeOptions lower;
+  lower.targetCpu = options.targetCpu;
+  lower.vectorWidth = options.vectorWidth;
+  lower.threads = options.threads;
+  pm.addPass(createDCLowerCompute(lower));
 }

@@ -1,0 +1,106 @@
+#!/bin/bash
+# bench/gemv.sh [--quick] : dc's compressed GEMV/GEMM kernels vs OpenBLAS
+# (dense, decoded weights) vs the MLIR sparsifier's CSR kernels, one thread,
+# caches flushed before every call. Prints one table (times in us).
+#   BUILD=dir   dc build dir (default /work/main/build-kernels): bin/dc-opt,
+#               lib/libDCCore.a
+#   OUT=dir     scratch directory (default /tmp/dc-gemv-bench)
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+BUILD=${BUILD:-$HERE/../build-kernels}
+OUT=${OUT:-/tmp/dc-gemv-bench}
+LLVM=/usr/lib/llvm-22/bin
+DCOPT=$BUILD/bin/dc-opt
+QUICK=0
+[[ "${1:-}" == "--quick" ]] && QUICK=1
+mkdir -p "$OUT"
+export OPENBLAS_NUM_THREADS=1
+BATCH=64
+if [[ $QUICK == 1 ]]; then
+  REPS=5
+  LAYERS=("lenet_ip1 300 784 0.08 5" "alexnet_fc8 1000 4096 0.25 5")
+else
+  REPS=21
+  LAYERS=("lenet_ip1 300 784 0.08 5" "lenet_ip1 300 784 0.08 4"
+          "alexnet_fc6 4096 9216 0.09 5" "alexnet_fc7 4096 4096 0.09 5"
+          "alexnet_fc7 4096 4096 0.09 4" "alexnet_fc8 1000 4096 0.25 5"
+          "vgg16_fc6 4096 25088 0.04 5" "vgg16_fc6 4096 25088 0.09 5")
+fi
+c++ -O2 -std=c++17 -I"$HERE/../include" "$HERE/gemv_gen.cpp" \
+  "$BUILD/lib/libDCCore.a" -o "$OUT/gemv_gen"
+if "$DCOPT" --help | grep -q -- '--dc-to-llvm'; then
+  LOWER=(--dc-to-llvm)
+else
+  LOWER=(--dc-rewrite-contractions --dc-lower-compute --dc-decompress-constants
+    --one-shot-bufferize=bufferize-function-boundaries --convert-linalg-to-loops
+    --convert-vector-to-scf --convert-scf-to-cf --expand-strided-metadata
+    --lower-affine --finalize-memref-to-llvm --convert-vector-to-llvm
+    --convert-to-llvm --reconcile-unrealized-casts)
+fi
+
+sparsifier_module() { # M K N
+  local M=$1 K=$2 N=$3
+  cat <<MLIR
+#CSR = #sparse_tensor.encoding<{ map = (i, j) -> (i : dense, j : compressed), crdWidth = 16 }>
+module {
+  func.func @spmv(%pos: tensor<?xindex>, %crd: tensor<?xi16>, %val: tensor<?xf32>, %x: tensor<${K}xf32>) -> tensor<${M}xf32> attributes {llvm.emit_c_interface} {
+    %A = sparse_tensor.assemble (%pos, %crd), %val : (tensor<?xindex>, tensor<?xi16>), tensor<?xf32> to tensor<${M}x${K}xf32, #CSR>
+    %z = arith.constant 0.0 : f32
+    %e = tensor.empty() : tensor<${M}xf32>
+    %i = linalg.fill ins(%z : f32) outs(%e : tensor<${M}xf32>) -> tensor<${M}xf32>
+    %y = linalg.matvec ins(%A, %x : tensor<${M}x${K}xf32, #CSR>, tensor<${K}xf32>) outs(%i : tensor<${M}xf32>) -> tensor<${M}xf32>
+    return %y : tensor<${M}xf32>
+  }
+  func.func @spmm(%pos: tensor<?xindex>, %crd: tensor<?xi16>, %val: tensor<?xf32>, %x: tensor<${K}x${N}xf32>) -> tensor<${M}x${N}xf32> attributes {llvm.emit_c_interface} {
+    %A = sparse_tensor.assemble (%pos, %crd), %val : (tensor<?xindex>, tensor<?xi16>), tensor<?xf32> to tensor<${M}x${K}xf32, #CSR>
+    %z = arith.constant 0.0 : f32
+    %e = tensor.empty() : tensor<${M}x${N}xf32>
+    %i = linalg.fill ins(%z : f32) outs(%e : tensor<${M}x${N}xf32>) -> tensor<${M}x${N}xf32>
+    %y = linalg.matmul ins(%A, %x : tensor<${M}x${K}xf32, #CSR>, tensor<${K}x${N}xf32>) outs(%i : tensor<${M}x${N}xf32>) -> tensor<${M}x${N}xf32>
+    return %y : tensor<${M}x${N}xf32>
+  }
+}
+MLIR
+}
+
+ROWS=()
+for L in "${LAYERS[@]}"; do
+  read -r NAME M K DENS IDX <<<"$L"
+  TAG=${NAME}_d${DENS}_i${IDX}
+  D=$OUT/$TAG
+  mkdir -p "$D"
+  "$OUT/gemv_gen" "$M" "$K" "$BATCH" "$DENS" 5 "$IDX" csc none matvec 1 \
+    --mode=bench --dense-out="$D/W.f32" >"$D/dc.mlir" 2>"$D/gen.log"
+  BYTES_PQ=$(sed -n 's/.*bytes_pq=\([0-9]*\).*/\1/p' "$D/gen.log")
+  "$DCOPT" "$D/dc.mlir" --dc-rewrite-contractions --dc-lower-compute=stats=1 \
+    -o /dev/null 2>"$D/stats.log"
+  OBJ_BYTES=$(sed -n 's/.*object_bytes=\([0-9]*\).*/\1/p' "$D/stats.log" | head -1)
+  "$DCOPT" "$D/dc.mlir" "${LOWER[@]}" --emit-bytecode -o "$D/dc.mlirbc"
+  $LLVM/mlir-translate --mlir-to-llvmir "$D/dc.mlirbc" -o "$D/dc.ll"
+  $LLVM/clang-22 -O3 -march=native -Wno-override-module -c "$D/dc.ll" -o "$D/dc.o"
+  sparsifier_module "$M" "$K" "$BATCH" >"$D/sp.mlir"
+  $LLVM/mlir-opt "$D/sp.mlir" --sparsifier="enable-runtime-library=false vl=16 reassociate-fp-reductions=true enable-index-optimizations=true" \
+    | $LLVM/mlir-translate --mlir-to-llvmir -o "$D/sp.ll"
+  $LLVM/clang-22 -O3 -march=native -Wno-override-module -c "$D/sp.ll" -o "$D/sp.o"
+  $LLVM/clang-22 -O3 -march=native "$HERE/gemv_driver.c" "$D/dc.o" "$D/sp.o" \
+    -lopenblas -lm -o "$D/drv"
+  for N in 1 $BATCH; do
+    "$D/drv" "$M" "$K" "$N" "$D/W.f32" "$REPS" >"$D/run$N.log"
+    CSR=$(sed -n 's/.*csr_i16_bytes \([0-9]*\).*/\1/p' "$D/run$N.log")
+    DENSE=$(sed -n 's/.*dense_bytes \([0-9]*\).*/\1/p' "$D/run$N.log")
+    read -r _ _ OB OBMIN OBMAX OBERR < <(grep '^openblas' "$D/run$N.log")
+    read -r _ _ DC DCMIN DCMAX DCERR < <(grep '^dc' "$D/run$N.log")
+    read -r _ _ SP SPMIN SPMAX SPERR < <(grep '^sparsifier' "$D/run$N.log")
+    ROWS+=("$(printf '| %s %dx%d %s%% i%s | %d | %s (%s-%s) | %s (%s-%s) | %s (%s-%s) | %.2fx | %.2fx | %d | %d | %.2f | %d | %d | %s |' \
+      "$NAME" "$M" "$K" "$(echo "$DENS*100" | bc -l | sed 's/\.0*$//;s/0*$//')" "$IDX" "$N" \
+      "$DC" "$DCMIN" "$DCMAX" "$OB" "$OBMIN" "$OBMAX" "$SP" "$SPMIN" "$SPMAX" \
+      "$(echo "$OB/$DC" | bc -l)" "$(echo "$SP/$DC" | bc -l)" \
+      "$OBJ_BYTES" "$BYTES_PQ" "$(echo "$OBJ_BYTES/$BYTES_PQ" | bc -l)" "$CSR" "$DENSE" "$DCERR")")
+  done
+  rm -f "$D/W.f32"
+done
+echo
+echo "reps=$REPS per kernel, caches flushed (96 MiB) before each call, one thread; times: median (min-max) us"
+echo "| layer | N | dc | OpenBLAS dense | sparsifier CSR i16 | BLAS/dc | sparsifier/dc | dc object weight bytes | bytes_pq | obj/pq | CSR bytes | dense bytes | dc rel err |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+printf '%s\n' "${ROWS[@]}"

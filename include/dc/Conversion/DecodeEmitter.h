@@ -1,0 +1,159 @@
+//===- DecodeEmitter.h - IR emission of dc stream decoders ------*- C++ -*-===//
+//
+// Builders that emit scf/arith/memref IR decoding dc's bit streams at run
+// time: payload constants as `memref.global`s, a fixed-width reader (LSB-first
+// packing, see dc/Core/BitStream.h) and a canonical Huffman symbol reader
+// with a carried bit cursor (codes MSB-first, tables from the core
+// HuffmanDecoder). Used by `dc-lower-decompress` and by the compute kernels
+// that decode execution layouts once at load.
+//
+// Every reader is robust against corrupt streams: byte loads are clamped to
+// the stream (globals are padded with zero bytes) and table lookups to their
+// tables, so compiled code never reads out of bounds.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DC_CONVERSION_DECODEEMITTER_H
+#define DC_CONVERSION_DECODEEMITTER_H
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/IR/Value.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <string>
+#include <utility>
+
+namespace dc {
+
+/// Zero bytes appended to every byte-stream global so readers may load a few
+/// bytes past the last used bit (they also clamp their indices).
+constexpr unsigned kStreamPadding = 8;
+
+/// Creates private `memref.global`s at the start of a module, in creation
+/// order, with names made unique through the module's symbol table.
+class GlobalEmitter {
+public:
+  explicit GlobalEmitter(mlir::ModuleOp module)
+      : module(module), symbolTable(module) {}
+
+  /// A constant `memref<N x i8>` holding `bytes` followed by kStreamPadding
+  /// zero bytes.
+  mlir::memref::GlobalOp byteStream(mlir::Location loc, llvm::StringRef name,
+                                    llvm::ArrayRef<uint8_t> bytes);
+  /// A constant `memref<N x i32>` (at least one element: an empty table gets
+  /// a single 0).
+  mlir::memref::GlobalOp i32Table(mlir::Location loc, llvm::StringRef name,
+                                  llvm::ArrayRef<uint32_t> data);
+  /// A constant `memref<N x f32>` (at least one element).
+  mlir::memref::GlobalOp f32Table(mlir::Location loc, llvm::StringRef name,
+                                  llvm::ArrayRef<float> data);
+  /// A mutable, uninitialized global of `type`.
+  mlir::memref::GlobalOp buffer(mlir::Location loc, llvm::StringRef name,
+                                mlir::MemRefType type);
+  /// A mutable `memref<i1>` initialized to false (an "already done" flag).
+  mlir::memref::GlobalOp flag(mlir::Location loc, llvm::StringRef name);
+
+  mlir::ModuleOp getModule() { return module; }
+
+private:
+  mlir::memref::GlobalOp insert(mlir::Location loc, llvm::StringRef name,
+                                mlir::MemRefType type,
+                                mlir::Attribute initialValue, bool constant);
+  mlir::ModuleOp module;
+  mlir::SymbolTable symbolTable;
+  mlir::Operation *lastGlobal = nullptr;
+};
+
+/// `memref.get_global` of `global` at the builder's insertion point.
+mlir::Value getGlobal(mlir::OpBuilder &b, mlir::Location loc,
+                      mlir::memref::GlobalOp global);
+
+/// A byte stream at run time: a 1-D i8 memref and its static size (padding
+/// included).
+struct StreamRef {
+  mlir::Value bytes;
+  int64_t size = 0;
+};
+
+/// Loads `table[i]` (i: any integer type or index) with i clamped to
+/// [0, size - 1].
+mlir::Value emitLoadClamped(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value table, int64_t size, mlir::Value i);
+
+/// Loads byte `byteIndex` (i64) of `stream` zero-extended to i64, clamping the
+/// index to the stream.
+mlir::Value emitLoadByte(mlir::OpBuilder &b, mlir::Location loc,
+                         const StreamRef &stream, mlir::Value byteIndex);
+
+/// Reads the `width`-bit (1..32) value at bit offset `bitPos` (i64) of an
+/// LSB-first packed stream; returns an i32.
+mlir::Value emitReadBits(mlir::OpBuilder &b, mlir::Location loc,
+                         const StreamRef &stream, mlir::Value bitPos,
+                         unsigned width);
+
+/// Reads fixed-width entry `index` (index or i64): bits [index * width,
+/// (index + 1) * width). Returns an i32.
+mlir::Value emitReadFixedWidth(mlir::OpBuilder &b, mlir::Location loc,
+                               const StreamRef &stream, mlir::Value index,
+                               unsigned width);
+
+/// Canonical Huffman decoding tables as globals (see HuffmanDecoder):
+/// firstCode, firstIndex and count indexed by code length 0..maxLength, and
+/// the symbols sorted by (length, symbol).
+struct HuffmanTableGlobals {
+  mlir::memref::GlobalOp firstCode, firstIndex, count, sorted;
+  unsigned maxLength = 0;
+  int64_t numSymbols = 0;
+};
+
+/// Builds the tables of the code described by `lengths` with the core
+/// HuffmanDecoder. Returns false with `error` if the lengths are not a valid
+/// code.
+bool emitHuffmanTables(GlobalEmitter &globals, mlir::Location loc,
+                       llvm::StringRef name, llvm::ArrayRef<uint8_t> lengths,
+                       HuffmanTableGlobals &tables, std::string *error);
+
+/// The tables loaded as memrefs in the current function.
+struct HuffmanTables {
+  mlir::Value firstCode, firstIndex, count, sorted;
+  unsigned maxLength = 0;
+  int64_t numSymbols = 0;
+};
+HuffmanTables getHuffmanTables(mlir::OpBuilder &b, mlir::Location loc,
+                               const HuffmanTableGlobals &globals);
+
+/// Decodes one Huffman symbol starting at bit cursor `bitPos` (i64): reads one
+/// bit at a time, code = code << 1 | bit, and stops at the first length l with
+/// code - firstCode[l] < count[l] (an scf.while). Returns {symbol (i32), next
+/// cursor (i64)}. Bits matching no code give symbol 0 and consume maxLength
+/// bits.
+std::pair<mlir::Value, mlir::Value>
+emitReadHuffmanSymbol(mlir::OpBuilder &b, mlir::Location loc,
+                      const StreamRef &stream, const HuffmanTables &tables,
+                      mlir::Value bitPos);
+
+/// A reader of one dc entry stream (fixed width or Huffman) for loops that
+/// visit the entries in order. With Huffman coding the caller carries the
+/// bit cursor (i64) through its loops; with fixed width the cursor is
+/// returned unchanged and the entry index is used.
+struct EntryStreamReader {
+  StreamRef stream;
+  unsigned width = 0;
+  bool huffman = false;
+  HuffmanTables tables;
+
+  /// Reads entry `index` (index type); returns {value i32, next cursor}.
+  std::pair<mlir::Value, mlir::Value> read(mlir::OpBuilder &b,
+                                           mlir::Location loc,
+                                           mlir::Value index,
+                                           mlir::Value cursor) const;
+};
+
+} // namespace dc
+
+#endif // DC_CONVERSION_DECODEEMITTER_H

@@ -1,0 +1,63 @@
+//===- StorageReport.h - Measured storage of compressed layers --*- C++ -*-===//
+//
+// The storage report of INTERFACE.md, measured on the streams the encoder
+// produced (core measureStorage on each layer's dc.constant). Layers that
+// are still plain arith.constants count as dense f32 (32 bits per weight).
+//
+// Averages: avg_weight_bits_huffman = bits of the (entropy-coded, if coded)
+// value stream / stored entries; avg_index_bits_huffman = bits of the gap
+// stream / stored entries. Stored entries include fillers (dense format:
+// every element). weight_bits / index_bits are the fixed widths (index_bits
+// 0 for the dense format). The total sums counts and sizes and weighs the
+// per-layer bit widths by stored entries.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DC_TRANSFORMS_STORAGEREPORT_H
+#define DC_TRANSFORMS_STORAGEREPORT_H
+
+#include "dc/Transforms/Layers.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+#include <vector>
+
+namespace dc {
+
+struct LayerStorage {
+  std::string name;
+  std::string kind; // "fc", "conv" or "total".
+  std::vector<int64_t> shape;
+  uint64_t weights = 0, nonzeros = 0, fillers = 0, entries = 0;
+  double weightBits = 0, indexBits = 0;
+  uint64_t codebookEntries = 0;
+  double avgWeightBitsCoded = 0, avgIndexBitsCoded = 0;
+  uint64_t bytesDense = 0, bytesPQ = 0, bytesPQH = 0;
+  double ratioPQ() const { return bytesPQ ? double(bytesDense) / bytesPQ : 0; }
+  double ratioPQH() const {
+    return bytesPQH ? double(bytesDense) / bytesPQH : 0;
+  }
+};
+
+/// Measures every layer of `module` (in parallel); the last entry is the
+/// total. Fails with a diagnostic on a corrupt payload.
+mlir::FailureOr<std::vector<LayerStorage>>
+measureModuleStorage(mlir::ModuleOp module);
+
+/// `{"layers": [...], "total": {...}}`.
+void printStorageReportJSON(llvm::ArrayRef<LayerStorage> rows,
+                            llvm::raw_ostream &os);
+/// A table in the style of the paper's per-layer tables.
+void printStorageReportTable(llvm::ArrayRef<LayerStorage> rows,
+                             llvm::raw_ostream &os);
+
+/// Measures `module` and writes the report to `path` (JSON), or prints the
+/// table to stderr when `path` is "-".
+mlir::LogicalResult writeStorageReport(mlir::ModuleOp module,
+                                       llvm::StringRef path);
+
+} // namespace dc
+
+#endif // DC_TRANSFORMS_STORAGEREPORT_H

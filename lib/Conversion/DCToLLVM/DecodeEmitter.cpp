@@ -1,0 +1,253 @@
+//===- DecodeEmitter.cpp - IR emission of dc stream decoders --------------===//
+
+#include "dc/Conversion/DecodeEmitter.h"
+
+#include "dc/Core/Huffman.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+#include <algorithm>
+#include <vector>
+
+using namespace mlir;
+using namespace dc;
+
+//===----------------------------------------------------------------------===//
+// Globals
+//===----------------------------------------------------------------------===//
+
+memref::GlobalOp GlobalEmitter::insert(Location loc, StringRef name,
+                                       MemRefType type, Attribute initialValue,
+                                       bool constant) {
+  OpBuilder b(module.getContext());
+  auto global = memref::GlobalOp::create(
+      b, loc, name, b.getStringAttr("private"), type, initialValue, constant,
+      /*alignment=*/b.getI64IntegerAttr(64));
+  // Renames on conflict and inserts into the module, in creation order.
+  Block::iterator where = lastGlobal ? std::next(lastGlobal->getIterator())
+                                     : module.getBody()->begin();
+  symbolTable.insert(global, where);
+  lastGlobal = global;
+  return global;
+}
+
+template <typename T>
+static DenseElementsAttr rawElements(Type elementType, ArrayRef<T> data) {
+  auto type = RankedTensorType::get({int64_t(data.size())}, elementType);
+  ArrayRef<char> raw(reinterpret_cast<const char *>(data.data()),
+                     data.size() * sizeof(T));
+  return DenseElementsAttr::getFromRawBuffer(type, raw);
+}
+
+memref::GlobalOp GlobalEmitter::byteStream(Location loc, StringRef name,
+                                           ArrayRef<uint8_t> bytes) {
+  std::vector<uint8_t> padded(bytes.begin(), bytes.end());
+  padded.resize(padded.size() + kStreamPadding, 0);
+  auto i8 = IntegerType::get(module.getContext(), 8);
+  return insert(loc, name, MemRefType::get({int64_t(padded.size())}, i8),
+                rawElements<uint8_t>(i8, padded), /*constant=*/true);
+}
+
+memref::GlobalOp GlobalEmitter::i32Table(Location loc, StringRef name,
+                                         ArrayRef<uint32_t> data) {
+  std::vector<uint32_t> values(data.begin(), data.end());
+  if (values.empty())
+    values.push_back(0);
+  auto i32 = IntegerType::get(module.getContext(), 32);
+  return insert(loc, name, MemRefType::get({int64_t(values.size())}, i32),
+                rawElements<uint32_t>(i32, values), /*constant=*/true);
+}
+
+memref::GlobalOp GlobalEmitter::f32Table(Location loc, StringRef name,
+                                         ArrayRef<float> data) {
+  std::vector<float> values(data.begin(), data.end());
+  if (values.empty())
+    values.push_back(0.0f);
+  auto f32 = Float32Type::get(module.getContext());
+  return insert(loc, name, MemRefType::get({int64_t(values.size())}, f32),
+                rawElements<float>(f32, values), /*constant=*/true);
+}
+
+memref::GlobalOp GlobalEmitter::buffer(Location loc, StringRef name,
+                                       MemRefType type) {
+  return insert(loc, name, type, UnitAttr::get(module.getContext()),
+                /*constant=*/false);
+}
+
+memref::GlobalOp GlobalEmitter::flag(Location loc, StringRef name) {
+  auto i1 = IntegerType::get(module.getContext(), 1);
+  auto init = DenseElementsAttr::get(RankedTensorType::get({}, i1), false);
+  return insert(loc, name, MemRefType::get({}, i1), init, /*constant=*/false);
+}
+
+Value dc::getGlobal(OpBuilder &b, Location loc, memref::GlobalOp global) {
+  return memref::GetGlobalOp::create(b, loc, global.getType(),
+                                     global.getSymName());
+}
+
+//===----------------------------------------------------------------------===//
+// Readers
+//===----------------------------------------------------------------------===//
+
+static Value constI64(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
+}
+
+static Value constI32(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
+}
+
+Value dc::emitLoadClamped(OpBuilder &b, Location loc, Value table, int64_t size,
+                          Value i) {
+  if (!i.getType().isIndex())
+    i = arith::IndexCastUIOp::create(b, loc, b.getIndexType(), i);
+  Value last =
+      arith::ConstantIndexOp::create(b, loc, std::max<int64_t>(size, 1) - 1);
+  Value clamped = arith::MinUIOp::create(b, loc, i, last);
+  return memref::LoadOp::create(b, loc, table, ValueRange{clamped});
+}
+
+Value dc::emitLoadByte(OpBuilder &b, Location loc, const StreamRef &stream,
+                       Value byteIndex) {
+  Value byte = emitLoadClamped(b, loc, stream.bytes, stream.size, byteIndex);
+  return arith::ExtUIOp::create(b, loc, b.getI64Type(), byte);
+}
+
+Value dc::emitReadBits(OpBuilder &b, Location loc, const StreamRef &stream,
+                       Value bitPos, unsigned width) {
+  // Up to 7 bits of offset + `width` bits: gather the bytes into an i64.
+  Value byteIndex = arith::ShRUIOp::create(b, loc, bitPos, constI64(b, loc, 3));
+  Value shift = arith::AndIOp::create(b, loc, bitPos, constI64(b, loc, 7));
+  unsigned numBytes = (7 + width + 7) / 8;
+  Value word;
+  for (unsigned k = 0; k < numBytes; ++k) {
+    Value idx = byteIndex;
+    if (k)
+      idx = arith::AddIOp::create(b, loc, byteIndex, constI64(b, loc, k));
+    Value byte = emitLoadByte(b, loc, stream, idx);
+    if (k)
+      byte = arith::ShLIOp::create(b, loc, byte, constI64(b, loc, 8 * k));
+    word = k ? Value(arith::OrIOp::create(b, loc, word, byte)) : byte;
+  }
+  word = arith::ShRUIOp::create(b, loc, word, shift);
+  if (width < 32)
+    word = arith::AndIOp::create(b, loc, word,
+                                 constI64(b, loc, (int64_t(1) << width) - 1));
+  return arith::TruncIOp::create(b, loc, b.getI32Type(), word);
+}
+
+Value dc::emitReadFixedWidth(OpBuilder &b, Location loc,
+                             const StreamRef &stream, Value index,
+                             unsigned width) {
+  Value i = index;
+  if (i.getType().isIndex())
+    i = arith::IndexCastUIOp::create(b, loc, b.getI64Type(), i);
+  Value bitPos = arith::MulIOp::create(b, loc, i, constI64(b, loc, width));
+  return emitReadBits(b, loc, stream, bitPos, width);
+}
+
+bool dc::emitHuffmanTables(GlobalEmitter &globals, Location loc, StringRef name,
+                           ArrayRef<uint8_t> lengths,
+                           HuffmanTableGlobals &tables, std::string *error) {
+  HuffmanDecoder decoder;
+  if (!decoder.init(std::vector<uint8_t>(lengths.begin(), lengths.end()),
+                    error))
+    return false;
+  std::string prefix = name.str();
+  tables.maxLength = decoder.maxLength;
+  tables.numSymbols = decoder.sortedSymbols.size();
+  tables.firstCode =
+      globals.i32Table(loc, prefix + "_first_code", decoder.firstCode);
+  tables.firstIndex =
+      globals.i32Table(loc, prefix + "_first_index", decoder.firstIndex);
+  tables.count =
+      globals.i32Table(loc, prefix + "_count", decoder.countPerLength);
+  tables.sorted =
+      globals.i32Table(loc, prefix + "_symbols", decoder.sortedSymbols);
+  return true;
+}
+
+HuffmanTables dc::getHuffmanTables(OpBuilder &b, Location loc,
+                                   const HuffmanTableGlobals &globals) {
+  HuffmanTables t;
+  t.firstCode = getGlobal(b, loc, globals.firstCode);
+  t.firstIndex = getGlobal(b, loc, globals.firstIndex);
+  t.count = getGlobal(b, loc, globals.count);
+  t.sorted = getGlobal(b, loc, globals.sorted);
+  t.maxLength = globals.maxLength;
+  t.numSymbols = globals.numSymbols;
+  return t;
+}
+
+std::pair<Value, Value> dc::emitReadHuffmanSymbol(OpBuilder &b, Location loc,
+                                                  const StreamRef &stream,
+                                                  const HuffmanTables &tables,
+                                                  Value bitPos) {
+  // scf.while over code lengths; state (len, code, symbol, done):
+  //   before: continue while !done && len < maxLength;
+  //   after: read bit pos + len, code = code << 1 | bit, len += 1,
+  //          hit if code - firstCode[len] < count[len] (unsigned).
+  Type i32 = b.getI32Type(), i1 = b.getI1Type();
+  int64_t tableSize = int64_t(tables.maxLength) + 1;
+  Value zero32 = constI32(b, loc, 0);
+  Value falseV = arith::ConstantIntOp::create(b, loc, i1, 0);
+  Value maxLen = constI32(b, loc, tables.maxLength);
+  SmallVector<Value> init = {zero32, zero32, zero32, falseV};
+  SmallVector<Type> types = {i32, i32, i32, i1};
+  auto loop = scf::WhileOp::create(
+      b, loc, types, init,
+      [&](OpBuilder &bb, Location l, ValueRange args) {
+        Value notDone = arith::XOrIOp::create(
+            bb, l, args[3], arith::ConstantIntOp::create(bb, l, i1, 1));
+        Value more = arith::CmpIOp::create(bb, l, arith::CmpIPredicate::ult,
+                                           args[0], maxLen);
+        Value cond = arith::AndIOp::create(bb, l, notDone, more);
+        scf::ConditionOp::create(bb, l, cond, args);
+      },
+      [&](OpBuilder &bb, Location l, ValueRange args) {
+        Value len = args[0], code = args[1];
+        Value pos = arith::AddIOp::create(
+            bb, l, bitPos, arith::ExtUIOp::create(bb, l, bb.getI64Type(), len));
+        Value byteIndex =
+            arith::ShRUIOp::create(bb, l, pos, constI64(bb, l, 3));
+        Value shift = arith::AndIOp::create(bb, l, pos, constI64(bb, l, 7));
+        Value byte = emitLoadByte(bb, l, stream, byteIndex);
+        Value bit64 = arith::AndIOp::create(
+            bb, l, arith::ShRUIOp::create(bb, l, byte, shift),
+            constI64(bb, l, 1));
+        Value bit = arith::TruncIOp::create(bb, l, i32, bit64);
+        Value newCode = arith::OrIOp::create(
+            bb, l, arith::ShLIOp::create(bb, l, code, constI32(bb, l, 1)), bit);
+        Value newLen = arith::AddIOp::create(bb, l, len, constI32(bb, l, 1));
+        Value first =
+            emitLoadClamped(bb, l, tables.firstCode, tableSize, newLen);
+        Value count = emitLoadClamped(bb, l, tables.count, tableSize, newLen);
+        Value offset = arith::SubIOp::create(bb, l, newCode, first);
+        Value hit = arith::CmpIOp::create(bb, l, arith::CmpIPredicate::ult,
+                                          offset, count);
+        Value firstIndex =
+            emitLoadClamped(bb, l, tables.firstIndex, tableSize, newLen);
+        Value sortedIndex = arith::AddIOp::create(bb, l, firstIndex, offset);
+        Value sym = emitLoadClamped(bb, l, tables.sorted, tables.numSymbols,
+                                    sortedIndex);
+        Value symbol = arith::SelectOp::create(bb, l, hit, sym, args[2]);
+        scf::YieldOp::create(bb, l, ValueRange{newLen, newCode, symbol, hit});
+      });
+  Value len = loop.getResult(0);
+  Value symbol = loop.getResult(2);
+  Value next = arith::AddIOp::create(
+      b, loc, bitPos, arith::ExtUIOp::create(b, loc, b.getI64Type(), len));
+  return {symbol, next};
+}
+
+std::pair<Value, Value> EntryStreamReader::read(OpBuilder &b, Location loc,
+                                                Value index,
+                                                Value cursor) const {
+  if (!huffman)
+    return {emitReadFixedWidth(b, loc, stream, index, width), cursor};
+  return emitReadHuffmanSymbol(b, loc, stream, tables, cursor);
+}

@@ -1,0 +1,108 @@
+//===- Cluster.cpp - dc-cluster: k-means weight sharing -------------------===//
+//
+// Per layer, 1-D k-means (core kmeans1D, O(k log n) per iteration on sorted
+// values) over the nonzero weights with 2^bits - 1 clusters; codebook entry
+// 0 is exact zero, for pruned (and exactly zero) weights.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CompressPass.h"
+#include "dc/Transforms/Passes.h"
+
+#include "dc/Core/KMeans.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+namespace dc {
+#define GEN_PASS_DEF_DCCLUSTER
+#include "dc/Transforms/Passes.h.inc"
+} // namespace dc
+
+using namespace mlir;
+using namespace dc;
+
+std::string dc::clusterWeights(ArrayRef<float> w,
+                               const std::vector<int64_t> &shape,
+                               const LayerConfig &config,
+                               CompressedTensor &result) {
+  std::vector<float> survivors;
+  for (float v : w)
+    if (v != 0.0f)
+      survivors.push_back(v);
+  KMeansOptions options;
+  options.numClusters = (1u << config.bits) - 1;
+  options.init = config.init;
+  options.seed = config.seed;
+  std::vector<float> codebook{0.0f};
+  std::vector<uint32_t> survivorIndices;
+  if (!survivors.empty() && options.numClusters > 0) {
+    KMeansResult clusters = kmeans1D(survivors, options);
+    survivorIndices = assignNearest(survivors, clusters.centroids);
+    codebook.insert(codebook.end(), clusters.centroids.begin(),
+                    clusters.centroids.end());
+  }
+  std::vector<float>().swap(survivors);
+  std::vector<uint32_t> indices(w.size(), 0);
+  size_t next = 0;
+  if (!survivorIndices.empty())
+    for (size_t i = 0, n = w.size(); i < n; ++i)
+      if (w[i] != 0.0f)
+        indices[i] = survivorIndices[next++] + 1;
+  EncodingParams params;
+  params.format = StorageFormat::Dense;
+  params.bits = config.bits;
+  params.indexBits = config.indexBits;
+  params.entropy = EntropyCoding::None;
+  std::string error;
+  if (!encodeIndices(shape, indices, codebook, params, result, &error))
+    return error;
+  return "";
+}
+
+namespace {
+class ClusterStage : public CompressStage {
+public:
+  bool select(const LayerTask &task) override {
+    // Compressed layers (with a codebook, or raw on purpose) stay as they
+    // are.
+    return isa<arith::ConstantOp>(task.layer.constant);
+  }
+  void reserve(size_t n) override { results.resize(n); }
+
+  void compute(size_t index, LayerTask &task) override {
+    auto constant = cast<arith::ConstantOp>(task.layer.constant);
+    std::vector<float> storage;
+    FailureOr<ArrayRef<float>> data =
+        getF32Data(cast<ElementsAttr>(constant.getValue()), storage);
+    if (failed(data)) {
+      task.error = "layer '" + task.layer.name + "': cannot read the weights";
+      return;
+    }
+    task.error = checkFinite(*data, task.layer.name);
+    if (!task.error.empty())
+      return;
+    auto shape = cast<RankedTensorType>(constant.getType()).getShape();
+    std::string error =
+        clusterWeights(*data, std::vector<int64_t>(shape.begin(), shape.end()),
+                       task.config, results[index]);
+    if (!error.empty())
+      task.error = "layer '" + task.layer.name + "': " + error;
+  }
+
+  LogicalResult apply(size_t index, LayerTask &task) override {
+    return replaceWithCompressed(task.layer.constant, task.layer,
+                                 results[index]);
+  }
+
+private:
+  std::vector<CompressedTensor> results;
+};
+
+struct ClusterPass : CompressPassMixin<dc::impl::DCClusterBase<ClusterPass>> {
+  using CompressPassMixin::CompressPassMixin;
+  void runOnOperation() override {
+    ClusterStage stage;
+    runStage(stage);
+  }
+};
+} // namespace

@@ -1,0 +1,130 @@
+//===- CompressPass.cpp - Shared driver of the compression passes ---------===//
+
+#include "CompressPass.h"
+
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Threading.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+using namespace mlir;
+using namespace dc;
+
+LogicalResult dc::runCompressStage(ModuleOp module,
+                                   const CompressOptions &options,
+                                   CompressStage &stage) {
+  std::vector<LayerTask> tasks;
+  for (Layer &layer : findLayers(module)) {
+    FailureOr<LayerConfig> config = resolveLayerConfig(layer, options);
+    if (failed(config))
+      return failure();
+    LayerTask task{std::move(layer), *config, ""};
+    if (task.config.skip || !stage.select(task))
+      continue;
+    tasks.push_back(std::move(task));
+  }
+  stage.reserve(tasks.size());
+  // Largest layers first, so that the parallel loop balances well.
+  std::vector<size_t> order(tasks.size());
+  std::iota(order.begin(), order.end(), 0);
+  llvm::stable_sort(order, [&](size_t a, size_t b) {
+    return tasks[a].layer.numElements > tasks[b].layer.numElements;
+  });
+  parallelForEach(module.getContext(), order,
+                  [&](size_t i) { stage.compute(i, tasks[i]); });
+  bool anyError = false;
+  for (LayerTask &task : tasks) {
+    if (task.error.empty())
+      continue;
+    task.layer.constant->emitError(task.error);
+    anyError = true;
+  }
+  if (anyError)
+    return failure();
+  for (auto [i, task] : llvm::enumerate(tasks))
+    if (failed(stage.apply(i, task)))
+      return failure();
+  return success();
+}
+
+std::string dc::blobKey(StringRef layerName, StringRef suffix) {
+  std::string key;
+  for (char c : layerName)
+    key.push_back(llvm::isAlnum(c) ? c : '_');
+  if (key.empty() || llvm::isDigit(key[0]))
+    key.insert(key.begin(), '_');
+  return key + suffix.str();
+}
+
+FailureOr<ArrayRef<float>> dc::getF32Data(ElementsAttr attr,
+                                          std::vector<float> &storage) {
+  auto type = cast<ShapedType>(attr.getType());
+  if (!type.getElementType().isF32() || !type.hasStaticShape())
+    return failure();
+  size_t n = type.getNumElements();
+  ArrayRef<char> raw;
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return failure();
+    raw = blob->getData();
+  } else if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    if (dense.isSplat()) {
+      if (failed(readF32Elements(attr, storage)))
+        return failure();
+      return ArrayRef<float>(storage);
+    }
+    raw = dense.getRawData();
+  } else {
+    return failure();
+  }
+  if (raw.size() != n * sizeof(float))
+    return failure();
+  if (reinterpret_cast<uintptr_t>(raw.data()) % alignof(float) != 0) {
+    storage.resize(n);
+    std::memcpy(storage.data(), raw.data(), raw.size());
+    return ArrayRef<float>(storage);
+  }
+  return ArrayRef<float>(reinterpret_cast<const float *>(raw.data()), n);
+}
+
+std::string dc::checkFinite(ArrayRef<float> data, StringRef layer) {
+  for (auto [i, v] : llvm::enumerate(data))
+    if (!std::isfinite(v))
+      return ("layer '" + layer + "' has a non-finite weight (" +
+              (std::isnan(v) ? "NaN" : "Inf") + ") at element " + Twine(i))
+          .str();
+  return "";
+}
+
+LogicalResult dc::replaceWithCompressed(Operation *oldConstant,
+                                        const Layer &layer,
+                                        const CompressedTensor &tensor) {
+  OpBuilder builder(oldConstant);
+  Location loc = oldConstant->getLoc();
+  auto oldCompressed = dyn_cast<ConstantOp>(oldConstant);
+  RankedTensorType tensorType =
+      oldCompressed
+          ? oldCompressed.getType().getTensorType()
+          : cast<RankedTensorType>(oldConstant->getResult(0).getType());
+  ConstantOp constant = buildConstant(builder, loc, tensorType, tensor,
+                                      blobKey(layer.name, ""));
+  constant->setAttr("dc.layer", builder.getStringAttr(layer.name));
+  for (StringRef name : {"dc.config", "dc.pruned"})
+    if (Attribute attr = oldConstant->getAttr(name))
+      constant->setAttr(name, attr);
+  if (failed(verify(constant)))
+    return failure();
+  Value replacement = constant.getResult();
+  if (!oldCompressed)
+    replacement =
+        DecompressOp::create(builder, loc, tensorType, constant).getResult();
+  oldConstant->getResult(0).replaceAllUsesWith(replacement);
+  oldConstant->erase();
+  return success();
+}

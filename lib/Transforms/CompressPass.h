@@ -1,0 +1,140 @@
+//===- CompressPass.h - Shared driver of the compression passes -*- C++ -*-===//
+//
+// Private to lib/Transforms. Every compression pass (dc-prune, dc-cluster,
+// dc-sparse-encode, dc-huffman) takes the same options and runs in three
+// steps: find the layers and resolve their configurations (sequential),
+// compute the new payloads (in parallel across layers, reading the IR only),
+// and rewrite the IR (sequential). Afterwards, if `report` is set, the
+// storage report of the module is written.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DC_LIB_TRANSFORMS_COMPRESSPASS_H
+#define DC_LIB_TRANSFORMS_COMPRESSPASS_H
+
+#include "dc/Dialect/DC/DCUtils.h"
+#include "dc/Transforms/CompressConfig.h"
+#include "dc/Transforms/Layers.h"
+#include "dc/Transforms/StorageReport.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+#include <string>
+#include <vector>
+
+namespace dc {
+
+/// One layer a stage works on.
+struct LayerTask {
+  Layer layer;
+  LayerConfig config;
+  /// Set by the compute step on failure; emitted on the constant.
+  std::string error;
+};
+
+/// Per-stage hooks. `select` (sequential) says whether the stage applies to
+/// a layer; `compute` (parallel) must not modify the IR; `apply`
+/// (sequential) rewrites the IR.
+class CompressStage {
+public:
+  virtual ~CompressStage() = default;
+  virtual bool select(const LayerTask &task) = 0;
+  /// Called once with the number of selected tasks before `compute`.
+  virtual void reserve(size_t numTasks) = 0;
+  virtual void compute(size_t index, LayerTask &task) = 0;
+  virtual mlir::LogicalResult apply(size_t index, LayerTask &task) = 0;
+};
+
+/// Runs `stage` over the layers of `module` under `options`.
+mlir::LogicalResult runCompressStage(mlir::ModuleOp module,
+                                     const CompressOptions &options,
+                                     CompressStage &stage);
+
+/// A name usable as a resource blob key: [A-Za-z0-9_] only.
+std::string blobKey(llvm::StringRef layerName, llvm::StringRef suffix);
+
+/// The f32 contents of `attr`, without copying when possible (`storage`
+/// holds a copy otherwise). Fails for non-f32 data or missing blobs.
+mlir::FailureOr<llvm::ArrayRef<float>>
+getF32Data(mlir::ElementsAttr attr, std::vector<float> &storage);
+
+/// Empty if every value is finite, else a message naming the layer.
+std::string checkFinite(llvm::ArrayRef<float> data, llvm::StringRef layer);
+
+/// Clusters the weights `w` of a layer (k-means over the nonzeros, codebook
+/// entry 0 = 0.0) into a dense-format tensor of codebook indices. Returns an
+/// error message or "".
+std::string clusterWeights(llvm::ArrayRef<float> w,
+                           const std::vector<int64_t> &shape,
+                           const LayerConfig &config, CompressedTensor &result);
+
+/// Replaces the weight constant `oldConstant` by a `dc.constant` holding
+/// `tensor` (plus a `dc.decompress` of it if `oldConstant` is not a
+/// dc.constant); keeps the layer name and the dc.config / dc.pruned
+/// attributes.
+mlir::LogicalResult replaceWithCompressed(mlir::Operation *oldConstant,
+                                          const Layer &layer,
+                                          const CompressedTensor &tensor);
+
+/// Mixes the shared option handling into a TableGen-generated pass base.
+template <typename BaseT> class CompressPassMixin : public BaseT {
+public:
+  using BaseT::BaseT;
+
+  CompressOptions getCompressOptions() const {
+    CompressOptions o;
+    o.sparsity = this->sparsity;
+    o.fcSparsity = this->fcSparsity;
+    o.convSparsity = this->convSparsity;
+    o.threshold = this->threshold;
+    o.stdScale = this->stdScale;
+    o.bits = this->bits;
+    o.fcBits = this->fcBits;
+    o.convBits = this->convBits;
+    o.indexBits = this->indexBits;
+    o.fcIndexBits = this->fcIndexBits;
+    o.convIndexBits = this->convIndexBits;
+    o.init = this->init;
+    o.seed = this->seed;
+    o.format = this->format;
+    o.entropy = this->entropy;
+    o.minElements = this->minElements;
+    o.report = this->report;
+    return o;
+  }
+
+  /// Validates the options as soon as they are parsed, so that a bad value
+  /// fails the pipeline before any work.
+  mlir::LogicalResult initializeOptions(
+      llvm::StringRef options,
+      llvm::function_ref<mlir::LogicalResult(const llvm::Twine &)>
+          errorHandler) override {
+    if (mlir::failed(BaseT::initializeOptions(options, errorHandler)))
+      return mlir::failure();
+    std::string error = validateOptions(getCompressOptions());
+    if (!error.empty())
+      return errorHandler(this->getArgument() + ": " + error);
+    return mlir::success();
+  }
+
+  /// Runs `stage`, then writes the report if asked to.
+  void runStage(CompressStage &stage) {
+    CompressOptions options = getCompressOptions();
+    mlir::ModuleOp module = this->getOperation();
+    std::string error = validateOptions(options);
+    if (!error.empty()) {
+      module.emitError() << this->getArgument() << ": " << error;
+      return this->signalPassFailure();
+    }
+    if (mlir::failed(runCompressStage(module, options, stage)))
+      return this->signalPassFailure();
+    if (!options.report.empty() &&
+        mlir::failed(writeStorageReport(module, options.report)))
+      return this->signalPassFailure();
+  }
+};
+
+} // namespace dc
+
+#endif // DC_LIB_TRANSFORMS_COMPRESSPASS_H

@@ -1,0 +1,57 @@
+//===- Huffman.cpp - dc-huffman: entropy-code the streams -----------------===//
+
+#include "CompressPass.h"
+#include "dc/Transforms/Passes.h"
+
+namespace dc {
+#define GEN_PASS_DEF_DCHUFFMAN
+#include "dc/Transforms/Passes.h.inc"
+} // namespace dc
+
+using namespace mlir;
+using namespace dc;
+
+namespace {
+class HuffmanStage : public CompressStage {
+public:
+  bool select(const LayerTask &task) override {
+    auto constant = dyn_cast<ConstantOp>(task.layer.constant);
+    if (!constant || task.config.entropy != EntropyCoding::Huffman)
+      return false;
+    EncodingAttr encoding = constant.getType().getEncoding();
+    return encoding.hasCodebook() && encoding.getEntropy() == Entropy::None;
+  }
+  void reserve(size_t n) override { results.resize(n); }
+
+  void compute(size_t index, LayerTask &task) override {
+    auto constant = cast<ConstantOp>(task.layer.constant);
+    CompressedTensorView view;
+    ViewStorage storage;
+    if (failed(getView(constant, view, storage))) {
+      task.error = "layer '" + task.layer.name + "': invalid payload";
+      return;
+    }
+    EncodingParams params = view.params;
+    params.entropy = EntropyCoding::Huffman;
+    std::string error;
+    if (!reencode(view, params, results[index], &error))
+      task.error = "layer '" + task.layer.name + "': " + error;
+  }
+
+  LogicalResult apply(size_t index, LayerTask &task) override {
+    return replaceWithCompressed(task.layer.constant, task.layer,
+                                 results[index]);
+  }
+
+private:
+  std::vector<CompressedTensor> results;
+};
+
+struct HuffmanPass : CompressPassMixin<dc::impl::DCHuffmanBase<HuffmanPass>> {
+  using CompressPassMixin::CompressPassMixin;
+  void runOnOperation() override {
+    HuffmanStage stage;
+    runStage(stage);
+  }
+};
+} // namespace

@@ -1,0 +1,81 @@
+//===- SparseEncode.cpp - dc-sparse-encode: CSC/CSR relative indices ------===//
+
+#include "CompressPass.h"
+#include "dc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+namespace dc {
+#define GEN_PASS_DEF_DCSPARSEENCODE
+#include "dc/Transforms/Passes.h.inc"
+} // namespace dc
+
+using namespace mlir;
+using namespace dc;
+
+namespace {
+class SparseEncodeStage : public CompressStage {
+public:
+  bool select(const LayerTask &task) override {
+    Operation *op = task.layer.constant;
+    if (auto constant = dyn_cast<ConstantOp>(op))
+      return !constant.getType().getEncoding().isSparse();
+    // A pruned layer that was never clustered: raw f32 values.
+    return isa<arith::ConstantOp>(op) && op->hasAttr("dc.pruned");
+  }
+  void reserve(size_t n) override { results.resize(n); }
+
+  void compute(size_t index, LayerTask &task) override {
+    EncodingParams params;
+    params.format = task.config.format;
+    params.indexBits = task.config.indexBits;
+    std::string error;
+    if (auto constant = dyn_cast<ConstantOp>(task.layer.constant)) {
+      CompressedTensorView view;
+      ViewStorage storage;
+      if (failed(getView(constant, view, storage))) {
+        task.error = "layer '" + task.layer.name + "': invalid payload";
+        return;
+      }
+      params.bits = view.params.bits;
+      params.entropy = view.params.entropy;
+      if (!reencode(view, params, results[index], &error))
+        task.error = "layer '" + task.layer.name + "': " + error;
+      return;
+    }
+    auto constant = cast<arith::ConstantOp>(task.layer.constant);
+    std::vector<float> values;
+    if (failed(readF32Elements(cast<ElementsAttr>(constant.getValue()),
+                               values))) {
+      task.error = "layer '" + task.layer.name + "': cannot read the weights";
+      return;
+    }
+    task.error = checkFinite(values, task.layer.name);
+    if (!task.error.empty())
+      return;
+    params.bits = kRawValueBits;
+    params.entropy = EntropyCoding::None;
+    auto shape = cast<RankedTensorType>(constant.getType()).getShape();
+    if (!encodeRaw(std::vector<int64_t>(shape.begin(), shape.end()), values,
+                   params, results[index], &error))
+      task.error = "layer '" + task.layer.name + "': " + error;
+  }
+
+  LogicalResult apply(size_t index, LayerTask &task) override {
+    return replaceWithCompressed(task.layer.constant, task.layer,
+                                 results[index]);
+  }
+
+private:
+  std::vector<CompressedTensor> results;
+};
+
+struct SparseEncodePass
+    : CompressPassMixin<dc::impl::DCSparseEncodeBase<SparseEncodePass>> {
+  using CompressPassMixin::CompressPassMixin;
+  void runOnOperation() override {
+    SparseEncodeStage stage;
+    runStage(stage);
+  }
+};
+} // namespace

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The dc demo. Usage: scripts/demo.sh [BUILD_DIR]   (default: build)
+#
+# 1. A compressed layer (examples/compressed_layer.mlir): y = W x with W
+#    pruned, codebook-shared and Huffman-coded, next to the same layer with
+#    dense weights, compiled with dc-opt --dc-to-llvm and run in mlir-runner.
+# 2. (to come) The MNIST experiment of the Python front end.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${1:-build}"
+case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+LLVM_BIN=/usr/lib/llvm-22/bin
+LLVM_LIB=/usr/lib/llvm-22/lib
+DC_OPT="$BUILD/bin/dc-opt"
+RUNNER_LIBS="$LLVM_LIB/libmlir_c_runner_utils.so,$LLVM_LIB/libmlir_runner_utils.so"
+
+if [[ ! -x "$DC_OPT" ]]; then
+  echo "demo: $DC_OPT not found; build first (make build)" >&2
+  exit 1
+fi
+
+echo "== 1. A compressed fully connected layer (examples/compressed_layer.mlir)"
+echo "   dc-opt --dc-to-llvm | mlir-runner"
+OUT="$("$DC_OPT" --dc-to-llvm "$ROOT/examples/compressed_layer.mlir" |
+  "$LLVM_BIN/mlir-runner" -e main -entry-point-result=void \
+    -shared-libs="$RUNNER_LIBS")"
+echo "$OUT" | grep -v '^Unranked Memref'
+COMPRESSED="$(echo "$OUT" | sed -n '/^compressed/,/^dense/p' | grep '^\[')"
+DENSE="$(echo "$OUT" | sed -n '/^dense/,$p' | grep '^\[')"
+if [[ -z "$COMPRESSED" || "$COMPRESSED" != "$DENSE" ]]; then
+  echo "demo: the compressed and the dense layer disagree" >&2
+  exit 1
+fi
+echo "   compressed and dense results are identical"
+
+# ==== 2. MNIST experiment (Python front end) =================================
+# To come: train LeNet-300-100 / LeNet-5, compress with dc-compress, compile
+# with dc-to-llvm, measure accuracy and storage; writes $BUILD/demo/report.json
+# and the plots beside it (see INTERFACE.md, "Demo report").
+# ============================================================================
