@@ -13,6 +13,11 @@ config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
 
 llvm_config.use_default_substitutions()
 llvm_config.with_system_environment(["HOME", "TMPDIR"])
+# `not`, `FileCheck` and friends are substituted verbatim: put LLVM's tools
+# directory on PATH.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+# Debian's interpreter (the `python3` on PATH may lack numpy).
+config.substitutions.append(("%python", "/usr/bin/python3"))
 
 runner_libs = ",".join(
     os.path.join(config.mlir_lib_dir, lib)

@@ -4,9 +4,10 @@
 // a dense reference (the decompressed weight through a call); rel_err is
 // max|y - y_ref| / max_i sum_k |W_ik||x_k|, must be < 1e-4 (f32 sums
 // reassociated over <= K terms: error <~ K * 2^-24 relative to that
-// scale in the worst case, ~sqrt(K) * 2^-24 typically).
-// RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute=vector-width=16 %dc_lower_rest | %dc_run | FileCheck %s
-// RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute=vector-width=8 %dc_lower_rest | %dc_run | FileCheck %s
+// scale in the worst case, ~sqrt(K) * 2^-24 typically). Full dc-to-llvm at two
+// vector widths, and the kernel passes alone (4 lanes, 3 rows per group).
+// RUN: dc-opt %s --dc-to-llvm=vector-width=16 | %dc_run | FileCheck %s
+// RUN: dc-opt %s --dc-to-llvm=vector-width=8 | %dc_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="vector-width=4 rows-per-group=3" %dc_lower_rest | %dc_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute | FileCheck %s --check-prefix=IR
 // CHECK: ok 1

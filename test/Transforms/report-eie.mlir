@@ -5,7 +5,7 @@
 // bytes_pqh = 1 + 1 + 20 + 16 + 8 = 46.
 // RUN: dc-opt %s --dc-compress="bits=2 index-bits=4 report=%t.json" -o %t.mlir
 // RUN: FileCheck %s < %t.json
-// RUN: /usr/bin/python3 %S/Inputs/check_report.py %t.json %t.mlir | FileCheck %s --check-prefix=SIZES
+// RUN: %python %S/Inputs/check_report.py %t.json %t.mlir | FileCheck %s --check-prefix=SIZES
 
 // CHECK: "layers": [
 // CHECK-NEXT: {
