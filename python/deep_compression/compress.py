@@ -114,14 +114,15 @@ class Quantized:
         return cls(st["codebook"].numpy(), st["indices"].numpy(), st["bits"])
 
 
-def cluster_layer(weight, mask, bits, init="linear", seed=0):
+def cluster_layer(weight, mask, bits, init="linear", seed=0, max_iter=None):
     """k-means (C++ core) over the surviving weights -> Quantized."""
     w = weight.detach().cpu().numpy().astype(np.float32)
     m = mask.cpu().numpy() if mask is not None else np.ones(w.shape, dtype=bool)
     m = m & (w != 0)
     survivors = w[m]
     k = (1 << bits) - 1
-    centroids = core.kmeans1d(survivors, k, init=init, seed=seed)
+    kwargs = {} if max_iter is None else {"max_iter": max_iter}
+    centroids = core.kmeans1d(survivors, k, init=init, seed=seed, **kwargs)
     idx = np.zeros(w.shape, dtype=np.uint32)
     idx[m] = core.assign_nearest(survivors, centroids) + 1
     codebook = np.concatenate([[0.0], centroids]).astype(np.float32)
@@ -129,13 +130,14 @@ def cluster_layer(weight, mask, bits, init="linear", seed=0):
 
 
 @torch.no_grad()
-def quantize(model, bits, masks=None, init="linear", seed=0):
+def quantize(model, bits, masks=None, init="linear", seed=0, max_iter=None):
     """Clusters every layer in ``bits`` (name -> width) and ties weights to centroids."""
     result = OrderedDict()
     for name, m in models.layers(model).items():
         if name not in bits:
             continue
-        q = cluster_layer(m.weight, masks.get(name) if masks else None, bits[name], init, seed)
+        q = cluster_layer(m.weight, masks.get(name) if masks else None, bits[name], init, seed,
+                          max_iter)
         m.weight.copy_(torch.from_numpy(q.dense()))
         result[name] = q
     return result
@@ -214,7 +216,7 @@ def finetune_centroids(model, quantized, x, y, epochs=3, lr=0.01, centroid_lr=1e
 
 # Retraining schedules tuned on this machine (2 cores, 8,000 training digits).
 SCHEDULE = {
-    "lenet300": dict(stages=3, epochs=5, final_epochs=15, lr=0.1,
+    "lenet300": dict(stages=3, epochs=5, final_epochs=15, lr=0.1, kmeans_iters=0,
                      ft_epochs=4, ft_lr=0.01, centroid_lr=1e-3),
     "lenet5": dict(stages=3, epochs=3, final_epochs=8, lr=0.02,
                    ft_epochs=3, ft_lr=0.005, centroid_lr=1e-3),
@@ -247,7 +249,8 @@ def compress(name, model, split, keep=None, bits=None, schedule=None, prune=True
                                                         100 * train.error(model, xte, yte)))
     quantized = OrderedDict()
     if quant:
-        quantized = quantize(model, bits, pruner.masks if pruner else None, seed=seed)
+        quantized = quantize(model, bits, pruner.masks if pruner else None, seed=seed,
+                             max_iter=sch.get("kmeans_iters"))
         if log:
             _, _, xte, yte = train.tensors(name, split)
             log(" quantized (before fine-tuning): test error %.2f%%" % (

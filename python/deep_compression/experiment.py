@@ -29,7 +29,8 @@ def dc_opt_path():
 def dc_opt_flags(report_path, model_name=None):
     """The dc-opt pipeline flags that compress (sparse + Huffman, reusing the
     dc IR's codebooks) and lower to LLVM. One place to adapt the invocation."""
-    return ["--dc-compress=report=%s index-bits=%d" % (report_path, report.INDEX_BITS),
+    return ["--dc-compress=report=%s format=%s index-bits=%d"
+            % (report_path, report.FORMAT, report.INDEX_BITS),
             "--dc-to-llvm"]
 
 

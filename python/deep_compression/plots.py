@@ -84,8 +84,8 @@ def huffman_plots(name, baseline, quantized, out_dir, index_bits=report.INDEX_BI
         q = quantized[layer]
         shape = list(q.indices.shape)
         flat = q.indices.reshape(-1).astype(np.uint32)
-        fixed = core.encode_indices(shape, flat, q.codebook, "csc", q.bits, index_bits, "none")
-        huff = core.encode_indices(shape, flat, q.codebook, "csc", q.bits, index_bits,
+        fixed = core.encode_indices(shape, flat, q.codebook, report.FORMAT, q.bits, index_bits, "none")
+        huff = core.encode_indices(shape, flat, q.codebook, report.FORMAT, q.bits, index_bits,
                                    "huffman")
         n = int(fixed["num_entries"])
         streams = {"weights": (_unpack(fixed["values"], n, q.bits), 1 << q.bits,
@@ -121,7 +121,7 @@ def storage_plot(name, baseline, quantized, out_dir, index_bits=report.INDEX_BIT
             continue
         q = quantized[layer]
         enc = core.encode_indices(list(q.indices.shape), q.indices.reshape(-1).astype(np.uint32),
-                                  q.codebook, "csc", q.bits, index_bits, "huffman")
+                                  q.codebook, report.FORMAT, q.bits, index_bits, "huffman")
         st = core.measure_storage(**enc)
         rows[layer] = (st["value_bytes_coded"],
                        st["gap_bytes_coded"] + st["pointer_bytes"],
@@ -148,7 +148,7 @@ def storage_plot(name, baseline, quantized, out_dir, index_bits=report.INDEX_BIT
     return _save(fig, os.path.join(out_dir, "%s_storage.png" % name), log)
 
 
-def _size_pq(model, quantized=None, fmt="csc", index_bits=report.INDEX_BITS):
+def _size_pq(model, quantized=None, fmt=report.FORMAT, index_bits=report.INDEX_BITS):
     """Bytes of the fixed-width streams (no Huffman) for all layers, measured by the core."""
     total = 0
     for layer, mod in models.layers(model).items():
@@ -181,7 +181,7 @@ def accuracy_vs_compression(name, baseline, split, out_dir, epochs=None, log=Non
         pr = compress.prune_and_retrain(m, xtr, ytr, k, stages=2, epochs=epochs,
                                         final_epochs=epochs, lr=sch["lr"])
         pruned_models[scale] = (m, pr)
-        curves["pruning only"].append((_size_pq(m, fmt="csc") / dense_bytes,
+        curves["pruning only"].append((_size_pq(m) / dense_bytes,
                                        train.error(m, xte, yte) - base_err))
     for b in (2, 3, 4, 6, 8):
         m = copy.deepcopy(baseline)
@@ -196,7 +196,7 @@ def accuracy_vs_compression(name, baseline, split, out_dir, epochs=None, log=Non
         q = compress.quantize(m, {n: max(2, v + b_delta) for n, v in bits.items()}, pr.masks)
         q = compress.finetune_centroids(m, q, xtr, ytr, epochs=1, lr=sch["ft_lr"],
                                         centroid_lr=sch["centroid_lr"])
-        curves["pruning + quantization"].append((_size_pq(m, q, fmt="csc") / dense_bytes,
+        curves["pruning + quantization"].append((_size_pq(m, q) / dense_bytes,
                                                  train.error(m, xte, yte) - base_err))
     fig, ax = plt.subplots(figsize=(7, 4.2))
     styles = {"pruning only": "s-", "quantization only": "^-", "pruning + quantization": "o-"}
