@@ -4,7 +4,9 @@
 # 1. A compressed layer (examples/compressed_layer.mlir): y = W x with W
 #    pruned, codebook-shared and Huffman-coded, next to the same layer with
 #    dense weights, compiled with dc-opt --dc-to-llvm and run in mlir-runner.
-# 2. (to come) The MNIST experiment of the Python front end.
+# 2. The MNIST experiment of the Python front end (LeNet-300-100); the
+#    LeNet-5 one: cd python && /usr/bin/python3 -m deep_compression experiment
+#    --model lenet5 --dc-opt-required
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,8 +36,10 @@ if [[ -z "$COMPRESSED" || "$COMPRESSED" != "$DENSE" ]]; then
 fi
 echo "   compressed and dense results are identical"
 
-# ==== 2. MNIST experiment (Python front end) =================================
-# To come: train LeNet-300-100 / LeNet-5, compress with dc-compress, compile
-# with dc-to-llvm, measure accuracy and storage; writes $BUILD/demo/report.json
-# and the plots beside it (see INTERFACE.md, "Demo report").
-# ============================================================================
+echo
+echo "== 2. LeNet-300-100 on real MNIST digits: train, prune + retrain, share"
+echo "   weights, compile with dc-opt --dc-compress --dc-to-llvm, evaluate the"
+echo "   compiled model (writes $BUILD/demo/report.json and the plots)"
+cd "$ROOT/python"
+DC_BUILD_DIR="$BUILD" /usr/bin/python3 -m deep_compression experiment \
+  --model lenet300 --dc-opt-required --max-loss 0.0025
