@@ -12,7 +12,7 @@
 //                 decoded weights written to --dense-out (f32 row-major M x K)
 //                 for the baselines of bench/gemv.sh.
 // Usage: gemv_gen M K N density bits index_bits format entropy form seed
-//        [--mode=test|bench] [--dense-out=FILE] [--tol=1e-4]
+//        [--mode=test|bench] [--dense-out=FILE] [--tol=1e-4] [--dd]
 // form: matvec | vecmat | wx | xw | xwt | trxw | trwx (see test/Kernels).
 //
 //===----------------------------------------------------------------------===//
@@ -65,11 +65,14 @@ int main(int argc, char **argv) {
   uint64_t seed = strtoull(argv[10], nullptr, 10);
   std::string mode = "test", denseOut;
   double tol = 1e-4;
+  bool withDD = false; // bench: also emit @dd_gemv (decompress-then-dense)
   for (int i = 11; i < argc; ++i) {
     if (!strncmp(argv[i], "--mode=", 7))
       mode = argv[i] + 7;
     else if (!strncmp(argv[i], "--dense-out=", 12))
       denseOut = argv[i] + 12;
+    else if (!strcmp(argv[i], "--dd"))
+      withDD = true;
     else if (!strncmp(argv[i], "--tol=", 6))
       tol = atof(argv[i] + 6);
   }
@@ -256,11 +259,35 @@ int main(int argc, char **argv) {
                "    %%e = tensor.empty() : tensor<%lldx%lldxf32>\n"
                "    %%i = linalg.fill ins(%%z : f32) outs(%%e : tensor<%lldx%lldxf32>) -> tensor<%lldx%lldxf32>\n"
                "    %%y = linalg.matmul ins(%%w, %%x : %s, tensor<%lldx%lldxf32>) outs(%%i : tensor<%lldx%lldxf32>) -> tensor<%lldx%lldxf32>\n"
-               "    return %%y : tensor<%lldx%lldxf32>\n  }\n}\n",
+               "    return %%y : tensor<%lldx%lldxf32>\n  }\n",
             (long long)m, (long long)n, (long long)m, (long long)n,
             (long long)m, (long long)n, wType, (long long)k, (long long)n,
             (long long)m, (long long)n, (long long)m, (long long)n,
             (long long)m, (long long)n);
+    if (!withDD) {
+      fprintf(f, "}\n");
+      return 0;
+    }
+    // @dd_gemv: decompress-then-dense. The call boundary keeps
+    // dc-rewrite-contractions away, so dc-lower-decompress decodes the
+    // weight (once, at first use) and the dense linalg.matvec runs on it.
+    fprintf(f, "  func.func private @dense_mv(%%w: %s, %%x: tensor<%lldxf32>) -> tensor<%lldxf32> {\n"
+               "    %%z = arith.constant 0.0 : f32\n"
+               "    %%e = tensor.empty() : tensor<%lldxf32>\n"
+               "    %%i = linalg.fill ins(%%z : f32) outs(%%e : tensor<%lldxf32>) -> tensor<%lldxf32>\n"
+               "    %%y = linalg.matvec ins(%%w, %%x : %s, tensor<%lldxf32>) outs(%%i : tensor<%lldxf32>) -> tensor<%lldxf32>\n"
+               "    return %%y : tensor<%lldxf32>\n  }\n",
+            wType, (long long)k, (long long)m, (long long)m, (long long)m,
+            (long long)m, wType, (long long)k, (long long)m, (long long)m,
+            (long long)m);
+    fprintf(f, "  func.func @dd_gemv(%%x: tensor<%lldxf32>) -> tensor<%lldxf32> "
+               "attributes {llvm.emit_c_interface} {\n",
+            (long long)k, (long long)m);
+    printConstant("    ");
+    fprintf(f, "    %%y = call @dense_mv(%%w, %%x) : (%s, tensor<%lldxf32>) -> tensor<%lldxf32>\n"
+               "    return %%y : tensor<%lldxf32>\n  }\n",
+            wType, (long long)k, (long long)m, (long long)m);
+    fprintf(f, "}\n");
     return 0;
   }
   // Test mode: reference through a call boundary (not rewritten).

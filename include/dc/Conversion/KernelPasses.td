@@ -53,9 +53,12 @@ def DCLowerCompute : Pass<"dc-lower-compute", "mlir::ModuleOp"> {
            "are accepted and run on one thread)">,
     Option<"rowsPerGroup", "rows-per-group", "unsigned", "4",
            "rows interleaved per group in the execution layout (1..8)">,
-    Option<"denseDensity", "dense-density", "double", "0.6",
-           "batch > 1: decode to dense instead when the density is at "
-           "least this and the batch at least one vector">,
+    Option<"denseDensity", "dense-density", "double", "2.0",
+           "batch > 1: decode to dense (dc.decompress + linalg) instead when "
+           "the density is at least this and the batch at least one vector; "
+           "the default never does: with the current dense lowering (scalar "
+           "loops) decompress-then-dense measured 7-30x slower than the "
+           "kernels even at density 1">,
     Option<"colBlock", "col-block", "unsigned", "0",
            "batch > 1: columns of X per pass over the weights (0: as many "
            "as fit the accumulators)">,

@@ -39,7 +39,11 @@
 //     masked loads/stores.
 //   Cost model (batch > 1): when density >= dense-density and N >= VW, the
 //   op is instead rewritten to dc.decompress + dense linalg (decode to a
-//   dense tile; left to dc-lower-decompress and the dense lowering).
+//   dense tile; left to dc-lower-decompress and the dense lowering). The
+//   default threshold (2.0) disables it: the dense path is lowered to scalar
+//   loops today, while the kernel costs one decode step + N / VW vector FMAs
+//   per stored entry, i.e. at most ~1 decode step per weight over a dense
+//   vectorized loop even at density 1.
 //
 // The call site (still on tensors, before bufferization) passes
 // bufferization.to_buffer of the activations (read-only) and a fresh
@@ -292,8 +296,9 @@ static Target resolveTarget(StringRef cpu, unsigned vectorWidth) {
     avx512 = feats.lookup("avx512f");
     avx2 = feats.lookup("avx2");
     for (auto &f : feats)
-      if (f.second)
-        t.features.push_back("+" + f.first().str());
+      // Disabled features too: the host CPU name may imply features that
+      // this (virtual) machine does not expose.
+      t.features.push_back((f.second ? "+" : "-") + f.first().str());
     llvm::sort(t.features);
   } else {
     t.cpu = cpu.str();
