@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs every benchmark against one build: bench/run-all.sh [BUILD_DIR]
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BUILD="${1:-build}"
+case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+echo "== bench/gemv.sh: kernels vs OpenBLAS, MLIR sparsifier, decompress-then-dense"
+BUILD="$BUILD" "$ROOT/bench/gemv.sh"
+echo
+echo "== bench/compress.sh: dc-compress on VGG-16's weight shapes"
+"$ROOT/bench/compress.sh" "$BUILD"
