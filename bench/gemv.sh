@@ -1,10 +1,13 @@
 #!/bin/bash
 # bench/gemv.sh [--quick] : dc's compressed GEMV/GEMM kernels vs OpenBLAS
 # (dense, decoded weights) vs the MLIR sparsifier's CSR kernels, one thread,
-# caches flushed before every call. Prints one table (times in us).
+# caches flushed before every call; plus dc with threads=2 (MLIR's async
+# runtime) vs OpenBLAS with OPENBLAS_NUM_THREADS=2. Prints one table (times
+# in us).
 #   BUILD=dir   dc build dir (default /work/main/build-kernels): bin/dc-opt,
 #               lib/libDCCore.a
 #   OUT=dir     scratch directory (default /tmp/dc-gemv-bench)
+#   LAYERS_ONLY="name M K density index_bits;..."  layers to run instead
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${BUILD:-$HERE/../build-kernels}
@@ -63,6 +66,9 @@ module {
 MLIR
 }
 
+if [[ -n "${LAYERS_ONLY:-}" ]]; then
+  IFS=';' read -r -a LAYERS <<<"$LAYERS_ONLY"
+fi
 ROWS=()
 for L in "${LAYERS[@]}"; do
   read -r NAME M K DENS IDX <<<"$L"
@@ -82,14 +88,25 @@ for L in "${LAYERS[@]}"; do
   "$DCOPT" "$D/dc.mlir" "${LOWER[@]}" --emit-bytecode -o "$D/dc.mlirbc"
   $LLVM/mlir-translate --mlir-to-llvmir "$D/dc.mlirbc" -o "$D/dc.ll"
   $LLVM/clang-22 -O3 -march=native -Wno-override-module -c "$D/dc.ll" -o "$D/dc.o"
+  # Two threads: the same module through dc-to-llvm threads=2 (async
+  # runtime), linked into a second driver.
+  "$DCOPT" "$D/dc.mlir" --dc-to-llvm=threads=2 --emit-bytecode -o "$D/dc2.mlirbc"
+  $LLVM/mlir-translate --mlir-to-llvmir "$D/dc2.mlirbc" -o "$D/dc2.ll"
+  $LLVM/clang-22 -O3 -march=native -Wno-override-module -c "$D/dc2.ll" -o "$D/dc2.o"
   sparsifier_module "$M" "$K" "$BATCH" >"$D/sp.mlir"
   $LLVM/mlir-opt "$D/sp.mlir" --sparsifier="enable-runtime-library=false vl=16 reassociate-fp-reductions=true enable-index-optimizations=true" \
     | $LLVM/mlir-translate --mlir-to-llvmir -o "$D/sp.ll"
   $LLVM/clang-22 -O3 -march=native -Wno-override-module -c "$D/sp.ll" -o "$D/sp.o"
   $LLVM/clang-22 -O3 -march=native "$HERE/gemv_driver.c" "$D/dc.o" "$D/sp.o" \
     -lopenblas -lm -o "$D/drv"
+  $LLVM/clang-22 -O3 -march=native "$HERE/gemv_driver.c" "$D/dc2.o" "$D/sp.o" \
+    -lopenblas -lm -L/usr/lib/llvm-22/lib -lmlir_async_runtime \
+    -Wl,-rpath,/usr/lib/llvm-22/lib -o "$D/drv2"
   for N in 1 $BATCH; do
     "$D/drv" "$M" "$K" "$N" "$D/W.f32" "$REPS" >"$D/run$N.log"
+    OPENBLAS_NUM_THREADS=2 "$D/drv2" "$M" "$K" "$N" "$D/W.f32" "$REPS" 01 >"$D/run${N}_t2.log"
+    read -r _ _ OB2 _ _ _ _ < <(grep '^openblas' "$D/run${N}_t2.log")
+    read -r _ _ DC2 DC2MIN DC2MAX DC2ERR _ < <(grep '^dc' "$D/run${N}_t2.log")
     CSR=$(sed -n 's/.*csr_i16_bytes \([0-9]*\).*/\1/p' "$D/run$N.log")
     DENSE=$(sed -n 's/.*dense_bytes \([0-9]*\).*/\1/p' "$D/run$N.log")
     read -r _ _ OB OBMIN OBMAX OBERR _ < <(grep '^openblas' "$D/run$N.log")
@@ -100,16 +117,17 @@ for L in "${LAYERS[@]}"; do
       read -r _ _ DDMED DDMIN DDMAX DDERR DDFIRST < <(grep '^decomp_dense' "$D/run$N.log")
       DD="$DDMED ($DDMIN-$DDMAX; 1st call $DDFIRST)"
     fi
-    ROWS+=("$(printf '| %s %dx%d %s%% i%s | %d | %s (%s-%s) | %s (%s-%s) | %s (%s-%s) | %s | %.2fx | %.2fx | %d | %d | %.2f | %d | %d | %s |' \
+    ROWS+=("$(printf '| %s %dx%d %s%% i%s | %d | %s (%s-%s) | %s (%s-%s) | %.2fx | %s | %.2fx | %s (%s-%s) | %s (%s-%s) | %s | %.2fx | %.2fx | %d | %d | %.2f | %d | %d | %s |' \
       "$NAME" "$M" "$K" "$(echo "$DENS*100" | bc -l | sed 's/\.0*$//;s/0*$//')" "$IDX" "$N" \
-      "$DC" "$DCMIN" "$DCMAX" "$OB" "$OBMIN" "$OBMAX" "$SP" "$SPMIN" "$SPMAX" "$DD" \
+      "$DC" "$DCMIN" "$DCMAX" "$DC2" "$DC2MIN" "$DC2MAX" "$(echo "$DC/$DC2" | bc -l)" \
+      "$OB2" "$(echo "$OB2/$DC2" | bc -l)" "$OB" "$OBMIN" "$OBMAX" "$SP" "$SPMIN" "$SPMAX" "$DD" \
       "$(echo "$OB/$DC" | bc -l)" "$(echo "$SP/$DC" | bc -l)" \
-      "$OBJ_BYTES" "$BYTES_PQ" "$(echo "$OBJ_BYTES/$BYTES_PQ" | bc -l)" "$CSR" "$DENSE" "$DCERR")")
+      "$OBJ_BYTES" "$BYTES_PQ" "$(echo "$OBJ_BYTES/$BYTES_PQ" | bc -l)" "$CSR" "$DENSE" "$DCERR/$DC2ERR")")
   done
-  rm -f "$D/W.f32" "$D/dc.ll" "$D/dc.mlirbc" "$D/sp.ll"
+  rm -f "$D/W.f32" "$D/dc.ll" "$D/dc.mlirbc" "$D/dc2.ll" "$D/dc2.mlirbc" "$D/sp.ll"
 done
 echo
-echo "reps=$REPS per kernel, caches flushed (96 MiB) before each call, one thread; times: median (min-max) us"
-echo "| layer | N | dc | OpenBLAS dense | sparsifier CSR i16 | decompress-then-dense (MLIR loops) | BLAS/dc | sparsifier/dc | dc object weight bytes | bytes_pq | obj/pq | CSR bytes | dense bytes | dc rel err |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "reps=$REPS per kernel, caches flushed (96 MiB) before each call, one thread unless marked 2T (dc threads=2 / OPENBLAS_NUM_THREADS=2); times: median (min-max) us"
+echo "| layer | N | dc | dc 2T | dc 1T/2T | OpenBLAS 2T | BLAS 2T/dc 2T | OpenBLAS dense | sparsifier CSR i16 | decompress-then-dense (MLIR loops) | BLAS/dc | sparsifier/dc | dc object weight bytes | bytes_pq | obj/pq | CSR bytes | dense bytes | dc rel err (1T/2T) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${ROWS[@]}"

@@ -95,6 +95,9 @@ int main(int argc, char **argv) {
     // kind 3, decompress-then-dense (MLIR's dense loops): batch 1 only, few
     // calls (its scalar loops are slow on the big layers).
     if (kind == 3 && (N != 1 || !_mlir_ciface_dd_gemv)) break;
+    // Optional 6th argument: the kinds to run, as digits ("01": OpenBLAS
+    // and dc only; used for the 2-thread column).
+    if (argc > 6 && !strchr(argv[6], '0' + kind)) continue;
     int kreps = kind == 3 && reps > 5 ? 5 : reps;
     for (int r = -1; r < kreps; ++r) { // r = -1: warm-up + check
       flush();

@@ -190,17 +190,17 @@ MagnitudeCut dc::smallestMagnitudeCut(const float *w, size_t n, uint64_t k,
   // Level 1: the high 15 bits of |w| (the sign bit is cleared).
   constexpr size_t kHigh = 1u << 15, kLow = 1u << 16;
   size_t tasks = numTasksFor(n, uint64_t(1) << 20, 16);
-  std::vector<std::vector<uint32_t>> local(tasks);
+  std::vector<std::vector<uint64_t>> local(tasks);
   runParallel(pfor, tasks, [&](size_t t) {
     uint64_t b, e;
     taskRange(n, tasks, t, 1, b, e);
-    std::vector<uint32_t> &h = local[t];
+    std::vector<uint64_t> &h = local[t];
     h.assign(kHigh, 0);
     for (uint64_t i = b; i < e; ++i)
       ++h[magnitudeBits(w[i]) >> 16];
   });
   std::vector<uint64_t> hist(kHigh, 0);
-  for (const std::vector<uint32_t> &h : local)
+  for (const std::vector<uint64_t> &h : local)
     for (size_t i = 0; i < kHigh; ++i)
       hist[i] += h[i];
   uint32_t high;
@@ -210,7 +210,7 @@ MagnitudeCut dc::smallestMagnitudeCut(const float *w, size_t n, uint64_t k,
   runParallel(pfor, tasks, [&](size_t t) {
     uint64_t b, e;
     taskRange(n, tasks, t, 1, b, e);
-    std::vector<uint32_t> &h = local[t];
+    std::vector<uint64_t> &h = local[t];
     h.assign(kLow, 0);
     for (uint64_t i = b; i < e; ++i) {
       uint32_t m = magnitudeBits(w[i]);
@@ -219,7 +219,7 @@ MagnitudeCut dc::smallestMagnitudeCut(const float *w, size_t n, uint64_t k,
     }
   });
   hist.assign(kLow, 0);
-  for (const std::vector<uint32_t> &h : local)
+  for (const std::vector<uint64_t> &h : local)
     for (size_t i = 0; i < kLow; ++i)
       hist[i] += h[i];
   uint32_t low;
@@ -257,14 +257,33 @@ void dc::applyMagnitudeCut(const float *w, size_t n, const MagnitudeCut &cut,
   runParallel(pfor, tasks, [&](size_t k) {
     uint64_t b, e;
     taskRange(n, tasks, k, 1, b, e);
+    uint32_t tBits;
+    std::memcpy(&tBits, &t, 4);
+    if (!positional && tBits > 0x7F800000u) {
+      // Negative or NaN threshold: the generic comparison.
+      for (uint64_t i = b; i < e; ++i) {
+        float a = std::fabs(w[i]);
+        out[i] = (a < t || (a == t && cut.ties != 0)) ? 0.0f : w[i];
+      }
+      return;
+    }
     if (!positional) {
-      // Every tie (if any) is pruned: a plain comparison.
-      if (cut.ties != 0) {
-        for (uint64_t i = b; i < e; ++i)
-          out[i] = std::fabs(w[i]) <= t ? 0.0f : w[i];
-      } else {
-        for (uint64_t i = b; i < e; ++i)
-          out[i] = std::fabs(w[i]) < t ? 0.0f : w[i];
+      // Every tie (if any) is pruned: a plain comparison, branch-free on the
+      // bits (for finite values, magnitude order is the order of the
+      // magnitude bits; the threshold is in [+0, +inf] here).
+      // Keep iff |w| > t (ties pruned) or |w| >= t (ties kept).
+      uint32_t keepAbove = cut.ties != 0 ? tBits : tBits - 1;
+      const uint32_t *in = reinterpret_cast<const uint32_t *>(w);
+      uint32_t *o = reinterpret_cast<uint32_t *>(out);
+      if (cut.ties == 0 && tBits == 0) {
+        // Nothing is below 0.
+        std::memcpy(o + b, in + b, (e - b) * 4);
+        return;
+      }
+      for (uint64_t i = b; i < e; ++i) {
+        uint32_t v = in[i];
+        uint32_t keep = uint32_t(-int32_t((v & 0x7FFFFFFFu) > keepAbove));
+        o[i] = v & keep;
       }
       return;
     }

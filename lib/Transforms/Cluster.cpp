@@ -2,7 +2,8 @@
 //
 // Per layer, 1-D k-means (core kmeans1D, O(k log n) per iteration on sorted
 // values) over the nonzero weights with 2^bits - 1 clusters; codebook entry
-// 0 is exact zero, for pruned (and exactly zero) weights.
+// 0 is exact zero, for pruned (and exactly zero) weights. The indices are
+// assigned and bit-packed in one (parallel) pass over the weights.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,8 +25,13 @@ using namespace dc;
 std::string dc::clusterWeights(ArrayRef<float> w,
                                const std::vector<int64_t> &shape,
                                const LayerConfig &config,
-                               CompressedTensor &result) {
+                               CompressedTensor &result,
+                               const ParallelFor &pfor) {
+  size_t numSurvivors = 0;
+  for (float v : w)
+    numSurvivors += v != 0.0f;
   std::vector<float> survivors;
+  survivors.reserve(numSurvivors);
   for (float v : w)
     if (v != 0.0f)
       survivors.push_back(v);
@@ -33,6 +39,19 @@ std::string dc::clusterWeights(ArrayRef<float> w,
   options.numClusters = (1u << config.bits) - 1;
   options.init = config.init;
   options.seed = config.seed;
+  if (!survivors.empty() && options.numClusters > 0) {
+    // Fast path: assign and pack in one pass over the weights, without the
+    // n-element index vector (same bytes as encodeIndices below).
+    KMeansResult clusters = kmeans1D(survivors, options);
+    std::vector<float>().swap(survivors);
+    if (encodeClusteredDense(shape, w.data(), w.size(), clusters.centroids,
+                             config.bits, config.indexBits, result, nullptr,
+                             pfor))
+      return "";
+    for (float v : w)
+      if (v != 0.0f)
+        survivors.push_back(v);
+  }
   std::vector<float> codebook{0.0f};
   std::vector<uint32_t> survivorIndices;
   if (!survivors.empty() && options.numClusters > 0) {
@@ -84,7 +103,7 @@ public:
     auto shape = cast<RankedTensorType>(constant.getType()).getShape();
     std::string error =
         clusterWeights(*data, std::vector<int64_t>(shape.begin(), shape.end()),
-                       task.config, results[index]);
+                       task.config, results[index], parallelFor);
     if (!error.empty())
       task.error = "layer '" + task.layer.name + "': " + error;
   }

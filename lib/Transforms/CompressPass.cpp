@@ -8,12 +8,51 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include "llvm/ADT/DenseSet.h"
+
 #include <cmath>
 #include <cstring>
 #include <numeric>
 
 using namespace mlir;
 using namespace dc;
+
+ParallelFor dc::makeParallelFor(MLIRContext *ctx) {
+  if (!ctx->isMultithreadingEnabled())
+    return {};
+  return [ctx](size_t numTasks, const std::function<void(size_t)> &body) {
+    parallelFor(ctx, 0, numTasks, [&](size_t i) { body(i); });
+  };
+}
+
+using BlobEntry = DialectResourceBlobManager::BlobEntry;
+
+/// Adds the blob entries of the dense_resource attributes of `op`.
+static void collectBlobs(Operation *op, llvm::DenseSet<BlobEntry *> &blobs) {
+  op->getAttrDictionary().walk([&](DenseResourceElementsAttr attr) {
+    if (BlobEntry *entry = attr.getRawHandle().getResource())
+      blobs.insert(entry);
+  });
+}
+
+/// Empties the blobs of `candidates` that no operation of the IR around
+/// `module` references any more (the replaced weights), releasing their
+/// memory; the printers only emit referenced blobs, so the output does not
+/// change.
+static void releaseUnreferencedBlobs(ModuleOp module,
+                                     llvm::DenseSet<BlobEntry *> &candidates) {
+  if (candidates.empty())
+    return;
+  Operation *top = module.getOperation();
+  while (Operation *parent = top->getParentOp())
+    top = parent;
+  llvm::DenseSet<BlobEntry *> referenced;
+  top->walk([&](Operation *op) { collectBlobs(op, referenced); });
+  for (BlobEntry *entry : candidates)
+    if (!referenced.contains(entry) && entry->getBlob() &&
+        !entry->getBlob()->getData().empty())
+      entry->setBlob(AsmResourceBlob());
+}
 
 LogicalResult dc::runCompressStage(ModuleOp module,
                                    const CompressOptions &options,
@@ -35,6 +74,7 @@ LogicalResult dc::runCompressStage(ModuleOp module,
   llvm::stable_sort(order, [&](size_t a, size_t b) {
     return tasks[a].layer.numElements > tasks[b].layer.numElements;
   });
+  stage.parallelFor = makeParallelFor(module.getContext());
   parallelForEach(module.getContext(), order,
                   [&](size_t i) { stage.compute(i, tasks[i]); });
   bool anyError = false;
@@ -46,9 +86,13 @@ LogicalResult dc::runCompressStage(ModuleOp module,
   }
   if (anyError)
     return failure();
+  llvm::DenseSet<BlobEntry *> replaced;
+  for (LayerTask &task : tasks)
+    collectBlobs(task.layer.constant, replaced);
   for (auto [i, task] : llvm::enumerate(tasks))
     if (failed(stage.apply(i, task)))
       return failure();
+  releaseUnreferencedBlobs(module, replaced);
   return success();
 }
 

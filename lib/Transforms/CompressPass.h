@@ -17,6 +17,8 @@
 #include "dc/Transforms/Layers.h"
 #include "dc/Transforms/StorageReport.h"
 
+#include "dc/Core/FastEncode.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
@@ -43,10 +45,19 @@ public:
   /// Called once with the number of selected tasks before `compute`.
   virtual void reserve(size_t numTasks) = 0;
   virtual void compute(size_t index, LayerTask &task) = 0;
+  /// Set by runCompressStage before `compute`.
+  ParallelFor parallelFor;
   virtual mlir::LogicalResult apply(size_t index, LayerTask &task) = 0;
 };
 
-/// Runs `stage` over the layers of `module` under `options`.
+/// Splits work within one layer over the context's thread pool (nested in
+/// the parallel loop over layers); serial when multithreading is disabled.
+ParallelFor makeParallelFor(mlir::MLIRContext *ctx);
+
+/// Runs `stage` over the layers of `module` under `options`. After the
+/// rewrite, the resource blobs that the replaced payloads referenced and
+/// that nothing in the IR references any more are emptied, so that their
+/// memory is released (the blob names stay taken).
 mlir::LogicalResult runCompressStage(mlir::ModuleOp module,
                                      const CompressOptions &options,
                                      CompressStage &stage);
@@ -67,7 +78,8 @@ std::string checkFinite(llvm::ArrayRef<float> data, llvm::StringRef layer);
 /// error message or "".
 std::string clusterWeights(llvm::ArrayRef<float> w,
                            const std::vector<int64_t> &shape,
-                           const LayerConfig &config, CompressedTensor &result);
+                           const LayerConfig &config, CompressedTensor &result,
+                           const ParallelFor &pfor = {});
 
 /// Replaces the weight constant `oldConstant` by a `dc.constant` holding
 /// `tensor` (plus a `dc.decompress` of it if `oldConstant` is not a

@@ -34,6 +34,13 @@ public:
     EncodingParams params = view.params;
     params.entropy = EntropyCoding::Huffman;
     std::string error;
+    // Fast path from the fixed-width streams; anything it does not handle
+    // (or that does not validate) takes the generic path.
+    bool handled = false;
+    if (reencodeAddHuffman(view, params, results[index], &handled,
+                           parallelFor) ||
+        handled)
+      return;
     if (!reencode(view, params, results[index], &error))
       task.error = "layer '" + task.layer.name + "': " + error;
   }

@@ -2,8 +2,10 @@
 //
 // Exact fraction: the k = round(s * n) smallest |w| are zeroed, ties broken
 // by position (lower index pruned first). The k-th smallest magnitude is
-// found with nth_element on a copy of the magnitudes (O(n)); one pass over
-// the weights then writes the result straight into the new resource blob.
+// found in place with a two-level radix histogram of the magnitude bits
+// (core smallestMagnitudeCut, O(n), no copy); one pass over the weights then
+// writes the result straight into the new resource blob. Both are split
+// across the thread pool within large layers.
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,30 +29,6 @@ using namespace dc;
 /// Payloads up to this many bytes stay inline dense attributes (readable in
 /// tests), as in DCUtils' makeF32Elements.
 static constexpr size_t kInlineBytes = 64;
-
-/// Weights with |w| < threshold are pruned, and so are the first `ties`
-/// weights (by index) with |w| == threshold.
-struct PruneCut {
-  float threshold = 0;
-  uint64_t ties = 0;
-};
-
-static PruneCut fractionCut(ArrayRef<float> w, double fraction) {
-  uint64_t n = w.size();
-  uint64_t k = uint64_t(std::llround(fraction * double(n)));
-  if (k == 0)
-    return {};
-  std::vector<float> mags(n);
-  for (uint64_t i = 0; i < n; ++i)
-    mags[i] = std::fabs(w[i]);
-  std::nth_element(mags.begin(), mags.begin() + (k - 1), mags.end());
-  float t = mags[k - 1];
-  // The elements before position k - 1 are <= t.
-  uint64_t below = 0;
-  for (uint64_t i = 0; i + 1 < k; ++i)
-    below += mags[i] < t;
-  return {t, k - below};
-}
 
 static float stdDev(ArrayRef<float> w) {
   if (w.empty())
@@ -86,10 +64,13 @@ public:
     task.error = checkFinite(w, task.layer.name);
     if (!task.error.empty())
       return;
-    PruneCut cut;
+    MagnitudeCut cut;
     switch (task.config.pruneMode) {
     case PruneMode::Fraction:
-      cut = fractionCut(w, task.config.pruneValue);
+      cut = smallestMagnitudeCut(
+          w.data(), w.size(),
+          uint64_t(std::llround(task.config.pruneValue * double(w.size()))),
+          parallelFor);
       break;
     case PruneMode::Threshold:
       cut.threshold = float(task.config.pruneValue);
@@ -111,16 +92,7 @@ public:
                                                   /*dataIsMutable=*/true);
       out = reinterpret_cast<float *>(result.blob.getMutableData().data());
     }
-    uint64_t ties = cut.ties;
-    for (size_t i = 0, n = w.size(); i < n; ++i) {
-      float a = std::fabs(w[i]);
-      bool prune = a < cut.threshold;
-      if (a == cut.threshold && ties != 0) {
-        prune = true;
-        --ties;
-      }
-      out[i] = prune ? 0.0f : w[i];
-    }
+    applyMagnitudeCut(w.data(), w.size(), cut, out, parallelFor);
   }
 
   LogicalResult apply(size_t index, LayerTask &task) override {

@@ -39,6 +39,13 @@ public:
       }
       params.bits = view.params.bits;
       params.entropy = view.params.entropy;
+      // Fast path straight from the packed dense stream; anything it does
+      // not handle (or that does not validate) takes the generic path.
+      bool handled = false;
+      if (reencodeDenseToSparse(view, params, results[index], &handled,
+                                parallelFor) ||
+          handled)
+        return;
       if (!reencode(view, params, results[index], &error))
         task.error = "layer '" + task.layer.name + "': " + error;
       return;

@@ -49,8 +49,14 @@ def DCLowerCompute : Pass<"dc-lower-compute", "mlir::ModuleOp"> {
            "f32 lanes of vector code (0: from the target: 16 with AVX-512, "
            "8 with AVX2, else 4)">,
     Option<"threads", "threads", "unsigned", "1",
-           "threads of the kernels (only 1 is implemented; larger values "
-           "are accepted and run on one thread)">,
+           "threads of the kernels: > 1 splits the row groups into chunks "
+           "of about equal words, an scf.parallel that dc-to-llvm lowers "
+           "to MLIR's async runtime when threads > 1 (the output then needs "
+           "libmlir_async_runtime.so; without the async passes it runs "
+           "serially)">,
+    Option<"parallelMinWords", "parallel-min-words", "unsigned", "16384",
+           "threads > 1: kernels with fewer layout words x column vectors "
+           "than this stay on one thread (a task costs a few microseconds)">,
     Option<"rowsPerGroup", "rows-per-group", "unsigned", "4",
            "rows interleaved per group in the execution layout (1..8)">,
     Option<"denseDensity", "dense-density", "double", "2.0",

@@ -45,6 +45,15 @@
 //   per stored entry, i.e. at most ~1 decode step per weight over a dense
 //   vectorized loop even at density 1.
 //
+// THREADS (threads > 1, kernels with at least parallel-min-words words x
+//   column vectors): the body becomes `NAME_part(x, y, g0, g1)` over groups
+//   [g0, g1), and the kernel an scf.parallel over 1000 x threads sub-chunks
+//   of about equal words (boundaries computed here into a `chunks` global),
+//   each calling the part. dc-to-llvm's async-parallel-for (min-task-size
+//   1000) cuts it into `threads` blocks on MLIR's async runtime; lowered
+//   without the async passes it runs serially. Each group writes only its
+//   own rows of y, so the chunks are independent.
+//
 // The call site (still on tensors, before bufferization) passes
 // bufferization.to_buffer of the activations (read-only) and a fresh
 // memref.alloc for the result, wrapped back with bufferization.to_tensor
@@ -349,16 +358,31 @@ static std::string sanitize(StringRef s) {
   return out;
 }
 
+/// The groups a kernel (part) processes: [g0, g1). Static bounds (the
+/// whole layout on one thread) emit exactly the loops of the serial kernel;
+/// dynamic ones (a thread's chunk, function arguments) clamp the loop over
+/// full groups and guard the last, partial group with an scf.if.
+struct GroupRange {
+  Value g0, g1;
+  bool isStatic = true;
+};
+
 /// Emits the group loops for the full groups (scf.for) and the last,
 /// partial group. `body(bd, rg, w0, w1, groupIndex)` emits one group with
 /// `rg` interleaved rows, words [w0, w1).
 template <typename Fn>
 static void forEachGroupKind(Builder &bd, const ExecLayout &L,
-                             Value offsets, Fn body) {
+                             Value offsets, const GroupRange &range,
+                             Fn body) {
   int64_t full = L.m / L.r, rest = L.m % L.r;
   if (full > 0) {
-    auto loop = scf::ForOp::create(bd.b, bd.loc, bd.idx(0), bd.idx(full),
-                                   bd.idx(1));
+    Value lo = range.isStatic ? bd.idx(0) : range.g0;
+    Value hi = range.isStatic
+                   ? bd.idx(full)
+                   : arith::MinUIOp::create(bd.b, bd.loc, range.g1,
+                                            bd.idx(full))
+                         .getResult();
+    auto loop = scf::ForOp::create(bd.b, bd.loc, lo, hi, bd.idx(1));
     OpBuilder::InsertionGuard guard(bd.b);
     bd.b.setInsertionPoint(loop.getBody()->getTerminator());
     Value gi = loop.getInductionVar();
@@ -369,14 +393,31 @@ static void forEachGroupKind(Builder &bd, const ExecLayout &L,
   }
   if (rest > 0) {
     int64_t g = full;
-    body(unsigned(rest), bd.idx(L.offsets[g]), bd.idx(L.offsets[g + 1]),
-         bd.idx(g));
+    auto emitRest = [&] {
+      body(unsigned(rest), bd.idx(L.offsets[g]), bd.idx(L.offsets[g + 1]),
+           bd.idx(g));
+    };
+    if (range.isStatic) {
+      emitRest();
+    } else {
+      // The partial group (index `full`, the last) is in [g0, g1).
+      Value after = arith::CmpIOp::create(
+          bd.b, bd.loc, arith::CmpIPredicate::ugt, range.g1, bd.idx(full));
+      Value before = arith::CmpIOp::create(
+          bd.b, bd.loc, arith::CmpIPredicate::ule, range.g0, bd.idx(full));
+      Value has = arith::AndIOp::create(bd.b, bd.loc, after, before);
+      auto ifOp = scf::IfOp::create(bd.b, bd.loc, has, /*withElse=*/false);
+      OpBuilder::InsertionGuard guard(bd.b);
+      bd.b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+      emitRest();
+    }
   }
 }
 
 /// Emits a batch-1 kernel: (x: memref<K, strided<[1], offset:?>>,
 /// y: memref<M>).
-static void emitMatvecBody(Builder &bd, const ExecLayout &L, Value x, Value y,
+static void emitMatvecBody(Builder &bd, const ExecLayout &L,
+                           const GroupRange &range, Value x, Value y,
                            Value words, Value offsets, Value rows,
                            Value table) {
   OpBuilder &b = bd.b;
@@ -384,8 +425,8 @@ static void emitMatvecBody(Builder &bd, const ExecLayout &L, Value x, Value y,
   Value zero = bd.f32(0.0f);
   Value vmask = bd.i64((int64_t(1) << L.b) - 1);
   Value dmask = bd.i64((int64_t(1) << L.g) - 1);
-  forEachGroupKind(bd, L, offsets, [&](unsigned rg, Value w0, Value w1,
-                                       Value gi) {
+  forEachGroupKind(bd, L, offsets, range, [&](unsigned rg, Value w0,
+                                              Value w1, Value gi) {
     // iter_args: rg positions, then na accumulators per row (enough
     // independent FMA chains to hide the FMA latency: ~8 in all).
     unsigned na = std::max(2u, std::min(L.p, 8u / L.r));
@@ -438,8 +479,9 @@ static void emitMatvecBody(Builder &bd, const ExecLayout &L, Value x, Value y,
 
 /// Emits a batch-N kernel: (X: memref<KxN, strided<[?,1], offset:?>>,
 /// Y: memref<MxN>).
-static void emitMatmulBody(Builder &bd, const ExecLayout &L, int64_t n,
-                           unsigned vwMax, unsigned colBlock, Value x, Value y, Value words,
+static void emitMatmulBody(Builder &bd, const ExecLayout &L,
+                           const GroupRange &range, int64_t n, unsigned vwMax,
+                           unsigned colBlock, Value x, Value y, Value words,
                            Value offsets, Value rows, Value table) {
   OpBuilder &b = bd.b;
   Location loc = bd.loc;
@@ -476,8 +518,8 @@ static void emitMatmulBody(Builder &bd, const ExecLayout &L, int64_t n,
       cols[c] = arith::AddIOp::create(b, loc, n0, bd.idx(c * vw));
     Value zeroVec = arith::ConstantOp::create(
         b, loc, vecType, DenseElementsAttr::get(vecType, 0.0f));
-    forEachGroupKind(bd, L, offsets, [&](unsigned rg, Value w0, Value w1,
-                                         Value gi) {
+    forEachGroupKind(bd, L, offsets, range, [&](unsigned rg, Value w0,
+                                                Value w1, Value gi) {
       SmallVector<Value> init;
       for (unsigned q = 0; q < rg; ++q)
         init.push_back(bd.idx(0));
@@ -571,6 +613,8 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     ExecLayout layout;
     std::string prefix;
     std::string words, offsets, rows, table;
+    std::string chunks; // threads > 1: sub-chunk boundaries (lazily)
+    int64_t numChunks = 0;
   };
 
   ModuleOp module;
@@ -682,40 +726,156 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     }
     std::string name =
         entry->prefix + (n == 0 ? "_matvec" : "_matmul" + std::to_string(n));
-    auto fn = func::FuncOp::create(b, loc, name,
-                                   b.getFunctionType({xType, yType}, {}));
-    fn.setPrivate();
-    setTargetAttrs(fn);
-    // The kernels are already laid out for the CPU: LLVM's SLP vectorizer
-    // would otherwise turn the independent per-row / per-accumulator chains
-    // of the batch-1 kernel into 4-8 lane gathers, about 2x slower here
-    // (gathers cost ~1.1 cycles per element vs ~0.8 for scalar loads).
-    // `noimplicitfloat` makes the SLP and loop vectorizers skip the function
-    // while explicit vector ops (batch N) are still compiled as written.
-    fn->setAttr("passthrough",
-                b.getArrayAttr({b.getStringAttr("noimplicitfloat")}));
-    Block *body = fn.addEntryBlock();
-    b.setInsertionPointToStart(body);
-    Builder bd{b, loc};
-    auto global = [&](const std::string &gname, int64_t count, Type elt) {
-      return memref::GetGlobalOp::create(b, loc, MemRefType::get({count}, elt),
-                                         gname)
-          .getResult();
+    auto makeFunc = [&](StringRef fname, ArrayRef<Type> argTypes) {
+      OpBuilder::InsertionGuard guard(b);
+      auto f = func::FuncOp::create(b, loc, fname,
+                                    b.getFunctionType(argTypes, {}));
+      f.setPrivate();
+      setTargetAttrs(f);
+      // The kernels are already laid out for the CPU: LLVM's SLP vectorizer
+      // would otherwise turn the independent per-row / per-accumulator
+      // chains of the batch-1 kernel into 4-8 lane gathers, about 2x slower
+      // here (gathers cost ~1.1 cycles per element vs ~0.8 for scalar
+      // loads). `noimplicitfloat` makes the SLP and loop vectorizers skip
+      // the function while explicit vector ops (batch N) are still compiled
+      // as written.
+      f->setAttr("passthrough",
+                 b.getArrayAttr({b.getStringAttr("noimplicitfloat")}));
+      f.addEntryBlock();
+      return f;
     };
-    Value words = global(entry->words, L.words.size(), b.getI64Type());
-    Value offsets = global(entry->offsets, L.offsets.size(), b.getI32Type());
-    Value rows = global(entry->rows, std::max<size_t>(L.rows.size(), 1),
-                        b.getI32Type());
-    Value table = global(entry->table, L.table.size(), f32);
-    Value x = body->getArgument(0), y = body->getArgument(1);
-    if (n == 0)
-      emitMatvecBody(bd, L, x, y, words, offsets, rows, table);
-    else
-      emitMatmulBody(bd, L, n, target.vw, colBlock, x, y, words, offsets,
-                     rows, table);
-    func::ReturnOp::create(b, loc);
+    // Emits the kernel body for `range` into `f` (x, y: its first two
+    // arguments).
+    auto emitBody = [&](func::FuncOp f, const GroupRange &range) {
+      OpBuilder::InsertionGuard guard(b);
+      Block *body = &f.getBody().front();
+      b.setInsertionPointToStart(body);
+      Builder bd{b, loc};
+      auto global = [&](const std::string &gname, int64_t count, Type elt) {
+        return memref::GetGlobalOp::create(
+                   b, loc, MemRefType::get({count}, elt), gname)
+            .getResult();
+      };
+      Value words = global(entry->words, L.words.size(), b.getI64Type());
+      Value offsets = global(entry->offsets, L.offsets.size(), b.getI32Type());
+      Value rows = global(entry->rows, std::max<size_t>(L.rows.size(), 1),
+                          b.getI32Type());
+      Value table = global(entry->table, L.table.size(), f32);
+      Value x = body->getArgument(0), y = body->getArgument(1);
+      if (n == 0)
+        emitMatvecBody(bd, L, range, x, y, words, offsets, rows, table);
+      else
+        emitMatmulBody(bd, L, range, n, target.vw, colBlock, x, y, words,
+                       offsets, rows, table);
+      func::ReturnOp::create(b, loc);
+    };
+
+    std::vector<int32_t> chunks = chunkBounds(L, n);
+    if (chunks.empty()) {
+      // One thread: the whole layout, static loop bounds.
+      func::FuncOp fn = makeFunc(name, {xType, yType});
+      emitBody(fn, GroupRange{});
+      slot = fn;
+      return fn;
+    }
+    // Several threads: `NAME_part(x, y, g0, g1)` computes the groups
+    // [g0, g1); the kernel is an scf.parallel over the sub-chunks of the
+    // `chunks` global (group boundaries, computed here), which dc-to-llvm
+    // lowers with async-parallel-for to MLIR's async runtime. Without the
+    // async passes the loop simply runs serially.
+    Type indexType = b.getIndexType();
+    func::FuncOp part =
+        makeFunc(name + "_part", {xType, yType, indexType, indexType});
+    {
+      Block *pb = &part.getBody().front();
+      emitBody(part, GroupRange{pb->getArgument(2), pb->getArgument(3),
+                                /*isStatic=*/false});
+    }
+    if (entry->chunks.empty()) {
+      OpBuilder gb(module.getBodyRegion());
+      gb.setInsertionPointToStart(module.getBody());
+      entry->chunks = entry->prefix + "_chunks";
+      auto type = MemRefType::get({int64_t(chunks.size())}, b.getI32Type());
+      auto attr = DenseElementsAttr::getFromRawBuffer(
+          RankedTensorType::get({int64_t(chunks.size())}, b.getI32Type()),
+          ArrayRef<char>((const char *)chunks.data(), chunks.size() * 4));
+      memref::GlobalOp::create(gb, loc, gb.getStringAttr(entry->chunks),
+                               gb.getStringAttr("private"),
+                               TypeAttr::get(type), attr, gb.getUnitAttr(),
+                               gb.getI64IntegerAttr(64));
+      entry->numChunks = int64_t(chunks.size()) - 1;
+    }
+    func::FuncOp fn = makeFunc(name, {xType, yType});
+    {
+      OpBuilder::InsertionGuard guard(b);
+      Block *body = &fn.getBody().front();
+      b.setInsertionPointToStart(body);
+      Value x = body->getArgument(0), y = body->getArgument(1);
+      int64_t numChunks = entry->numChunks;
+      Value table = memref::GetGlobalOp::create(
+          b, loc, MemRefType::get({numChunks + 1}, b.getI32Type()),
+          entry->chunks);
+      Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+      Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+      Value cn = arith::ConstantIndexOp::create(b, loc, numChunks);
+      scf::ParallelOp::create(
+          b, loc, ValueRange{c0}, ValueRange{cn}, ValueRange{c1},
+          [&](OpBuilder &nb, Location l, ValueRange ivs) {
+            Value i = ivs[0];
+            Value i1 = arith::AddIOp::create(nb, l, i, c1);
+            auto load = [&](Value at) {
+              Value v = memref::LoadOp::create(nb, l, table, at);
+              return arith::IndexCastUIOp::create(nb, l, nb.getIndexType(),
+                                                  v)
+                  .getResult();
+            };
+            func::CallOp::create(nb, l, part,
+                                 ValueRange{x, y, load(i), load(i1)});
+            scf::ReduceOp::create(nb, l);
+          });
+      func::ReturnOp::create(b, loc);
+    }
     slot = fn;
     return fn;
+  }
+
+  /// Sub-chunk boundaries (group indices, nondecreasing, from 0 to
+  /// numGroups) for `threads` > 1, or empty for one thread (threads <= 1,
+  /// or a kernel too small to be worth the tasks: words x column vectors
+  /// below parallel-min-words). There are kSubChunks per thread, each with
+  /// about the same number of words (the layout is sorted by entry count,
+  /// so equal group counts would not balance). Why so many: dc-to-llvm's
+  /// async-parallel-for cuts an scf.parallel of I iterations into blocks of
+  /// max(ceil(I / (8 x threads)), min-task-size = 1000) consecutive
+  /// iterations; with I = 1000 x threads that is exactly `threads` blocks,
+  /// and any other contiguous split of equal-word sub-chunks still balances.
+  static constexpr int64_t kSubChunks = 1000;
+  std::vector<int32_t> chunkBounds(const ExecLayout &L, int64_t n) {
+    int64_t numGroups = L.numGroups();
+    uint64_t totalWords = L.offsets.empty() ? 0 : uint64_t(L.offsets.back());
+    uint64_t colVectors =
+        n == 0 ? 1 : uint64_t((n + target.vw - 1) / target.vw);
+    if (threads <= 1 || numGroups < 2 ||
+        totalWords * colVectors < uint64_t(parallelMinWords))
+      return {};
+    int64_t numChunks = int64_t(std::min<unsigned>(threads, 256)) * kSubChunks;
+    std::vector<int32_t> bounds(numChunks + 1);
+    bounds[0] = 0;
+    for (int64_t c = 1; c < numChunks; ++c) {
+      uint64_t goal = totalWords * uint64_t(c) / uint64_t(numChunks);
+      // First group boundary at or past the goal, or the one before it if
+      // that is closer.
+      auto it = std::lower_bound(L.offsets.begin(), L.offsets.end(),
+                                 int64_t(goal),
+                                 [](int32_t o, int64_t v) { return o < v; });
+      int64_t g = std::min<int64_t>(it - L.offsets.begin(), numGroups);
+      if (g > 0 &&
+          goal - uint64_t(L.offsets[g - 1]) < uint64_t(L.offsets[g]) - goal)
+        --g;
+      bounds[c] = int32_t(std::max<int64_t>(g, bounds[c - 1]));
+    }
+    bounds[numChunks] = int32_t(numGroups);
+    return bounds;
   }
 
   /// Replaces `op` with dc.decompress + dense linalg.
@@ -767,9 +927,6 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     layouts.clear();
     kernels.clear();
     target = resolveTarget(targetCpu, vectorWidth);
-    if (threads > 1)
-      module.emitRemark() << "dc-lower-compute: threads=" << threads
-                          << " is not implemented; kernels run on one thread";
     SmallVector<Operation *> ops;
     module.walk([&](Operation *op) {
       if (isa<dc::MatvecOp, dc::MatmulOp>(op))
