@@ -73,10 +73,11 @@ static void buildToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createConvertBufferizationToMemRefPass());
 
   // 4. Loops, then the LLVM dialect.
-  if (options.threads > 1)
-    pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
-  else
-    pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // Only dc's kernels run in parallel (their scf.parallel over balanced row
+  // chunks). Dense linalg stays serial: with convert-linalg-to-parallel-loops
+  // + async-parallel-for, accumulating 2-D loops (an 8x300 matmul) came out
+  // with doubled elements here (test/Kernels/lenet-ip1-b8.mlir, threads=2).
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createConvertVectorToSCFPass());
   pm.addPass(createLowerAffinePass());
   if (options.threads > 1) {

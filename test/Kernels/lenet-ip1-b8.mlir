@@ -10,11 +10,10 @@
 // RUN: dc-opt %s --dc-to-llvm=vector-width=8 | %dc_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="vector-width=4 rows-per-group=3" %dc_lower_rest | %dc_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute | FileCheck %s --check-prefix=IR
-// Two threads. Not through dc-to-llvm=threads=2 here: that pipeline's
-// async-parallel-for miscomputes the dense *reference* (a 2-D scf.parallel
-// matmul of 8x300 accumulating into its output: rel_err 0.21, the scale
-// doubled, with the kernels serial too); the kernels' own scf.parallel is
-// 1-D. Kernel passes with forced chunks, then the serial lowering.
+// Two threads: through dc-to-llvm (the kernels' scf.parallel on the async
+// runtime; dense linalg stays serial), and the kernel passes with forced
+// chunks followed by the serial lowering.
+// RUN: dc-opt %s --dc-to-llvm="threads=2" | %dc_async_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="threads=2 parallel-min-words=0 vector-width=4" %dc_lower_rest | %dc_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="threads=2 parallel-min-words=0" | FileCheck %s --check-prefix=THREADS
 // THREADS: memref.global "private" constant @__dc_{{.*}}_chunks
