@@ -18,6 +18,10 @@
 #include <algorithm>
 #include <cmath>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 namespace dc {
 #define GEN_PASS_DEF_DCPRUNE
 #include "dc/Transforms/Passes.h.inc"
@@ -40,6 +44,32 @@ static float stdDev(ArrayRef<float> w) {
   }
   double mean = sum / w.size();
   return float(std::sqrt(std::max(0.0, sumSq / w.size() - mean * mean)));
+}
+
+/// A writable blob of `bytes` bytes for the pruned weights. Large ones are
+/// mapped directly with transparent huge pages requested where available:
+/// on first touch, 4 KiB page faults dominate the cost of writing hundreds
+/// of MB (notably in VMs). The contents are the same either way.
+static AsmResourceBlob allocateWeightBlob(size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr size_t kHuge = size_t(2) << 20;
+  if (bytes >= 4 * kHuge) {
+    size_t mapped = bytes + kHuge;
+    void *base = mmap(nullptr, mapped, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base != MAP_FAILED) {
+      char *data = reinterpret_cast<char *>(
+          (reinterpret_cast<uintptr_t>(base) + kHuge - 1) & ~(kHuge - 1));
+      (void)madvise(data, bytes, MADV_HUGEPAGE);
+      return AsmResourceBlob(
+          ArrayRef<char>(data, bytes), alignof(uint64_t),
+          [base, mapped](void *, size_t, size_t) { munmap(base, mapped); },
+          /*dataIsMutable=*/true);
+    }
+  }
+#endif
+  return HeapAsmResourceBlob::allocate(bytes, alignof(uint64_t),
+                                       /*dataIsMutable=*/true);
 }
 
 namespace {
@@ -88,8 +118,7 @@ public:
       result.small.resize(w.size());
       out = result.small.data();
     } else {
-      result.blob = HeapAsmResourceBlob::allocate(bytes, alignof(uint64_t),
-                                                  /*dataIsMutable=*/true);
+      result.blob = allocateWeightBlob(bytes);
       out = reinterpret_cast<float *>(result.blob.getMutableData().data());
     }
     applyMagnitudeCut(w.data(), w.size(), cut, out, parallelFor);
