@@ -4,13 +4,13 @@
 # caches flushed before every call; plus dc with threads=2 (MLIR's async
 # runtime) vs OpenBLAS with OPENBLAS_NUM_THREADS=2. Prints one table (times
 # in us).
-#   BUILD=dir   dc build dir (default /work/main/build-kernels): bin/dc-opt,
+#   BUILD=dir   dc build dir (default: build/ of this checkout): bin/dc-opt,
 #               lib/libDCCore.a
 #   OUT=dir     scratch directory (default /tmp/dc-gemv-bench)
 #   LAYERS_ONLY="name M K density index_bits;..."  layers to run instead
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-BUILD=${BUILD:-$HERE/../build-kernels}
+BUILD=${BUILD:-$HERE/../build}
 OUT=${OUT:-/tmp/dc-gemv-bench}
 LLVM=/usr/lib/llvm-22/bin
 DCOPT=$BUILD/bin/dc-opt
