@@ -105,38 +105,6 @@ std::string dc::blobKey(StringRef layerName, StringRef suffix) {
   return key + suffix.str();
 }
 
-FailureOr<ArrayRef<float>> dc::getF32Data(ElementsAttr attr,
-                                          std::vector<float> &storage) {
-  auto type = cast<ShapedType>(attr.getType());
-  if (!type.getElementType().isF32() || !type.hasStaticShape())
-    return failure();
-  size_t n = type.getNumElements();
-  ArrayRef<char> raw;
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
-    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob)
-      return failure();
-    raw = blob->getData();
-  } else if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    if (dense.isSplat()) {
-      if (failed(readF32Elements(attr, storage)))
-        return failure();
-      return ArrayRef<float>(storage);
-    }
-    raw = dense.getRawData();
-  } else {
-    return failure();
-  }
-  if (raw.size() != n * sizeof(float))
-    return failure();
-  if (reinterpret_cast<uintptr_t>(raw.data()) % alignof(float) != 0) {
-    storage.resize(n);
-    std::memcpy(storage.data(), raw.data(), raw.size());
-    return ArrayRef<float>(storage);
-  }
-  return ArrayRef<float>(reinterpret_cast<const float *>(raw.data()), n);
-}
-
 std::string dc::checkFinite(ArrayRef<float> data, StringRef layer) {
   for (auto [i, v] : llvm::enumerate(data))
     if (!std::isfinite(v))

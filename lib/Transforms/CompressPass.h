@@ -65,11 +65,6 @@ mlir::LogicalResult runCompressStage(mlir::ModuleOp module,
 /// A name usable as a resource blob key: [A-Za-z0-9_] only.
 std::string blobKey(llvm::StringRef layerName, llvm::StringRef suffix);
 
-/// The f32 contents of `attr`, without copying when possible (`storage`
-/// holds a copy otherwise). Fails for non-f32 data or missing blobs.
-mlir::FailureOr<llvm::ArrayRef<float>>
-getF32Data(mlir::ElementsAttr attr, std::vector<float> &storage);
-
 /// Empty if every value is finite, else a message naming the layer.
 std::string checkFinite(llvm::ArrayRef<float> data, llvm::StringRef layer);
 

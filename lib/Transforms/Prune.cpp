@@ -85,7 +85,7 @@ public:
     auto constant = cast<arith::ConstantOp>(task.layer.constant);
     std::vector<float> storage;
     FailureOr<ArrayRef<float>> data =
-        getF32Data(cast<ElementsAttr>(constant.getValue()), storage);
+        getF32Elements(cast<ElementsAttr>(constant.getValue()), storage);
     if (failed(data)) {
       task.error = "layer '" + task.layer.name + "': cannot read the weights";
       return;

@@ -61,8 +61,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dc/Conversion/DecodeEmitter.h"
 #include "dc/Conversion/KernelPasses.h"
 #include "dc/Core/CompressedTensor.h"
+#include "dc/Core/Huffman.h"
 #include "dc/Dialect/DC/DCUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -106,10 +108,24 @@ struct ExecLayout {
   std::vector<int32_t> offsets; // numGroups + 1
   std::vector<int32_t> rows;    // m
   std::vector<float> table;     // 2^b
-  uint64_t bytesPQ = 0;
+  uint64_t bytesPQ = 0, bytesPQH = 0;
+  /// entropy = huffman: `words` is not stored in the object but decoded at
+  /// load from two canonical Huffman streams over the fields of the words
+  /// (in word order, padding included): the value indices (alphabet 2^b)
+  /// and the deltas (alphabet 2^g).
+  bool huffman = false;
+  std::vector<uint8_t> valueBytes, deltaBytes;     // coded streams
+  std::vector<uint8_t> valueLengths, deltaLengths; // code lengths
+  uint64_t huffmanTableBytes = 0; // decoding tables (i32 globals)
+  uint64_t wordsBytes() const { return words.size() * 8; }
+  uint64_t streamBytes() const {
+    return valueBytes.size() + deltaBytes.size() + 2 * dc::kStreamPadding +
+           huffmanTableBytes;
+  }
+  /// Bytes of constant data in the compiled object.
   uint64_t objectBytes() const {
-    return words.size() * 8 + offsets.size() * 4 + rows.size() * 4 +
-           table.size() * 4;
+    return (huffman ? streamBytes() : wordsBytes()) + offsets.size() * 4 +
+           std::max<size_t>(rows.size(), 1) * 4 + table.size() * 4;
   }
   int64_t numGroups() const { return int64_t(offsets.size()) - 1; }
 };
@@ -177,6 +193,53 @@ static uint64_t rowEntries(const RowLists &rl, int64_t i, unsigned g) {
     n += 1 + (d > maxDelta ? (d - 1) / maxDelta : 0);
   }
   return n;
+}
+
+/// Splits the fields of `layout.words` into the value and delta symbol
+/// streams and Huffman-codes each with its own canonical code.
+static LogicalResult encodeHuffmanLayout(ExecLayout &layout,
+                                         std::string &err) {
+  unsigned b = layout.b, g = layout.g, e = layout.e, p = layout.p;
+  uint64_t vMask = (uint64_t(1) << b) - 1, dMask = (uint64_t(1) << g) - 1;
+  std::vector<uint32_t> vs, ds;
+  vs.reserve(layout.words.size() * p);
+  ds.reserve(layout.words.size() * p);
+  std::vector<uint64_t> vFreq(size_t(1) << b), dFreq(size_t(1) << g);
+  for (uint64_t w : layout.words)
+    for (unsigned f = 0; f < p; ++f) {
+      uint64_t field = w >> (f * e);
+      vs.push_back(uint32_t(field & vMask));
+      ds.push_back(uint32_t((field >> b) & dMask));
+      ++vFreq[vs.back()];
+      ++dFreq[ds.back()];
+    }
+  auto code = [&](const std::vector<uint32_t> &symbols,
+                  const std::vector<uint64_t> &freq,
+                  std::vector<uint8_t> &lengths,
+                  std::vector<uint8_t> &bytes) -> bool {
+    lengths = dc::buildHuffmanCodeLengths(freq);
+    uint64_t bits = 0;
+    if (!dc::verifyHuffmanCodeLengths(lengths, &err))
+      return false;
+    if (!dc::huffmanEncode(symbols, lengths, bytes, bits)) {
+      err = "huffman encoding of the execution layout failed";
+      return false;
+    }
+    dc::HuffmanDecoder decoder;
+    if (!decoder.init(lengths, &err))
+      return false;
+    layout.huffmanTableBytes +=
+        4 * (std::max<size_t>(decoder.firstCode.size(), 1) +
+             std::max<size_t>(decoder.firstIndex.size(), 1) +
+             std::max<size_t>(decoder.countPerLength.size(), 1) +
+             std::max<size_t>(decoder.sortedSymbols.size(), 1));
+    return true;
+  };
+  if (!code(vs, vFreq, layout.valueLengths, layout.valueBytes) ||
+      !code(ds, dFreq, layout.deltaLengths, layout.deltaBytes))
+    return failure();
+  layout.huffman = true;
+  return success();
 }
 
 static LogicalResult buildLayout(dc::ConstantOp constant, bool transposeW,
@@ -283,6 +346,10 @@ static LogicalResult buildLayout(dc::ConstantOp constant, bool transposeW,
   }
   if (layout.words.empty())
     layout.words.push_back(0); // memref globals need one element.
+  layout.bytesPQH = stats.bytesPQH();
+  if (view.params.entropy == dc::EntropyCoding::Huffman &&
+      failed(encodeHuffmanLayout(layout, err)))
+    return failure();
   return success();
 }
 
@@ -615,7 +682,118 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     std::string words, offsets, rows, table;
     std::string chunks; // threads > 1: sub-chunk boundaries (lazily)
     int64_t numChunks = 0;
+    /// entropy = huffman: `words` is a mutable global filled once at load
+    /// by `decode` (guarded by the `ready` flag).
+    memref::GlobalOp ready;
+    func::FuncOp decode;
   };
+
+  /// entropy = huffman: emits the coded streams, their decoding tables, the
+  /// uninitialized `words` buffer, the `ready` flag and the decode function
+  /// `PREFIX_load_words()` that fills `words` with the execution layout.
+  LogicalResult emitHuffmanLoad(LayoutEntry &entry, Location loc,
+                                std::string &err) {
+    const ExecLayout &L = entry.layout;
+    dc::GlobalEmitter globals(module);
+    std::string prefix = entry.prefix;
+    memref::GlobalOp vStream =
+        globals.byteStream(loc, prefix + "_value_stream", L.valueBytes);
+    memref::GlobalOp dStream =
+        globals.byteStream(loc, prefix + "_delta_stream", L.deltaBytes);
+    dc::HuffmanTableGlobals vTables, dTables;
+    if (!dc::emitHuffmanTables(globals, loc, prefix + "_value_code",
+                               L.valueLengths, vTables, &err) ||
+        !dc::emitHuffmanTables(globals, loc, prefix + "_delta_code",
+                               L.deltaLengths, dTables, &err))
+      return failure();
+    OpBuilder b(module.getContext());
+    int64_t numWords = int64_t(L.words.size());
+    memref::GlobalOp words = globals.buffer(
+        loc, prefix + "_words", MemRefType::get({numWords}, b.getI64Type()));
+    entry.words = words.getSymName().str();
+    entry.ready = globals.flag(loc, prefix + "_ready");
+
+    // Created detached, then appended to the module under a unique name.
+    auto fn = func::FuncOp::create(b, loc, prefix + "_load_words",
+                                   b.getFunctionType({}, {}));
+    fn.setPrivate();
+    SymbolTable(module).insert(fn);
+    entry.decode = fn;
+    Block *body = fn.addEntryBlock();
+    b.setInsertionPointToStart(body);
+    auto i64 = [&](OpBuilder &ob, Location l, int64_t v) -> Value {
+      return arith::ConstantIntOp::create(ob, l, ob.getI64Type(), v);
+    };
+    dc::StreamRef vs{dc::getGlobal(b, loc, vStream),
+                     vStream.getType().getDimSize(0)};
+    dc::StreamRef ds{dc::getGlobal(b, loc, dStream),
+                     dStream.getType().getDimSize(0)};
+    dc::HuffmanTables vt = dc::getHuffmanTables(b, loc, vTables);
+    dc::HuffmanTables dt = dc::getHuffmanTables(b, loc, dTables);
+    Value wordsBuf = dc::getGlobal(b, loc, words);
+    Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+    Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+    Value cw = arith::ConstantIndexOp::create(b, loc, numWords);
+    Value cp = arith::ConstantIndexOp::create(b, loc, L.p);
+    Value zero = i64(b, loc, 0);
+    unsigned bBits = L.b, eBits = L.e;
+    // for each word: for each of P fields: v, d from the streams (carried
+    // bit cursors), word |= (v | d << b) << (field * E); store the word.
+    scf::ForOp::create(
+        b, loc, c0, cw, c1, ValueRange{zero, zero},
+        [&](OpBuilder &ob, Location ol, Value w, ValueRange cursors) {
+          auto inner = scf::ForOp::create(
+              ob, ol, c0, cp, c1, ValueRange{zero, cursors[0], cursors[1]},
+              [&](OpBuilder &ib, Location il, Value f, ValueRange args) {
+                auto [v, vNext] =
+                    dc::emitReadHuffmanSymbol(ib, il, vs, vt, args[1]);
+                auto [d, dNext] =
+                    dc::emitReadHuffmanSymbol(ib, il, ds, dt, args[2]);
+                Value v64 =
+                    arith::ExtUIOp::create(ib, il, ib.getI64Type(), v);
+                Value d64 =
+                    arith::ExtUIOp::create(ib, il, ib.getI64Type(), d);
+                Value field = arith::OrIOp::create(
+                    ib, il, v64,
+                    arith::ShLIOp::create(ib, il, d64, i64(ib, il, bBits)));
+                Value f64 =
+                    arith::IndexCastUIOp::create(ib, il, ib.getI64Type(), f);
+                Value shift =
+                    arith::MulIOp::create(ib, il, f64, i64(ib, il, eBits));
+                Value word = arith::OrIOp::create(
+                    ib, il, args[0],
+                    arith::ShLIOp::create(ib, il, field, shift));
+                scf::YieldOp::create(ib, il, ValueRange{word, vNext, dNext});
+              });
+          memref::StoreOp::create(ob, ol, inner.getResult(0), wordsBuf,
+                                  ValueRange{w});
+          scf::YieldOp::create(
+              ob, ol, ValueRange{inner.getResult(1), inner.getResult(2)});
+        });
+    memref::StoreOp::create(
+        b, loc, arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1),
+        dc::getGlobal(b, loc, entry.ready), ValueRange{});
+    func::ReturnOp::create(b, loc);
+    return success();
+  }
+
+  /// entropy = huffman: `if (!ready) PREFIX_load_words()` at the start of
+  /// `fn` (before any parallel loop).
+  void emitLoadCheck(LayoutEntry &entry, func::FuncOp fn) {
+    if (!entry.decode)
+      return;
+    OpBuilder b(module.getContext());
+    Location loc = fn.getLoc();
+    b.setInsertionPointToStart(&fn.getBody().front());
+    Value isReady = memref::LoadOp::create(
+        b, loc, dc::getGlobal(b, loc, entry.ready), ValueRange{});
+    Value notReady = arith::XOrIOp::create(
+        b, loc, isReady, arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1));
+    scf::IfOp::create(b, loc, notReady, [&](OpBuilder &tb, Location tl) {
+      func::CallOp::create(tb, tl, entry.decode, ValueRange{});
+      scf::YieldOp::create(tb, tl);
+    });
+  }
 
   ModuleOp module;
   Target target;
@@ -662,9 +840,17 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
                                TypeAttr::get(memrefType), attr,
                                b.getUnitAttr(), b.getI64IntegerAttr(64));
     };
-    addGlobal("words", b.getI64Type(),
-              ArrayRef<char>((const char *)L.words.data(), L.words.size() * 8),
-              L.words.size(), entry->words);
+    if (L.huffman) {
+      if (failed(emitHuffmanLoad(*entry, loc, err))) {
+        user->emitRemark() << "dc-lower-compute: decoding to dense: " << err;
+        return nullptr;
+      }
+    } else {
+      addGlobal("words", b.getI64Type(),
+                ArrayRef<char>((const char *)L.words.data(),
+                               L.words.size() * 8),
+                L.words.size(), entry->words);
+    }
     addGlobal("offsets", b.getI32Type(),
               ArrayRef<char>((const char *)L.offsets.data(),
                              L.offsets.size() * 4),
@@ -685,8 +871,15 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
                    << " entries=" << L.entries << " bits=" << L.b
                    << " delta_bits=" << L.g << " per_word=" << L.p
                    << " rows_per_group=" << L.r
-                   << " object_bytes=" << L.objectBytes()
-                   << " bytes_pq=" << L.bytesPQ << "\n";
+                   << " object_bytes=" << L.objectBytes();
+      if (L.huffman)
+        llvm::errs() << " huffman_stream_bytes="
+                     << L.valueBytes.size() + L.deltaBytes.size() +
+                            2 * dc::kStreamPadding
+                     << " huffman_table_bytes=" << L.huffmanTableBytes
+                     << " load_words_bytes=" << L.wordsBytes();
+      llvm::errs() << " bytes_pq=" << L.bytesPQ << " bytes_pqh=" << L.bytesPQH
+                   << "\n";
     }
     slot = std::move(entry);
     return slot.get();
@@ -775,6 +968,7 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       // One thread: the whole layout, static loop bounds.
       func::FuncOp fn = makeFunc(name, {xType, yType});
       emitBody(fn, GroupRange{});
+      emitLoadCheck(*entry, fn);
       slot = fn;
       return fn;
     }
@@ -835,6 +1029,8 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
           });
       func::ReturnOp::create(b, loc);
     }
+    // Decode once before the parallel loop, never inside a task.
+    emitLoadCheck(*entry, fn);
     slot = fn;
     return fn;
   }

@@ -164,7 +164,8 @@ ElementsAttr dc::makeF32Elements(RankedTensorType type, ArrayRef<float> data,
                                                     /*dataIsMutable=*/false));
 }
 
-LogicalResult dc::readF32Elements(ElementsAttr attr, std::vector<float> &data) {
+FailureOr<ArrayRef<float>> dc::getF32Elements(ElementsAttr attr,
+                                              std::vector<float> &storage) {
   auto type = cast<ShapedType>(attr.getType());
   if (!type.getElementType().isF32() || !type.hasStaticShape())
     return failure();
@@ -182,16 +183,31 @@ LogicalResult dc::readF32Elements(ElementsAttr attr, std::vector<float> &data) {
         return failure();
       float v;
       std::memcpy(&v, raw.data(), sizeof(float));
-      data.assign(n, v);
-      return success();
+      storage.assign(n, v);
+      return ArrayRef<float>(storage);
     }
   } else {
     return failure();
   }
   if (raw.size() != n * sizeof(float))
     return failure();
-  data.resize(n);
-  std::memcpy(data.data(), raw.data(), raw.size());
+  if (reinterpret_cast<uintptr_t>(raw.data()) % alignof(float) != 0) {
+    storage.resize(n);
+    std::memcpy(storage.data(), raw.data(), raw.size());
+    return ArrayRef<float>(storage);
+  }
+  return ArrayRef<float>(reinterpret_cast<const float *>(raw.data()), n);
+}
+
+LogicalResult dc::readF32Elements(ElementsAttr attr, std::vector<float> &data) {
+  std::vector<float> storage;
+  FailureOr<ArrayRef<float>> values = getF32Elements(attr, storage);
+  if (failed(values))
+    return failure();
+  if (values->data() == storage.data())
+    data = std::move(storage);
+  else
+    data.assign(values->begin(), values->end());
   return success();
 }
 

@@ -47,7 +47,12 @@ mlir::ElementsAttr makeF32Elements(mlir::RankedTensorType type,
                                    llvm::ArrayRef<float> data,
                                    llvm::StringRef blobName);
 
-/// Reads the f32 contents of a dense or dense_resource elements attribute.
+/// The f32 contents of a dense or dense_resource elements attribute, without
+/// a copy when possible (`storage` holds expanded splats or realigned data).
+mlir::FailureOr<llvm::ArrayRef<float>>
+getF32Elements(mlir::ElementsAttr attr, std::vector<float> &storage);
+
+/// Copies the f32 contents of a dense or dense_resource elements attribute.
 mlir::LogicalResult readF32Elements(mlir::ElementsAttr attr,
                                     std::vector<float> &data);
 
