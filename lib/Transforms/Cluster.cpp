@@ -91,14 +91,8 @@ public:
   void compute(size_t index, LayerTask &task) override {
     auto constant = cast<arith::ConstantOp>(task.layer.constant);
     std::vector<float> storage;
-    FailureOr<ArrayRef<float>> data =
-        getF32Elements(cast<ElementsAttr>(constant.getValue()), storage);
-    if (failed(data)) {
-      task.error = "layer '" + task.layer.name + "': cannot read the weights";
-      return;
-    }
-    task.error = checkFinite(*data, task.layer.name);
-    if (!task.error.empty())
+    FailureOr<ArrayRef<float>> data = readFiniteWeights(task, storage);
+    if (failed(data))
       return;
     auto shape = cast<RankedTensorType>(constant.getType()).getShape();
     std::string error =

@@ -2,6 +2,7 @@
 
 #include "CompressPass.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Threading.h"
 #include "mlir/IR/Verifier.h"
@@ -103,6 +104,21 @@ std::string dc::blobKey(StringRef layerName, StringRef suffix) {
   if (key.empty() || llvm::isDigit(key[0]))
     key.insert(key.begin(), '_');
   return key + suffix.str();
+}
+
+FailureOr<ArrayRef<float>> dc::readFiniteWeights(LayerTask &task,
+                                                 std::vector<float> &storage) {
+  auto constant = cast<arith::ConstantOp>(task.layer.constant);
+  FailureOr<ArrayRef<float>> data =
+      getF32Elements(cast<ElementsAttr>(constant.getValue()), storage);
+  if (failed(data)) {
+    task.error = "layer '" + task.layer.name + "': cannot read the weights";
+    return failure();
+  }
+  task.error = checkFinite(*data, task.layer.name);
+  if (!task.error.empty())
+    return failure();
+  return data;
 }
 
 std::string dc::checkFinite(ArrayRef<float> data, StringRef layer) {

@@ -65,6 +65,12 @@ mlir::LogicalResult runCompressStage(mlir::ModuleOp module,
 /// A name usable as a resource blob key: [A-Za-z0-9_] only.
 std::string blobKey(llvm::StringRef layerName, llvm::StringRef suffix);
 
+/// The weights of a layer still held in an arith.constant, checked to be
+/// finite; on failure sets `task.error` (naming the layer) and fails.
+/// `storage` backs the result when it cannot alias the attribute.
+mlir::FailureOr<llvm::ArrayRef<float>>
+readFiniteWeights(LayerTask &task, std::vector<float> &storage);
+
 /// Empty if every value is finite, else a message naming the layer.
 std::string checkFinite(llvm::ArrayRef<float> data, llvm::StringRef layer);
 

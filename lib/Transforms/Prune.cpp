@@ -82,18 +82,11 @@ public:
   void reserve(size_t n) override { results.resize(n); }
 
   void compute(size_t index, LayerTask &task) override {
-    auto constant = cast<arith::ConstantOp>(task.layer.constant);
     std::vector<float> storage;
-    FailureOr<ArrayRef<float>> data =
-        getF32Elements(cast<ElementsAttr>(constant.getValue()), storage);
-    if (failed(data)) {
-      task.error = "layer '" + task.layer.name + "': cannot read the weights";
+    FailureOr<ArrayRef<float>> data = readFiniteWeights(task, storage);
+    if (failed(data))
       return;
-    }
     ArrayRef<float> w = *data;
-    task.error = checkFinite(w, task.layer.name);
-    if (!task.error.empty())
-      return;
     MagnitudeCut cut;
     switch (task.config.pruneMode) {
     case PruneMode::Fraction:

@@ -51,15 +51,11 @@ public:
       return;
     }
     auto constant = cast<arith::ConstantOp>(task.layer.constant);
-    std::vector<float> values;
-    if (failed(readF32Elements(cast<ElementsAttr>(constant.getValue()),
-                               values))) {
-      task.error = "layer '" + task.layer.name + "': cannot read the weights";
+    std::vector<float> storage;
+    FailureOr<ArrayRef<float>> data = readFiniteWeights(task, storage);
+    if (failed(data))
       return;
-    }
-    task.error = checkFinite(values, task.layer.name);
-    if (!task.error.empty())
-      return;
+    std::vector<float> values(data->begin(), data->end());
     params.bits = kRawValueBits;
     params.entropy = EntropyCoding::None;
     auto shape = cast<RankedTensorType>(constant.getType()).getShape();
