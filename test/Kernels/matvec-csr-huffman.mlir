@@ -10,17 +10,45 @@
 // RUN: dc-opt %s --dc-to-llvm=vector-width=8 | %dc_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="vector-width=4 rows-per-group=3" %dc_lower_rest | %dc_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute | FileCheck %s --check-prefix=IR
+// RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute | FileCheck %s --check-prefix=LOAD
 // Two threads: forced chunks (any size), then the default threshold.
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="threads=2 parallel-min-words=0" --dc-to-llvm=threads=2 | %dc_async_run | FileCheck %s
 // RUN: dc-opt %s --dc-to-llvm=threads=2 | %dc_async_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="threads=2 parallel-min-words=0" | FileCheck %s --check-prefix=THREADS
 // THREADS: memref.global "private" constant @__dc_{{.*}}_chunks
 // THREADS: func.func private @__dc_{{.*}}_part(
+// THREADS: call @__dc_{{.*}}_load_words()
 // THREADS: scf.parallel
 // THREADS: call @__dc_{{.*}}_part(
 // THREADS: scf.reduce
 // CHECK: ok 1
-// IR: memref.global "private" constant @__dc_{{.*}}_words
+// Huffman-coded layout: value and delta streams + canonical decoding tables
+// (constants), the execution-layout words as an uninitialized buffer, a
+// ready flag, and a decode-once function called at the kernel's start.
+// LOAD-DAG: memref.global "private" constant @__dc_{{.*}}_value_stream : memref<{{[0-9]+}}xi8>
+// LOAD-DAG: memref.global "private" constant @__dc_{{.*}}_delta_stream : memref<{{[0-9]+}}xi8>
+// LOAD-DAG: memref.global "private" constant @__dc_{{.*}}_value_code_first_code
+// LOAD-DAG: memref.global "private" constant @__dc_{{.*}}_value_code_symbols
+// LOAD-DAG: memref.global "private" constant @__dc_{{.*}}_delta_code_count
+// LOAD-DAG: memref.global "private" constant @__dc_{{.*}}_delta_code_symbols
+// LOAD-DAG: memref.global "private" @__dc_{{.*}}_words : memref<{{[0-9]+}}xi64> = uninitialized
+// LOAD-DAG: memref.global "private" @__dc_{{.*}}_ready : memref<i1> = dense<false>
+// LOAD-LABEL: func.func private @__dc_{{.*}}_load_words()
+// LOAD: scf.for
+// LOAD: scf.for {{.*}} iter_args
+// LOAD: scf.while
+// LOAD: scf.while
+// LOAD: arith.shli
+// LOAD: arith.ori
+// LOAD: memref.store {{.*}} : memref<{{[0-9]+}}xi64>
+// LOAD: memref.store {{.*}} : memref<i1>
+// LOAD-LABEL: func.func private @__dc_{{.*}}_matvec(
+// LOAD: memref.get_global @__dc_{{.*}}_ready
+// LOAD: scf.if
+// LOAD-NEXT: call @__dc_{{.*}}_load_words()
+// entropy = huffman: `words` is decoded once at load (not a constant).
+// IR-NOT: memref.global "private" constant @__dc_{{.*}}_words
+// IR: memref.global "private" @__dc_{{.*}}_words : memref<{{[0-9]+}}xi64> = uninitialized
 // IR-LABEL: func.func @main
 // IR: call @__dc_{{.*}}_{{matvec|matmul[0-9]+}}(
 

@@ -25,6 +25,15 @@
 //   * globals: `words` (u64), `offsets` (i32, groups + 1 word offsets),
 //     `rows` (i32, the row of A for each sorted slot), `table` (f32,
 //     2^b codebook values, entry 0 = 0.0).
+//   * entropy = huffman: the layout stays entropy-coded in the object. The
+//     fields of `words` (in word order, padding included) are split into a
+//     value-index stream (alphabet 2^b) and a delta stream (alphabet 2^g),
+//     each coded with its own canonical Huffman code (core library); the
+//     two streams and their decoding tables are constant globals, `words`
+//     an uninitialized mutable global filled once at load by
+//     `PREFIX_load_words()`, which the kernel calls at its start when the
+//     `PREFIX_ready` flag is false (before the scf.parallel with threads >
+//     1, never inside a task). No dense f32 copy is ever made.
 //
 // KERNELS (generated func.func on memrefs, scf/arith/memref/vector/math IR)
 //   batch 1: for each group: R scalar positions and 2 R scalar accumulators
