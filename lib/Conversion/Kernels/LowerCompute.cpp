@@ -490,6 +490,36 @@ static void forEachGroupKind(Builder &bd, const ExecLayout &L,
   }
 }
 
+/// Loads the `rg` interleaved words of one step of a group (at word index
+/// `w`) and calls `fn(s, q, v, d)` for field s of row q, field-major so the
+/// rows' dependency chains interleave: `v` is the codebook index, `d` the
+/// column delta (both i64). Both kernels decode through this.
+static void
+forEachField(Builder &bd, const ExecLayout &L, Value words, Value w,
+             unsigned rg,
+             llvm::function_ref<void(unsigned, unsigned, Value, Value)> fn) {
+  OpBuilder &b = bd.b;
+  Location loc = bd.loc;
+  Value vmask = bd.i64((int64_t(1) << L.b) - 1);
+  Value dmask = bd.i64((int64_t(1) << L.g) - 1);
+  SmallVector<Value> word(rg);
+  for (unsigned q = 0; q < rg; ++q) {
+    Value at = arith::AddIOp::create(b, loc, w, bd.idx(q));
+    word[q] = memref::LoadOp::create(b, loc, words, at);
+  }
+  for (unsigned s = 0; s < L.p; ++s)
+    for (unsigned q = 0; q < rg; ++q) {
+      Value f = word[q];
+      if (s)
+        f = arith::ShRUIOp::create(b, loc, f, bd.i64(s * L.e));
+      Value v = arith::AndIOp::create(b, loc, f, vmask);
+      Value d = arith::ShRUIOp::create(b, loc, f, bd.i64(L.b));
+      if ((s + 1) * L.e < 64)
+        d = arith::AndIOp::create(b, loc, d, dmask);
+      fn(s, q, v, d);
+    }
+}
+
 /// Emits a batch-1 kernel: (x: memref<K, strided<[1], offset:?>>,
 /// y: memref<M>).
 static void emitMatvecBody(Builder &bd, const ExecLayout &L,
@@ -499,8 +529,6 @@ static void emitMatvecBody(Builder &bd, const ExecLayout &L,
   OpBuilder &b = bd.b;
   Location loc = bd.loc;
   Value zero = bd.f32(0.0f);
-  Value vmask = bd.i64((int64_t(1) << L.b) - 1);
-  Value dmask = bd.i64((int64_t(1) << L.g) - 1);
   forEachGroupKind(bd, L, offsets, range, [&](unsigned rg, Value w0,
                                               Value w1, Value gi) {
     // iter_args: rg positions, then na accumulators per row (enough
@@ -516,26 +544,16 @@ static void emitMatvecBody(Builder &bd, const ExecLayout &L,
         [&](OpBuilder &, Location, Value w, ValueRange args) {
           SmallVector<Value> pos(args.begin(), args.begin() + rg);
           SmallVector<Value> acc(args.begin() + rg, args.end());
-          SmallVector<Value> word(rg);
-          for (unsigned q = 0; q < rg; ++q) {
-            Value at = arith::AddIOp::create(b, loc, w, bd.idx(q));
-            word[q] = memref::LoadOp::create(b, loc, words, at);
-          }
-          for (unsigned s = 0; s < L.p; ++s)
-            for (unsigned q = 0; q < rg; ++q) {
-              Value f = word[q];
-              if (s)
-                f = arith::ShRUIOp::create(b, loc, f, bd.i64(s * L.e));
-              Value v = arith::AndIOp::create(b, loc, f, vmask);
-              Value d = arith::ShRUIOp::create(b, loc, f, bd.i64(L.b));
-              if ((s + 1) * L.e < 64)
-                d = arith::AndIOp::create(b, loc, d, dmask);
-              pos[q] = arith::AddIOp::create(b, loc, pos[q], bd.toIndex(d));
-              Value xv = memref::LoadOp::create(b, loc, x, pos[q]);
-              Value wv = memref::LoadOp::create(b, loc, table, bd.toIndex(v));
-              Value &a = acc[na * q + s % na];
-              a = math::FmaOp::create(b, loc, wv, xv, a);
-            }
+          forEachField(bd, L, words, w, rg,
+                       [&](unsigned s, unsigned q, Value v, Value d) {
+                         pos[q] = arith::AddIOp::create(b, loc, pos[q],
+                                                        bd.toIndex(d));
+                         Value xv = memref::LoadOp::create(b, loc, x, pos[q]);
+                         Value wv = memref::LoadOp::create(b, loc, table,
+                                                           bd.toIndex(v));
+                         Value &a = acc[na * q + s % na];
+                         a = math::FmaOp::create(b, loc, wv, xv, a);
+                       });
           SmallVector<Value> yield(pos);
           yield.append(acc);
           scf::YieldOp::create(b, loc, yield);
@@ -578,8 +596,6 @@ static void emitMatmulBody(Builder &bd, const ExecLayout &L,
   int64_t fullBlocks = n / block, tail = n % block;
   auto vecType = VectorType::get({vw}, b.getF32Type());
   auto maskType = VectorType::get({vw}, b.getI1Type());
-  Value vmask = bd.i64((int64_t(1) << L.b) - 1);
-  Value dmask = bd.i64((int64_t(1) << L.g) - 1);
 
   // Emits every group for the columns [n0, n0 + sum(lens)).
   auto emitBlock = [&](Value n0, ArrayRef<int64_t> lens) {
@@ -606,37 +622,24 @@ static void emitMatmulBody(Builder &bd, const ExecLayout &L,
           [&](OpBuilder &, Location, Value w, ValueRange args) {
             SmallVector<Value> pos(args.begin(), args.begin() + rg);
             SmallVector<Value> acc(args.begin() + rg, args.end());
-            SmallVector<Value> word(rg);
-            for (unsigned q = 0; q < rg; ++q) {
-              Value at = arith::AddIOp::create(b, loc, w, bd.idx(q));
-              word[q] = memref::LoadOp::create(b, loc, words, at);
-            }
-            for (unsigned s = 0; s < L.p; ++s)
-              for (unsigned q = 0; q < rg; ++q) {
-                Value f = word[q];
-                if (s)
-                  f = arith::ShRUIOp::create(b, loc, f, bd.i64(s * L.e));
-                Value v = arith::AndIOp::create(b, loc, f, vmask);
-                Value d = arith::ShRUIOp::create(b, loc, f, bd.i64(L.b));
-                if ((s + 1) * L.e < 64)
-                  d = arith::AndIOp::create(b, loc, d, dmask);
-                pos[q] = arith::AddIOp::create(b, loc, pos[q], bd.toIndex(d));
-                Value wv =
-                    memref::LoadOp::create(b, loc, table, bd.toIndex(v));
-                Value wb = vector::BroadcastOp::create(b, loc, vecType, wv);
-                for (unsigned c = 0; c < nu; ++c) {
-                  Value xv;
-                  if (masks[c])
-                    xv = vector::MaskedLoadOp::create(
-                        b, loc, vecType, x, ValueRange{pos[q], cols[c]},
-                        masks[c], zeroVec);
-                  else
-                    xv = vector::LoadOp::create(b, loc, vecType, x,
-                                                ValueRange{pos[q], cols[c]});
-                  Value &a = acc[q * nu + c];
-                  a = vector::FMAOp::create(b, loc, wb, xv, a);
-                }
+            forEachField(bd, L, words, w, rg,
+                         [&](unsigned, unsigned q, Value v, Value d) {
+              pos[q] = arith::AddIOp::create(b, loc, pos[q], bd.toIndex(d));
+              Value wv = memref::LoadOp::create(b, loc, table, bd.toIndex(v));
+              Value wb = vector::BroadcastOp::create(b, loc, vecType, wv);
+              for (unsigned c = 0; c < nu; ++c) {
+                Value xv;
+                if (masks[c])
+                  xv = vector::MaskedLoadOp::create(
+                      b, loc, vecType, x, ValueRange{pos[q], cols[c]},
+                      masks[c], zeroVec);
+                else
+                  xv = vector::LoadOp::create(b, loc, vecType, x,
+                                              ValueRange{pos[q], cols[c]});
+                Value &a = acc[q * nu + c];
+                a = vector::FMAOp::create(b, loc, wb, xv, a);
               }
+            });
             SmallVector<Value> yield(pos);
             yield.append(acc);
             scf::YieldOp::create(b, loc, yield);
