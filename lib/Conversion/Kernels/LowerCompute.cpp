@@ -1160,7 +1160,7 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       }
       const ExecLayout &L = entry->layout;
       double density =
-          L.m * L.k ? double(L.nonzeros) / double(L.m * L.k) : 0.0;
+          (L.m * L.k) != 0 ? double(L.nonzeros) / double(L.m * L.k) : 0.0;
       if (isMatmul && n >= int64_t(target.vw) && density >= denseDensity) {
         lowerDense(op, w, input, transposeW);
         continue;
