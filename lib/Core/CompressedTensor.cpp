@@ -526,8 +526,25 @@ bool dc::decodeEntries(const CompressedTensorView &view,
   return decodeImpl(view, entries, info, error);
 }
 
+/// Refuses to materialize tensors beyond kMaxDenseElements.
+static bool checkDenseSize(const CompressedTensorView &view,
+                           std::string *error) {
+  uint64_t n = 1;
+  for (int64_t d : view.shape) {
+    if (d < 0 || __builtin_mul_overflow(n, uint64_t(d), &n))
+      return fail(error, "tensor shape is invalid or overflows");
+  }
+  if (n <= kMaxDenseElements)
+    return true;
+  return fail(error, "tensor of " + std::to_string(n) +
+                         " elements is too large to decompress (limit " +
+                         std::to_string(kMaxDenseElements) + ")");
+}
+
 bool dc::decompressToDense(const CompressedTensorView &view,
                            std::vector<float> &dense, std::string *error) {
+  if (!checkDenseSize(view, error))
+    return false;
   DecodedEntries entries;
   DecodeInfo info;
   if (!decodeImpl(view, entries, info, error))
@@ -554,6 +571,8 @@ bool dc::decompressToIndices(const CompressedTensorView &view,
                              std::string *error) {
   if (view.params.bits == kRawValueBits)
     return fail(error, "raw f32 tensors (bits = 32) have no codebook indices");
+  if (!checkDenseSize(view, error))
+    return false;
   return decodeElements(view, indices, error);
 }
 

@@ -437,6 +437,28 @@ TEST(CompressedTensorCorruption, Params) {
   EXPECT_CONTAINS(verifyError(c), "negative");
 }
 
+TEST(CompressedTensorCorruption, HugeShapeIsAnErrorNotAnAllocation) {
+  // One stored entry in a 1 x 2^40 CSR row: valid, but 4 TiB dense.
+  std::vector<int64_t> shape = {1, int64_t(1) << 40};
+  CompressedTensor t;
+  t.shape = shape;
+  t.params.format = StorageFormat::CSR;
+  t.params.bits = 1;
+  t.params.indexBits = 2;
+  t.codebook = {0.0f, 1.0f};
+  t.pointers = {0, 1};
+  t.values = {1};
+  t.gaps = {0};
+  t.numEntries = 1;
+  std::string error;
+  std::vector<float> dense;
+  EXPECT_FALSE(decompressToDense(t.view(), dense, &error));
+  EXPECT_CONTAINS(error, "too large to decompress");
+  std::vector<uint32_t> indices;
+  EXPECT_FALSE(decompressToIndices(t.view(), indices, &error));
+  EXPECT_CONTAINS(error, "too large to decompress");
+}
+
 TEST(CompressedTensorCorruption, HuffmanTables) {
   CompressedTensor t = smallTensor(EntropyCoding::Huffman);
   ASSERT_FALSE(t.valueCodeLengths.empty());

@@ -109,6 +109,11 @@ bool verifyCompressedTensor(const CompressedTensorView &view,
 bool decodeEntries(const CompressedTensorView &view, DecodedEntries &entries,
                    std::string *error);
 
+/// The largest tensor the dense decoders materialize (16 GiB of f32). A
+/// compressed payload can be tiny while its shape is huge; beyond this the
+/// decoders report an error instead of failing an allocation.
+constexpr uint64_t kMaxDenseElements = uint64_t(1) << 32;
+
 /// Decodes to the dense row-major f32 tensor (what `dc.decompress` means).
 bool decompressToDense(const CompressedTensorView &view,
                        std::vector<float> &dense, std::string *error);
