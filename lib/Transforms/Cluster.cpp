@@ -79,14 +79,13 @@ std::string dc::clusterWeights(ArrayRef<float> w,
 }
 
 namespace {
-class ClusterStage : public CompressStage {
+class ClusterStage : public EncodingStage {
 public:
   bool select(const LayerTask &task) override {
     // Compressed layers (with a codebook, or raw on purpose) stay as they
     // are.
     return isa<arith::ConstantOp>(task.layer.constant);
   }
-  void reserve(size_t n) override { results.resize(n); }
 
   void compute(size_t index, LayerTask &task) override {
     auto constant = cast<arith::ConstantOp>(task.layer.constant);
@@ -102,13 +101,6 @@ public:
       task.error = "layer '" + task.layer.name + "': " + error;
   }
 
-  LogicalResult apply(size_t index, LayerTask &task) override {
-    return replaceWithCompressed(task.layer.constant, task.layer,
-                                 results[index]);
-  }
-
-private:
-  std::vector<CompressedTensor> results;
 };
 
 struct ClusterPass : CompressPassMixin<dc::impl::DCClusterBase<ClusterPass>> {

@@ -156,3 +156,8 @@ LogicalResult dc::replaceWithCompressed(Operation *oldConstant,
   oldConstant->erase();
   return success();
 }
+
+LogicalResult EncodingStage::apply(size_t index, LayerTask &task) {
+  return replaceWithCompressed(task.layer.constant, task.layer,
+                               results[index]);
+}

@@ -50,6 +50,17 @@ public:
   virtual mlir::LogicalResult apply(size_t index, LayerTask &task) = 0;
 };
 
+/// A stage whose result for each layer is a new compressed tensor that
+/// replaces the layer's constant (cluster, sparse-encode, Huffman).
+class EncodingStage : public CompressStage {
+public:
+  void reserve(size_t numTasks) override { results.resize(numTasks); }
+  mlir::LogicalResult apply(size_t index, LayerTask &task) override;
+
+protected:
+  std::vector<CompressedTensor> results;
+};
+
 /// Splits work within one layer over the context's thread pool (nested in
 /// the parallel loop over layers); serial when multithreading is disabled.
 ParallelFor makeParallelFor(mlir::MLIRContext *ctx);

@@ -12,7 +12,7 @@ using namespace mlir;
 using namespace dc;
 
 namespace {
-class HuffmanStage : public CompressStage {
+class HuffmanStage : public EncodingStage {
 public:
   bool select(const LayerTask &task) override {
     auto constant = dyn_cast<ConstantOp>(task.layer.constant);
@@ -21,7 +21,6 @@ public:
     EncodingAttr encoding = constant.getType().getEncoding();
     return encoding.hasCodebook() && encoding.getEntropy() == Entropy::None;
   }
-  void reserve(size_t n) override { results.resize(n); }
 
   void compute(size_t index, LayerTask &task) override {
     auto constant = cast<ConstantOp>(task.layer.constant);
@@ -45,13 +44,6 @@ public:
       task.error = "layer '" + task.layer.name + "': " + error;
   }
 
-  LogicalResult apply(size_t index, LayerTask &task) override {
-    return replaceWithCompressed(task.layer.constant, task.layer,
-                                 results[index]);
-  }
-
-private:
-  std::vector<CompressedTensor> results;
 };
 
 struct HuffmanPass : CompressPassMixin<dc::impl::DCHuffmanBase<HuffmanPass>> {

@@ -14,7 +14,7 @@ using namespace mlir;
 using namespace dc;
 
 namespace {
-class SparseEncodeStage : public CompressStage {
+class SparseEncodeStage : public EncodingStage {
 public:
   bool select(const LayerTask &task) override {
     Operation *op = task.layer.constant;
@@ -23,7 +23,6 @@ public:
     // A pruned layer that was never clustered: raw f32 values.
     return isa<arith::ConstantOp>(op) && op->hasAttr("dc.pruned");
   }
-  void reserve(size_t n) override { results.resize(n); }
 
   void compute(size_t index, LayerTask &task) override {
     EncodingParams params;
@@ -64,13 +63,6 @@ public:
       task.error = "layer '" + task.layer.name + "': " + error;
   }
 
-  LogicalResult apply(size_t index, LayerTask &task) override {
-    return replaceWithCompressed(task.layer.constant, task.layer,
-                                 results[index]);
-  }
-
-private:
-  std::vector<CompressedTensor> results;
 };
 
 struct SparseEncodePass
