@@ -60,25 +60,12 @@ inline uint32_t magnitudeBits(float v) {
   return bits & 0x7FFFFFFFu;
 }
 
-inline uint64_t load64(const uint8_t *bytes, size_t size, size_t byte) {
-  uint64_t word = 0;
-  if (byte + 8 <= size) {
-    std::memcpy(&word, bytes + byte, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    word = __builtin_bswap64(word);
-#endif
-  } else {
-    for (size_t i = 0; byte + i < size && i < 8; ++i)
-      word |= uint64_t(bytes[byte + i]) << (8 * i);
-  }
-  return word;
-}
 
 /// Reads the fixed-width field `index` (width <= 16) of a packed stream.
 inline uint32_t readField(const uint8_t *bytes, size_t size, uint64_t index,
                           unsigned width) {
   uint64_t bit = index * width;
-  return uint32_t(load64(bytes, size, size_t(bit / 8)) >> (bit % 8)) &
+  return uint32_t(loadLE64(bytes, size, size_t(bit / 8)) >> (bit % 8)) &
          ((1u << width) - 1u);
 }
 
@@ -94,7 +81,7 @@ inline void forEachNonzeroField(const uint8_t *bytes, size_t size,
   uint64_t i = begin;
   while (i < end) {
     uint64_t bit = i * width;
-    uint64_t window = load64(bytes, size, size_t(bit / 8)) >> (bit % 8);
+    uint64_t window = loadLE64(bytes, size, size_t(bit / 8)) >> (bit % 8);
     uint64_t count = std::min<uint64_t>(perWord, end - i);
     uint64_t fieldsMask =
         count * width >= 64 ? ~uint64_t(0)
@@ -584,7 +571,7 @@ void huffmanFromPacked(const uint8_t *packed, size_t size, uint64_t count,
   uint64_t bit = 0;
   for (uint64_t i = 0; i < count; ++i, bit += width) {
     uint32_t s =
-        uint32_t(load64(packed, size, size_t(bit / 8)) >> (bit % 8)) & mask;
+        uint32_t(loadLE64(packed, size, size_t(bit / 8)) >> (bit % 8)) & mask;
     acc |= uint64_t(rev[s]) << accBits;
     accBits += len[s];
     while (accBits >= 8) {
@@ -612,7 +599,7 @@ std::vector<uint64_t> fieldHistogram(const uint8_t *packed, size_t size,
     h.assign(alphabet, 0);
     uint64_t bit = b * width;
     for (uint64_t i = b; i < e; ++i, bit += width)
-      ++h[uint32_t(load64(packed, size, size_t(bit / 8)) >> (bit % 8)) & mask];
+      ++h[uint32_t(loadLE64(packed, size, size_t(bit / 8)) >> (bit % 8)) & mask];
   });
   std::vector<uint64_t> hist(alphabet, 0);
   for (const std::vector<uint64_t> &h : local)

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dc/Core/Huffman.h"
+#include "dc/Core/BitStream.h"
 
 #include <algorithm>
 #include <cassert>
@@ -254,19 +255,7 @@ bool HuffmanDecoder::init(const std::vector<uint8_t> &lengths,
 /// Up to 57 stream bits starting at bit `pos`, zero-padded past the end.
 static inline uint64_t peekBits(const uint8_t *bytes, size_t size,
                                 uint64_t pos) {
-  size_t byte = size_t(pos / 8);
-  unsigned shift = unsigned(pos % 8);
-  uint64_t word = 0;
-  if (byte + 8 <= size) {
-    std::memcpy(&word, bytes + byte, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    word = __builtin_bswap64(word);
-#endif
-  } else {
-    for (size_t i = 0; byte + i < size && i < 8; ++i)
-      word |= uint64_t(bytes[byte + i]) << (8 * i);
-  }
-  return word >> shift;
+  return loadLE64(bytes, size, size_t(pos / 8)) >> (pos % 8);
 }
 
 bool HuffmanDecoder::decode(const uint8_t *bytes, size_t size, uint64_t count,

@@ -395,3 +395,17 @@ std::vector<uint32_t> dc::assignNearest(const std::vector<float> &values,
   }
   return out;
 }
+
+bool dc::parseKMeansInit(const std::string &s, KMeansInit &init) {
+  if (s == "linear")
+    init = KMeansInit::Linear;
+  else if (s == "density")
+    init = KMeansInit::Density;
+  else if (s == "random")
+    init = KMeansInit::Random;
+  else if (s == "kmeans++")
+    init = KMeansInit::KMeansPlusPlus;
+  else
+    return false;
+  return true;
+}

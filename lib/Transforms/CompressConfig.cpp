@@ -13,26 +13,16 @@ using namespace mlir;
 using namespace dc;
 
 static bool parseInit(StringRef s, KMeansInit &init) {
-  if (s == "linear")
-    init = KMeansInit::Linear;
-  else if (s == "density")
-    init = KMeansInit::Density;
-  else if (s == "random")
-    init = KMeansInit::Random;
-  else if (s == "kmeans++")
-    init = KMeansInit::KMeansPlusPlus;
-  else
-    return false;
-  return true;
+  return parseKMeansInit(s.str(), init);
 }
 
+/// The sparse formats only: `dense` is what dc-cluster produces, not a
+/// choice of dc-sparse-encode.
 static bool parseSparseFormat(StringRef s, StorageFormat &format) {
-  if (s == "csc")
-    format = StorageFormat::CSC;
-  else if (s == "csr")
-    format = StorageFormat::CSR;
-  else
+  StorageFormat parsed;
+  if (!parseFormat(s.str(), parsed) || parsed == StorageFormat::Dense)
     return false;
+  format = parsed;
   return true;
 }
 

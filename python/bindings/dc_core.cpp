@@ -37,14 +37,9 @@ template <typename T> py::array_t<T> toArray(const std::vector<T> &v) {
 }
 
 dc::KMeansInit parseInit(const std::string &s) {
-  if (s == "linear")
-    return dc::KMeansInit::Linear;
-  if (s == "density")
-    return dc::KMeansInit::Density;
-  if (s == "random")
-    return dc::KMeansInit::Random;
-  if (s == "kmeans++")
-    return dc::KMeansInit::KMeansPlusPlus;
+  dc::KMeansInit init;
+  if (dc::parseKMeansInit(s, init))
+    return init;
   throw py::value_error("unknown k-means init '" + s +
                         "' (expected linear, density, random, kmeans++)");
 }

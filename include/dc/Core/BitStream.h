@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace dc {
@@ -55,6 +56,22 @@ std::vector<uint8_t> packFixedWidth(const std::vector<uint32_t> &values,
 /// Unpacks `count` values of `numBits` bits; false if `bytes` is too short.
 bool unpackFixedWidth(const uint8_t *bytes, size_t size, uint64_t count,
                       unsigned numBits, std::vector<uint32_t> &values);
+/// The 64 stream bits starting at byte `byte` (little endian, LSB-first bit
+/// order); bytes past `size` read as zero. The fast path of every bit reader.
+inline uint64_t loadLE64(const uint8_t *bytes, size_t size, size_t byte) {
+  uint64_t word = 0;
+  if (byte + 8 <= size) {
+    std::memcpy(&word, bytes + byte, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    word = __builtin_bswap64(word);
+#endif
+  } else {
+    for (size_t i = 0; byte + i < size && i < 8; ++i)
+      word |= uint64_t(bytes[byte + i]) << (8 * i);
+  }
+  return word;
+}
+
 /// Bytes needed for `count` values of `numBits` bits.
 inline uint64_t packedBytes(uint64_t count, unsigned numBits) {
   return (count * numBits + 7) / 8;

@@ -10,6 +10,7 @@
 #define DC_CORE_KMEANS_H
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace dc {
@@ -21,6 +22,9 @@ namespace dc {
 ///   KMeansPlusPlus: D^2 sampling with std::mt19937_64(seed).
 /// Duplicate initial centroids are merged.
 enum class KMeansInit { Linear, Density, Random, KMeansPlusPlus };
+
+/// Parses `linear`, `density`, `random` or `kmeans++`; false otherwise.
+bool parseKMeansInit(const std::string &s, KMeansInit &init);
 
 struct KMeansOptions {
   unsigned numClusters = 31;
