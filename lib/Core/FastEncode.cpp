@@ -471,6 +471,19 @@ bool dc::reencodeDenseToSparse(const CompressedTensorView &input,
     if (s0 == s1)
       return;
     uint64_t numFillers = 0;
+    // Stores the entry `run` zeros after the previous one at `e`, with the
+    // fillers it needs first.
+    auto emit = [&](uint32_t &e, uint64_t run, uint32_t v) {
+      for (uint64_t f = run / span; f > 0; --f) {
+        values[e] = 0;
+        gaps[e] = uint16_t(span - 1);
+        ++e;
+        ++numFillers;
+      }
+      values[e] = uint16_t(v);
+      gaps[e] = uint16_t(run % span);
+      ++e;
+    };
     if (csc) {
       std::vector<uint32_t> cursor(out.pointers.begin() + s0,
                                    out.pointers.begin() + s1);
@@ -480,17 +493,7 @@ bool dc::reencodeDenseToSparse(const CompressedTensorView &input,
             bytes, size, base + s0, base + s1, width,
             [&](uint64_t i, uint32_t v) {
               uint64_t c = i - base;
-              uint64_t run = uint64_t(int64_t(r) - last[c] - 1);
-              uint32_t &e = cursor[c - s0];
-              for (uint64_t f = run / span; f > 0; --f) {
-                values[e] = 0;
-                gaps[e] = uint16_t(span - 1);
-                ++e;
-                ++numFillers;
-              }
-              values[e] = uint16_t(v);
-              gaps[e] = uint16_t(run % span);
-              ++e;
+              emit(cursor[c - s0], uint64_t(int64_t(r) - last[c] - 1), v);
               last[c] = int64_t(r);
             });
       }
@@ -502,16 +505,7 @@ bool dc::reencodeDenseToSparse(const CompressedTensorView &input,
         forEachNonzeroField(bytes, size, base, base + cols, width,
                             [&](uint64_t i, uint32_t v) {
                               uint64_t pos = i - base;
-                              uint64_t run = uint64_t(int64_t(pos) - prev - 1);
-                              for (uint64_t f = run / span; f > 0; --f) {
-                                values[e] = 0;
-                                gaps[e] = uint16_t(span - 1);
-                                ++e;
-                                ++numFillers;
-                              }
-                              values[e] = uint16_t(v);
-                              gaps[e] = uint16_t(run % span);
-                              ++e;
+                              emit(e, uint64_t(int64_t(pos) - prev - 1), v);
                               prev = int64_t(pos);
                             });
       }
