@@ -71,6 +71,8 @@ static void buildToLLVMPipeline(OpPassManager &pm,
   // Clones inserted by the deallocation pipeline (e.g. returning a decoded
   // global buffer) become allocations and copies.
   pm.addPass(createConvertBufferizationToMemRefPass());
+  // The kernels' x86 permutes, placeholders until deallocation is done.
+  pm.addPass(dc::createDCExpandIntrinsicCalls());
 
   // 4. Loops, then the LLVM dialect.
   // Only dc's kernels run in parallel (their scf.parallel over balanced row

@@ -32,7 +32,8 @@ def DCRewriteContractions : Pass<"dc-rewrite-contractions", "mlir::ModuleOp"> {
 }
 
 def DCLowerCompute : Pass<"dc-lower-compute", "mlir::ModuleOp"> {
-  let summary = "Lower dc.matvec / dc.matmul to generated sparse kernels";
+  let summary = "Lower dc.matvec / dc.matmul to generated kernels on the "
+                "compressed weights";
   let description = [{
     Decodes each compressed constant at compile time, re-lays it out into an
     execution layout (rows sorted by entry count, interleaved R rows at a
@@ -40,7 +41,10 @@ def DCLowerCompute : Pass<"dc-lower-compute", "mlir::ModuleOp"> {
     table) held in `memref.global` constants, and emits kernels as
     scf/arith/memref/vector IR (scalar decode; FMA into R independent
     accumulators for batch 1, vector FMA over contiguous rows of X for
-    batch > 1). See lib/Conversion/Kernels/LowerCompute.cpp for the layout.
+    batch > 1). Dense enough weights may instead use a dense-code layout
+    (every weight's b-bit codebook index in vector lane words, looked up with
+    vector permutes) when the cost model finds it faster; see
+    lib/Conversion/Kernels/LowerCompute.cpp and DenseCodeKernel.h.
   }];
   let options = [
     Option<"targetCpu", "target-cpu", "std::string", "\"host\"",
@@ -59,12 +63,16 @@ def DCLowerCompute : Pass<"dc-lower-compute", "mlir::ModuleOp"> {
            "than this stay on one thread (a task costs a few microseconds)">,
     Option<"rowsPerGroup", "rows-per-group", "unsigned", "4",
            "rows interleaved per group in the execution layout (1..8)">,
-    Option<"denseDensity", "dense-density", "double", "2.0",
-           "batch > 1: decode to dense (dc.decompress + linalg) instead when "
-           "the density is at least this and the batch at least one vector; "
-           "the default never does: with the current dense lowering (scalar "
-           "loops) decompress-then-dense measured 7-30x slower than the "
-           "kernels even at density 1">,
+    Option<"denseDensity", "dense-density", "double", "-1.0",
+           "which execution layout a call site uses: negative (default) lets "
+           "the cost model pick, per call site, the faster of the sparse "
+           "layout and the dense-code layout (every weight's codebook index, "
+           "no column indices, decoded with vector permutes; batch > 1 "
+           "decodes strips into a dense f32 tile for a register-tiled "
+           "kernel), the latter only while it is at most 1.25x the layer's "
+           "bytes_pq; a value in [0, 1] uses the dense-code layout exactly "
+           "when the density (kept weights / weights) is at least that; "
+           "above 1 never">,
     Option<"colBlock", "col-block", "unsigned", "0",
            "batch > 1: columns of X per pass over the weights (0: as many "
            "as fit the accumulators)">,
@@ -82,6 +90,23 @@ def DCLowerCompute : Pass<"dc-lower-compute", "mlir::ModuleOp"> {
                            "mlir::tensor::TensorDialect",
                            "mlir::vector::VectorDialect",
                            "mlir::LLVM::LLVMDialect"];
+}
+
+def DCExpandIntrinsicCalls : Pass<"dc-expand-intrinsic-calls",
+                                  "mlir::ModuleOp"> {
+  let summary = "Turn dc-lower-compute's intrinsic placeholders into "
+                "llvm.call_intrinsic";
+  let description = [{
+    `dc-lower-compute` calls LLVM target intrinsics (x86 vector permutes)
+    through private `func.func` declarations carrying a `dc.llvm_intrinsic`
+    attribute, because bufferization's deallocation rejects operations with
+    unknown memory effects such as `llvm.call_intrinsic`. After
+    bufferization, this pass replaces every `func.call` of such a
+    declaration with `llvm.call_intrinsic` of the named intrinsic and erases
+    the declarations. `dc-to-llvm` runs it after buffer deallocation; run it
+    yourself if you lower `dc-lower-compute`'s output with your own pipeline.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
 #endif // DC_CONVERSION_KERNELPASSES_TD

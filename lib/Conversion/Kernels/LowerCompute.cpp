@@ -70,6 +70,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "DenseCodeKernel.h"
+#include "HuffmanWordsLoader.h"
+#include "KernelSupport.h"
+
 #include "dc/Conversion/DecodeEmitter.h"
 #include "dc/Conversion/KernelPasses.h"
 #include "dc/Core/CompressedTensor.h"
@@ -102,6 +106,7 @@ namespace dc {
 } // namespace dc
 
 using namespace mlir;
+using namespace dc::kernels;
 
 namespace {
 
@@ -139,59 +144,6 @@ struct ExecLayout {
   int64_t numGroups() const { return int64_t(offsets.size()) - 1; }
 };
 
-/// Rows of A as (column, codebook index) lists, in CSR form.
-struct RowLists {
-  std::vector<uint64_t> start; // m + 1
-  std::vector<uint32_t> cols, vals;
-};
-
-static LogicalResult buildRowLists(const dc::CompressedTensorView &view,
-                                   bool transposeW, RowLists &rl,
-                                   int64_t &m, int64_t &k, std::string &err) {
-  dc::DecodedEntries dec;
-  if (!dc::decodeEntries(view, dec, &err))
-    return failure();
-  int64_t wr, wc;
-  dc::matrixDims(view.shape, wr, wc);
-  m = transposeW ? wc : wr;
-  k = transposeW ? wr : wc;
-  // Visit every non-zero entry (wrow, wcol, value) in storage order.
-  auto forEach = [&](auto &&fn) {
-    if (view.params.format == dc::StorageFormat::Dense) {
-      for (uint64_t i = 0, e = dec.values.size(); i < e; ++i)
-        if (dec.values[i])
-          fn(int64_t(i / wc), int64_t(i % wc), dec.values[i]);
-      return;
-    }
-    bool csc = view.params.format == dc::StorageFormat::CSC;
-    size_t numSlices = view.pointers.size - 1;
-    for (size_t s = 0; s < numSlices; ++s) {
-      int64_t pos = -1;
-      for (uint32_t e = view.pointers[s]; e < view.pointers[s + 1]; ++e) {
-        pos += int64_t(dec.gaps[e]) + 1;
-        if (dec.values[e])
-          fn(csc ? pos : int64_t(s), csc ? int64_t(s) : pos, dec.values[e]);
-      }
-    }
-  };
-  rl.start.assign(m + 1, 0);
-  forEach([&](int64_t r, int64_t c, uint32_t) {
-    ++rl.start[(transposeW ? c : r) + 1];
-  });
-  for (int64_t i = 0; i < m; ++i)
-    rl.start[i + 1] += rl.start[i];
-  rl.cols.resize(rl.start[m]);
-  rl.vals.resize(rl.start[m]);
-  std::vector<uint64_t> fill(rl.start.begin(), rl.start.end() - 1);
-  forEach([&](int64_t r, int64_t c, uint32_t v) {
-    int64_t ar = transposeW ? c : r, ac = transposeW ? r : c;
-    uint64_t at = fill[ar]++;
-    rl.cols[at] = uint32_t(ac);
-    rl.vals[at] = v;
-  });
-  return success();
-}
-
 /// Fields (entries incl. fillers) of row `i` with delta width `g`.
 static uint64_t rowEntries(const RowLists &rl, int64_t i, unsigned g) {
   uint64_t maxDelta = (uint64_t(1) << g) - 1, n = 0;
@@ -213,46 +165,27 @@ static LogicalResult encodeHuffmanLayout(ExecLayout &layout,
   std::vector<uint32_t> vs, ds;
   vs.reserve(layout.words.size() * p);
   ds.reserve(layout.words.size() * p);
-  std::vector<uint64_t> vFreq(size_t(1) << b), dFreq(size_t(1) << g);
   for (uint64_t w : layout.words)
     for (unsigned f = 0; f < p; ++f) {
       uint64_t field = w >> (f * e);
       vs.push_back(uint32_t(field & vMask));
       ds.push_back(uint32_t((field >> b) & dMask));
-      ++vFreq[vs.back()];
-      ++dFreq[ds.back()];
     }
-  auto code = [&](const std::vector<uint32_t> &symbols,
-                  const std::vector<uint64_t> &freq,
-                  std::vector<uint8_t> &lengths,
-                  std::vector<uint8_t> &bytes) -> bool {
-    lengths = dc::buildHuffmanCodeLengths(freq);
-    uint64_t bits = 0;
-    if (!dc::verifyHuffmanCodeLengths(lengths, &err))
-      return false;
-    if (!dc::huffmanEncode(symbols, lengths, bytes, bits)) {
-      err = "huffman encoding of the execution layout failed";
-      return false;
-    }
-    dc::HuffmanDecoder decoder;
-    if (!decoder.init(lengths, &err))
-      return false;
-    layout.huffmanTableBytes +=
-        4 * (std::max<size_t>(decoder.firstCode.size(), 1) +
-             std::max<size_t>(decoder.firstIndex.size(), 1) +
-             std::max<size_t>(decoder.countPerLength.size(), 1) +
-             std::max<size_t>(decoder.sortedSymbols.size(), 1));
-    return true;
-  };
-  if (!code(vs, vFreq, layout.valueLengths, layout.valueBytes) ||
-      !code(ds, dFreq, layout.deltaLengths, layout.deltaBytes))
+  if (failed(huffmanCodeStream(vs, size_t(1) << b, layout.valueLengths,
+                               layout.valueBytes, layout.huffmanTableBytes,
+                               err)) ||
+      failed(huffmanCodeStream(ds, size_t(1) << g, layout.deltaLengths,
+                               layout.deltaBytes, layout.huffmanTableBytes,
+                               err)))
     return failure();
   layout.huffman = true;
   return success();
 }
 
+/// Builds the (sparse) execution layout of `constant`; `rl` receives the
+/// rows of A it was built from.
 static LogicalResult buildLayout(dc::ConstantOp constant, bool transposeW,
-                                 unsigned r, ExecLayout &layout,
+                                 unsigned r, ExecLayout &layout, RowLists &rl,
                                  std::string &err) {
   dc::CompressedTensorView view;
   dc::ViewStorage storage;
@@ -266,7 +199,6 @@ static LogicalResult buildLayout(dc::ConstantOp constant, bool transposeW,
   if (!dc::measureStorage(view, stats, &err))
     return failure();
   layout.bytesPQ = stats.bytesPQ();
-  RowLists rl;
   if (failed(buildRowLists(view, transposeW, rl, layout.m, layout.k, err)))
     return failure();
   int64_t m = layout.m;
@@ -366,67 +298,6 @@ static LogicalResult buildLayout(dc::ConstantOp constant, bool transposeW,
 // IR emission
 //===----------------------------------------------------------------------===//
 
-struct Target {
-  std::string cpu;      // resolved CPU name
-  unsigned vw = 4;      // f32 lanes
-  SmallVector<std::string> features;
-};
-
-static Target resolveTarget(StringRef cpu, unsigned vectorWidth) {
-  Target t;
-  bool avx512 = false, avx2 = false;
-  if (cpu.empty() || cpu == "host" || cpu == "native") {
-    t.cpu = llvm::sys::getHostCPUName().str();
-    llvm::StringMap<bool> feats = llvm::sys::getHostCPUFeatures();
-    avx512 = feats.lookup("avx512f");
-    avx2 = feats.lookup("avx2");
-    for (auto &f : feats)
-      // Disabled features too: the host CPU name may imply features that
-      // this (virtual) machine does not expose.
-      t.features.push_back((f.second ? "+" : "-") + f.first().str());
-    llvm::sort(t.features);
-  } else {
-    t.cpu = cpu.str();
-    static const char *avx512Cpus[] = {
-        "znver4", "znver5", "skylake-avx512", "cascadelake", "cooperlake",
-        "cannonlake", "icelake-client", "icelake-server", "tigerlake",
-        "sapphirerapids", "emeraldrapids", "graniterapids", "rocketlake",
-        "x86-64-v4", "knl", "knm", "diamondrapids"};
-    static const char *avx2Cpus[] = {
-        "haswell", "broadwell", "skylake", "znver1", "znver2", "znver3",
-        "alderlake", "raptorlake", "meteorlake", "arrowlake", "x86-64-v3",
-        "gracemont", "sierraforest", "grandridge", "bdver4", "lunarlake",
-        "pantherlake"};
-    for (const char *c : avx512Cpus)
-      avx512 |= cpu == c;
-    for (const char *c : avx2Cpus)
-      avx2 |= cpu == c;
-  }
-  t.vw = vectorWidth ? vectorWidth : avx512 ? 16 : avx2 ? 8 : 4;
-  return t;
-}
-
-struct Builder {
-  OpBuilder &b;
-  Location loc;
-  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value i64(int64_t v) {
-    return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
-  }
-  Value f32(float v) {
-    return arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
-                                          APFloat(v));
-  }
-  Value toIndex(Value v) {
-    return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
-  }
-};
-
-struct KernelInfo {
-  std::string words, offsets, rows, table;
-  const ExecLayout *layout;
-};
-
 static std::string sanitize(StringRef s) {
   std::string out;
   for (char c : s)
@@ -434,20 +305,11 @@ static std::string sanitize(StringRef s) {
   return out;
 }
 
-/// The groups a kernel (part) processes: [g0, g1). Static bounds (the
-/// whole layout on one thread) emit exactly the loops of the serial kernel;
-/// dynamic ones (a thread's chunk, function arguments) clamp the loop over
-/// full groups and guard the last, partial group with an scf.if.
-struct GroupRange {
-  Value g0, g1;
-  bool isStatic = true;
-};
-
 /// Emits the group loops for the full groups (scf.for) and the last,
 /// partial group. `body(bd, rg, w0, w1, groupIndex)` emits one group with
 /// `rg` interleaved rows, words [w0, w1).
 template <typename Fn>
-static void forEachGroupKind(Builder &bd, const ExecLayout &L,
+static void forEachGroupKind(KernelBuilder &bd, const ExecLayout &L,
                              Value offsets, const GroupRange &range,
                              Fn body) {
   int64_t full = L.m / L.r, rest = L.m % L.r;
@@ -495,7 +357,7 @@ static void forEachGroupKind(Builder &bd, const ExecLayout &L,
 /// rows' dependency chains interleave: `v` is the codebook index, `d` the
 /// column delta (both i64). Both kernels decode through this.
 static void
-forEachField(Builder &bd, const ExecLayout &L, Value words, Value w,
+forEachField(KernelBuilder &bd, const ExecLayout &L, Value words, Value w,
              unsigned rg,
              llvm::function_ref<void(unsigned, unsigned, Value, Value)> fn) {
   OpBuilder &b = bd.b;
@@ -522,7 +384,7 @@ forEachField(Builder &bd, const ExecLayout &L, Value words, Value w,
 
 /// Emits a batch-1 kernel: (x: memref<K, strided<[1], offset:?>>,
 /// y: memref<M>).
-static void emitMatvecBody(Builder &bd, const ExecLayout &L,
+static void emitMatvecBody(KernelBuilder &bd, const ExecLayout &L,
                            const GroupRange &range, Value x, Value y,
                            Value words, Value offsets, Value rows,
                            Value table) {
@@ -573,7 +435,7 @@ static void emitMatvecBody(Builder &bd, const ExecLayout &L,
 
 /// Emits a batch-N kernel: (X: memref<KxN, strided<[?,1], offset:?>>,
 /// Y: memref<MxN>).
-static void emitMatmulBody(Builder &bd, const ExecLayout &L,
+static void emitMatmulBody(KernelBuilder &bd, const ExecLayout &L,
                            const GroupRange &range, int64_t n, unsigned vwMax,
                            unsigned colBlock, Value x, Value y, Value words,
                            Value offsets, Value rows, Value table) {
@@ -688,124 +550,32 @@ static void emitMatmulBody(Builder &bd, const ExecLayout &L,
 struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
   using Base::Base;
 
-  struct LayoutEntry {
-    ExecLayout layout;
-    std::string prefix;
+  /// The module globals of one execution layout (emitted on first use).
+  struct LayoutGlobals {
+    bool emitted = false;
     std::string words, offsets, rows, table;
-    std::string chunks; // threads > 1: sub-chunk boundaries (lazily)
-    int64_t numChunks = 0;
-    /// entropy = huffman: `words` is a mutable global filled once at load
-    /// by `decode` (guarded by the `ready` flag).
-    memref::GlobalOp ready;
-    func::FuncOp decode;
+    /// entropy = huffman: `words` is a mutable global filled once at load.
+    HuffmanWordsLoader loader;
   };
 
-  /// entropy = huffman: emits the coded streams, their decoding tables, the
-  /// uninitialized `words` buffer, the `ready` flag and the decode function
-  /// `PREFIX_load_words()` that fills `words` with the execution layout.
-  LogicalResult emitHuffmanLoad(LayoutEntry &entry, Location loc,
-                                std::string &err) {
-    const ExecLayout &L = entry.layout;
-    dc::GlobalEmitter globals(module);
-    std::string prefix = entry.prefix;
-    memref::GlobalOp vStream =
-        globals.byteStream(loc, prefix + "_value_stream", L.valueBytes);
-    memref::GlobalOp dStream =
-        globals.byteStream(loc, prefix + "_delta_stream", L.deltaBytes);
-    dc::HuffmanTableGlobals vTables, dTables;
-    if (!dc::emitHuffmanTables(globals, loc, prefix + "_value_code",
-                               L.valueLengths, vTables, &err) ||
-        !dc::emitHuffmanTables(globals, loc, prefix + "_delta_code",
-                               L.deltaLengths, dTables, &err))
-      return failure();
-    OpBuilder b(module.getContext());
-    int64_t numWords = int64_t(L.words.size());
-    memref::GlobalOp words = globals.buffer(
-        loc, prefix + "_words", MemRefType::get({numWords}, b.getI64Type()));
-    entry.words = words.getSymName().str();
-    entry.ready = globals.flag(loc, prefix + "_ready");
-
-    // Created detached, then appended to the module under a unique name.
-    auto fn = func::FuncOp::create(b, loc, prefix + "_load_words",
-                                   b.getFunctionType({}, {}));
-    fn.setPrivate();
-    SymbolTable(module).insert(fn);
-    entry.decode = fn;
-    Block *body = fn.addEntryBlock();
-    b.setInsertionPointToStart(body);
-    auto i64 = [&](OpBuilder &ob, Location l, int64_t v) -> Value {
-      return arith::ConstantIntOp::create(ob, l, ob.getI64Type(), v);
-    };
-    dc::StreamRef vs{dc::getGlobal(b, loc, vStream),
-                     vStream.getType().getDimSize(0)};
-    dc::StreamRef ds{dc::getGlobal(b, loc, dStream),
-                     dStream.getType().getDimSize(0)};
-    dc::HuffmanTables vt = dc::getHuffmanTables(b, loc, vTables);
-    dc::HuffmanTables dt = dc::getHuffmanTables(b, loc, dTables);
-    Value wordsBuf = dc::getGlobal(b, loc, words);
-    Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
-    Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
-    Value cw = arith::ConstantIndexOp::create(b, loc, numWords);
-    Value cp = arith::ConstantIndexOp::create(b, loc, L.p);
-    Value zero = i64(b, loc, 0);
-    unsigned bBits = L.b, eBits = L.e;
-    // for each word: for each of P fields: v, d from the streams (carried
-    // bit cursors), word |= (v | d << b) << (field * E); store the word.
-    scf::ForOp::create(
-        b, loc, c0, cw, c1, ValueRange{zero, zero},
-        [&](OpBuilder &ob, Location ol, Value w, ValueRange cursors) {
-          auto inner = scf::ForOp::create(
-              ob, ol, c0, cp, c1, ValueRange{zero, cursors[0], cursors[1]},
-              [&](OpBuilder &ib, Location il, Value f, ValueRange args) {
-                auto [v, vNext] =
-                    dc::emitReadHuffmanSymbol(ib, il, vs, vt, args[1]);
-                auto [d, dNext] =
-                    dc::emitReadHuffmanSymbol(ib, il, ds, dt, args[2]);
-                Value v64 =
-                    arith::ExtUIOp::create(ib, il, ib.getI64Type(), v);
-                Value d64 =
-                    arith::ExtUIOp::create(ib, il, ib.getI64Type(), d);
-                Value field = arith::OrIOp::create(
-                    ib, il, v64,
-                    arith::ShLIOp::create(ib, il, d64, i64(ib, il, bBits)));
-                Value f64 =
-                    arith::IndexCastUIOp::create(ib, il, ib.getI64Type(), f);
-                Value shift =
-                    arith::MulIOp::create(ib, il, f64, i64(ib, il, eBits));
-                Value word = arith::OrIOp::create(
-                    ib, il, args[0],
-                    arith::ShLIOp::create(ib, il, field, shift));
-                scf::YieldOp::create(ib, il, ValueRange{word, vNext, dNext});
-              });
-          memref::StoreOp::create(ob, ol, inner.getResult(0), wordsBuf,
-                                  ValueRange{w});
-          scf::YieldOp::create(
-              ob, ol, ValueRange{inner.getResult(1), inner.getResult(2)});
-        });
-    memref::StoreOp::create(
-        b, loc, arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1),
-        dc::getGlobal(b, loc, entry.ready), ValueRange{});
-    func::ReturnOp::create(b, loc);
-    return success();
-  }
-
-  /// entropy = huffman: `if (!ready) PREFIX_load_words()` at the start of
-  /// `fn` (before any parallel loop).
-  void emitLoadCheck(LayoutEntry &entry, func::FuncOp fn) {
-    if (!entry.decode)
-      return;
-    OpBuilder b(module.getContext());
-    Location loc = fn.getLoc();
-    b.setInsertionPointToStart(&fn.getBody().front());
-    Value isReady = memref::LoadOp::create(
-        b, loc, dc::getGlobal(b, loc, entry.ready), ValueRange{});
-    Value notReady = arith::XOrIOp::create(
-        b, loc, isReady, arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1));
-    scf::IfOp::create(b, loc, notReady, [&](OpBuilder &tb, Location tl) {
-      func::CallOp::create(tb, tl, entry.decode, ValueRange{});
-      scf::YieldOp::create(tb, tl);
-    });
-  }
+  /// One compressed constant (and transposition): its sparse execution
+  /// layout, built first, and its dense-code layout, built when a call
+  /// site picks it.
+  struct LayoutEntry {
+    dc::ConstantOp constant;
+    bool transposeW = false;
+    std::string prefix;
+    ExecLayout sparse;
+    RowLists rowLists;
+    LayoutGlobals sparseGlobals;
+    std::unique_ptr<DenseCodeLayout> dense;
+    bool denseFailed = false;
+    LayoutGlobals denseGlobals;
+    double density() const {
+      double total = double(sparse.m) * double(sparse.k);
+      return total > 0 ? double(sparse.nonzeros) / total : 0.0;
+    }
+  };
 
   ModuleOp module;
   Target target;
@@ -814,11 +584,11 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
   std::map<std::tuple<const void *, const void *, bool>,
            std::shared_ptr<LayoutEntry>>
       layouts;
-  std::map<std::pair<LayoutEntry *, int64_t>, func::FuncOp> kernels;
+  std::map<std::tuple<LayoutEntry *, int64_t, bool>, func::FuncOp> kernels;
   unsigned counter = 0;
 
-  LayoutEntry *getLayout(dc::ConstantOp constant, bool transposeW,
-                         Operation *user) {
+  LayoutEntry *getEntry(dc::ConstantOp constant, bool transposeW,
+                        Operation *user) {
     auto &slot = layouts[{constant->getRawDictionaryAttrs().getAsOpaquePointer(),
                           constant.getType().getAsOpaquePointer(), transposeW}];
     if (slot)
@@ -826,63 +596,80 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     auto entry = std::make_shared<LayoutEntry>();
     std::string err;
     unsigned r = std::clamp<unsigned>(rowsPerGroup, 1, 8);
-    if (failed(buildLayout(constant, transposeW, r, entry->layout, err))) {
+    if (failed(buildLayout(constant, transposeW, r, entry->sparse,
+                           entry->rowLists, err))) {
       if (!err.empty())
         user->emitRemark() << "dc-lower-compute: decoding to dense: " << err;
       return nullptr;
     }
+    entry->constant = constant;
+    entry->transposeW = transposeW;
     std::string name = "w";
     if (auto layer = constant->getAttrOfType<StringAttr>("dc.layer"))
       name = sanitize(layer.getValue());
     entry->prefix = "__dc_" + name + "_" + std::to_string(counter++) +
                     (transposeW ? "_t" : "");
-    // Globals.
+    slot = std::move(entry);
+    return slot.get();
+  }
+
+  /// Adds a private constant `memref.global` named PREFIX_SUFFIX.
+  std::string addGlobal(LayoutEntry &entry, StringRef suffix, Type elt,
+                        ArrayRef<char> raw, int64_t count) {
     OpBuilder b(module.getBodyRegion());
     b.setInsertionPointToStart(module.getBody());
-    Location loc = constant.getLoc();
-    const ExecLayout &L = entry->layout;
-    auto addGlobal = [&](StringRef suffix, Type elt, ArrayRef<char> raw,
-                         int64_t count, std::string &nameOut) {
-      nameOut = (entry->prefix + "_" + suffix).str();
-      auto memrefType = MemRefType::get({count}, elt);
-      auto tensorType = RankedTensorType::get({count}, elt);
-      auto attr = DenseElementsAttr::getFromRawBuffer(tensorType, raw);
-      memref::GlobalOp::create(b, loc, b.getStringAttr(nameOut),
-                               b.getStringAttr("private"),
-                               TypeAttr::get(memrefType), attr,
-                               b.getUnitAttr(), b.getI64IntegerAttr(64));
-    };
+    std::string name = (entry.prefix + "_" + suffix).str();
+    auto memrefType = MemRefType::get({count}, elt);
+    auto tensorType = RankedTensorType::get({count}, elt);
+    auto attr = DenseElementsAttr::getFromRawBuffer(tensorType, raw);
+    memref::GlobalOp::create(b, entry.constant.getLoc(), b.getStringAttr(name),
+                             b.getStringAttr("private"),
+                             TypeAttr::get(memrefType), attr, b.getUnitAttr(),
+                             b.getI64IntegerAttr(64));
+    return name;
+  }
+
+  template <typename T>
+  static ArrayRef<char> rawBytes(const std::vector<T> &v) {
+    return ArrayRef<char>((const char *)v.data(), v.size() * sizeof(T));
+  }
+
+  LogicalResult emitSparseGlobals(LayoutEntry &entry, std::string &err) {
+    LayoutGlobals &G = entry.sparseGlobals;
+    if (G.emitted)
+      return success();
+    const ExecLayout &L = entry.sparse;
+    OpBuilder b(module.getContext());
     if (L.huffman) {
-      if (failed(emitHuffmanLoad(*entry, loc, err))) {
-        user->emitRemark() << "dc-lower-compute: decoding to dense: " << err;
-        return nullptr;
-      }
+      CodedStream streams[] = {
+          {"value", &L.valueBytes, &L.valueLengths, 0},
+          {"delta", &L.deltaBytes, &L.deltaLengths, L.b}};
+      if (failed(emitHuffmanWordsLoader(module, entry.constant.getLoc(),
+                                        entry.prefix, 64,
+                                        int64_t(L.words.size()), L.p, L.e,
+                                        streams, G.loader, err)))
+        return failure();
+      G.words = G.loader.words;
     } else {
-      addGlobal("words", b.getI64Type(),
-                ArrayRef<char>((const char *)L.words.data(),
-                               L.words.size() * 8),
-                L.words.size(), entry->words);
+      G.words = addGlobal(entry, "words", b.getI64Type(), rawBytes(L.words),
+                          L.words.size());
     }
-    addGlobal("offsets", b.getI32Type(),
-              ArrayRef<char>((const char *)L.offsets.data(),
-                             L.offsets.size() * 4),
-              L.offsets.size(), entry->offsets);
+    G.offsets = addGlobal(entry, "offsets", b.getI32Type(),
+                          rawBytes(L.offsets), L.offsets.size());
     std::vector<int32_t> rowsData = L.rows;
     if (rowsData.empty())
       rowsData.push_back(0);
-    addGlobal("rows", b.getI32Type(),
-              ArrayRef<char>((const char *)rowsData.data(),
-                             rowsData.size() * 4),
-              rowsData.size(), entry->rows);
-    addGlobal("table", b.getF32Type(),
-              ArrayRef<char>((const char *)L.table.data(), L.table.size() * 4),
-              L.table.size(), entry->table);
+    G.rows = addGlobal(entry, "rows", b.getI32Type(), rawBytes(rowsData),
+                       rowsData.size());
+    G.table = addGlobal(entry, "table", b.getF32Type(), rawBytes(L.table),
+                        L.table.size());
+    G.emitted = true;
     if (stats) {
-      llvm::errs() << "dc-lower-compute: " << entry->prefix << " m=" << L.m
-                   << " k=" << L.k << " nonzeros=" << L.nonzeros
-                   << " entries=" << L.entries << " bits=" << L.b
-                   << " delta_bits=" << L.g << " per_word=" << L.p
-                   << " rows_per_group=" << L.r
+      llvm::errs() << "dc-lower-compute: " << entry.prefix << " layout=sparse"
+                   << " m=" << L.m << " k=" << L.k
+                   << " nonzeros=" << L.nonzeros << " entries=" << L.entries
+                   << " bits=" << L.b << " delta_bits=" << L.g
+                   << " per_word=" << L.p << " rows_per_group=" << L.r
                    << " object_bytes=" << L.objectBytes();
       if (L.huffman)
         llvm::errs() << " huffman_stream_bytes="
@@ -893,8 +680,57 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       llvm::errs() << " bytes_pq=" << L.bytesPQ << " bytes_pqh=" << L.bytesPQH
                    << "\n";
     }
-    slot = std::move(entry);
-    return slot.get();
+    return success();
+  }
+
+  /// The dense-code layout of `entry` (built on first use), or null.
+  DenseCodeLayout *getDense(LayoutEntry &entry) {
+    if (entry.dense || entry.denseFailed)
+      return entry.dense.get();
+    const ExecLayout &S = entry.sparse;
+    auto dense = std::make_unique<DenseCodeLayout>();
+    std::string err;
+    if (failed(buildDenseCodeLayout(entry.rowLists, S.m, S.k, S.b, S.table,
+                                    target.vw, S.huffman, *dense, err))) {
+      entry.constant->emitRemark()
+          << "dc-lower-compute: no dense-code layout: " << err;
+      entry.denseFailed = true;
+      return nullptr;
+    }
+    entry.dense = std::move(dense);
+    return entry.dense.get();
+  }
+
+  LogicalResult emitDenseGlobals(LayoutEntry &entry, std::string &err) {
+    LayoutGlobals &G = entry.denseGlobals;
+    if (G.emitted)
+      return success();
+    const DenseCodeLayout &D = *entry.dense;
+    OpBuilder b(module.getContext());
+    std::string prefix = entry.prefix + "_dense";
+    if (D.huffman) {
+      CodedStream streams[] = {{"code", &D.codeBytes, &D.codeLengths, 0}};
+      if (failed(emitHuffmanWordsLoader(module, entry.constant.getLoc(),
+                                        prefix, 32, int64_t(D.words.size()),
+                                        D.p, D.b, streams, G.loader, err)))
+        return failure();
+      G.words = G.loader.words;
+    } else {
+      G.words = addGlobal(entry, "dense_words", b.getI32Type(),
+                          rawBytes(D.words), D.words.size());
+    }
+    G.table = addGlobal(entry, "dense_table", b.getF32Type(),
+                        rawBytes(D.table), D.table.size());
+    G.emitted = true;
+    if (stats)
+      llvm::errs() << "dc-lower-compute: " << entry.prefix
+                   << " layout=dense-code m=" << D.m << " k=" << D.k
+                   << " nonzeros=" << D.nonzeros << " bits=" << D.b
+                   << " lanes=" << D.vw << " per_lane_word=" << D.p
+                   << " object_bytes=" << D.objectBytes()
+                   << " bytes_pq=" << entry.sparse.bytesPQ
+                   << " bytes_pqh=" << entry.sparse.bytesPQH << "\n";
+    return success();
   }
 
   void setTargetAttrs(func::FuncOp f) {
@@ -907,12 +743,37 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     }
   }
 
-  /// The kernel for `entry` with batch `n` (0: matvec).
-  func::FuncOp getKernel(LayoutEntry *entry, int64_t n) {
-    func::FuncOp &slot = kernels[{entry, n}];
+  /// Row groups of a kernel and their cumulative cost (words for the sparse
+  /// layout, rows for the dense one): what threads split.
+  std::vector<int64_t> groupCosts(const LayoutEntry &entry, int64_t n,
+                                  bool dense) {
+    if (!dense)
+      return std::vector<int64_t>(entry.sparse.offsets.begin(),
+                                  entry.sparse.offsets.end());
+    unsigned r = denseMatvecRows(), u = 0;
+    if (n > 0)
+      denseMatmulTile(target, n, r, u);
+    int64_t m = entry.sparse.m, groups = (m + r - 1) / r;
+    std::vector<int64_t> cum(groups + 1);
+    for (int64_t g = 0; g <= groups; ++g)
+      cum[g] = std::min<int64_t>(g * r, m) * entry.dense->strips;
+    return cum;
+  }
+
+  /// The kernel of `entry` for batch `n` (0: matvec) on the sparse or the
+  /// dense-code layout.
+  func::FuncOp getKernel(LayoutEntry *entry, int64_t n, bool dense) {
+    func::FuncOp &slot = kernels[{entry, n, dense}];
     if (slot)
       return slot;
-    const ExecLayout &L = entry->layout;
+    std::string err;
+    if (failed(dense ? emitDenseGlobals(*entry, err)
+                     : emitSparseGlobals(*entry, err))) {
+      entry->constant->emitError() << "dc-lower-compute: " << err;
+      return nullptr;
+    }
+    const LayoutGlobals &G = dense ? entry->denseGlobals : entry->sparseGlobals;
+    const ExecLayout &L = entry->sparse;
     MLIRContext *ctx = module.getContext();
     OpBuilder b(ctx);
     b.setInsertionPointToEnd(module.getBody());
@@ -929,8 +790,8 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
                               StridedLayoutAttr::get(ctx, dyn, {dyn, 1}));
       yType = MemRefType::get({L.m, n}, f32);
     }
-    std::string name =
-        entry->prefix + (n == 0 ? "_matvec" : "_matmul" + std::to_string(n));
+    std::string name = entry->prefix + (dense ? "_dense" : "") +
+                       (n == 0 ? "_matvec" : "_matmul" + std::to_string(n));
     auto makeFunc = [&](StringRef fname, ArrayRef<Type> argTypes) {
       OpBuilder::InsertionGuard guard(b);
       auto f = func::FuncOp::create(b, loc, fname,
@@ -955,32 +816,42 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       OpBuilder::InsertionGuard guard(b);
       Block *body = &f.getBody().front();
       b.setInsertionPointToStart(body);
-      Builder bd{b, loc};
+      KernelBuilder bd{b, loc};
       auto global = [&](const std::string &gname, int64_t count, Type elt) {
         return memref::GetGlobalOp::create(
                    b, loc, MemRefType::get({count}, elt), gname)
             .getResult();
       };
-      Value words = global(entry->words, L.words.size(), b.getI64Type());
-      Value offsets = global(entry->offsets, L.offsets.size(), b.getI32Type());
-      Value rows = global(entry->rows, std::max<size_t>(L.rows.size(), 1),
-                          b.getI32Type());
-      Value table = global(entry->table, L.table.size(), f32);
       Value x = body->getArgument(0), y = body->getArgument(1);
-      if (n == 0)
-        emitMatvecBody(bd, L, range, x, y, words, offsets, rows, table);
-      else
-        emitMatmulBody(bd, L, range, n, target.vw, colBlock, x, y, words,
-                       offsets, rows, table);
+      if (dense) {
+        const DenseCodeLayout &D = *entry->dense;
+        Value words = global(G.words, D.words.size(), b.getI32Type());
+        Value table = global(G.table, D.table.size(), f32);
+        if (n == 0)
+          emitDenseMatvecBody(bd, target, D, range, x, y, words, table);
+        else
+          emitDenseMatmulBody(bd, target, D, range, n, x, y, words, table);
+      } else {
+        Value words = global(G.words, L.words.size(), b.getI64Type());
+        Value offsets = global(G.offsets, L.offsets.size(), b.getI32Type());
+        Value rows = global(G.rows, std::max<size_t>(L.rows.size(), 1),
+                            b.getI32Type());
+        Value table = global(G.table, L.table.size(), f32);
+        if (n == 0)
+          emitMatvecBody(bd, L, range, x, y, words, offsets, rows, table);
+        else
+          emitMatmulBody(bd, L, range, n, target.vw, colBlock, x, y, words,
+                         offsets, rows, table);
+      }
       func::ReturnOp::create(b, loc);
     };
 
-    std::vector<int32_t> chunks = chunkBounds(L, n);
+    std::vector<int32_t> chunks = chunkBounds(groupCosts(*entry, n, dense), n);
     if (chunks.empty()) {
       // One thread: the whole layout, static loop bounds.
       func::FuncOp fn = makeFunc(name, {xType, yType});
       emitBody(fn, GroupRange{});
-      emitLoadCheck(*entry, fn);
+      emitLoadCheck(G.loader, fn);
       slot = fn;
       return fn;
     }
@@ -997,30 +868,29 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       emitBody(part, GroupRange{pb->getArgument(2), pb->getArgument(3),
                                 /*isStatic=*/false});
     }
-    if (entry->chunks.empty()) {
+    std::string chunksName = name + "_chunks";
+    {
       OpBuilder gb(module.getBodyRegion());
       gb.setInsertionPointToStart(module.getBody());
-      entry->chunks = entry->prefix + "_chunks";
       auto type = MemRefType::get({int64_t(chunks.size())}, b.getI32Type());
       auto attr = DenseElementsAttr::getFromRawBuffer(
           RankedTensorType::get({int64_t(chunks.size())}, b.getI32Type()),
-          ArrayRef<char>((const char *)chunks.data(), chunks.size() * 4));
-      memref::GlobalOp::create(gb, loc, gb.getStringAttr(entry->chunks),
+          rawBytes(chunks));
+      memref::GlobalOp::create(gb, loc, gb.getStringAttr(chunksName),
                                gb.getStringAttr("private"),
                                TypeAttr::get(type), attr, gb.getUnitAttr(),
                                gb.getI64IntegerAttr(64));
-      entry->numChunks = int64_t(chunks.size()) - 1;
     }
+    int64_t numChunks = int64_t(chunks.size()) - 1;
     func::FuncOp fn = makeFunc(name, {xType, yType});
     {
       OpBuilder::InsertionGuard guard(b);
       Block *body = &fn.getBody().front();
       b.setInsertionPointToStart(body);
       Value x = body->getArgument(0), y = body->getArgument(1);
-      int64_t numChunks = entry->numChunks;
       Value table = memref::GetGlobalOp::create(
           b, loc, MemRefType::get({numChunks + 1}, b.getI32Type()),
-          entry->chunks);
+          chunksName);
       Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
       Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
       Value cn = arith::ConstantIndexOp::create(b, loc, numChunks);
@@ -1042,49 +912,84 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       func::ReturnOp::create(b, loc);
     }
     // Decode once before the parallel loop, never inside a task.
-    emitLoadCheck(*entry, fn);
+    emitLoadCheck(G.loader, fn);
     slot = fn;
     return fn;
   }
 
-  /// Sub-chunk boundaries (group indices, nondecreasing, from 0 to
-  /// numGroups) for `threads` > 1, or empty for one thread (threads <= 1,
-  /// or a kernel too small to be worth the tasks: words x column vectors
-  /// below parallel-min-words). There are kSubChunks per thread, each with
-  /// about the same number of words (the layout is sorted by entry count,
+  /// Sub-chunk boundaries (group indices, nondecreasing, from 0 to the
+  /// number of groups) for `threads` > 1, or empty for one thread (threads
+  /// <= 1, or a kernel too small to be worth the tasks: cost x column
+  /// vectors below parallel-min-words). `cum` holds the cumulative cost of
+  /// the groups (size groups + 1). There are kSubChunks per thread, each
+  /// with about the same cost (the sparse layout is sorted by entry count,
   /// so equal group counts would not balance). Why so many: dc-to-llvm's
   /// async-parallel-for cuts an scf.parallel of I iterations into blocks of
   /// max(ceil(I / (8 x threads)), min-task-size = 1000) consecutive
   /// iterations; with I = 1000 x threads that is exactly `threads` blocks,
-  /// and any other contiguous split of equal-word sub-chunks still balances.
+  /// and any other contiguous split of equal-cost sub-chunks still balances.
   static constexpr int64_t kSubChunks = 1000;
-  std::vector<int32_t> chunkBounds(const ExecLayout &L, int64_t n) {
-    int64_t numGroups = L.numGroups();
-    uint64_t totalWords = L.offsets.empty() ? 0 : uint64_t(L.offsets.back());
+  std::vector<int32_t> chunkBounds(const std::vector<int64_t> &cum,
+                                   int64_t n) {
+    int64_t numGroups = int64_t(cum.size()) - 1;
+    uint64_t total = numGroups > 0 ? uint64_t(cum.back()) : 0;
     uint64_t colVectors =
         n == 0 ? 1 : uint64_t((n + target.vw - 1) / target.vw);
     if (threads <= 1 || numGroups < 2 ||
-        totalWords * colVectors < uint64_t(parallelMinWords))
+        total * colVectors < uint64_t(parallelMinWords))
       return {};
     int64_t numChunks = int64_t(std::min<unsigned>(threads, 256)) * kSubChunks;
     std::vector<int32_t> bounds(numChunks + 1);
     bounds[0] = 0;
     for (int64_t c = 1; c < numChunks; ++c) {
-      uint64_t goal = totalWords * uint64_t(c) / uint64_t(numChunks);
+      uint64_t goal = total * uint64_t(c) / uint64_t(numChunks);
       // First group boundary at or past the goal, or the one before it if
       // that is closer.
-      auto it = std::lower_bound(L.offsets.begin(), L.offsets.end(),
-                                 int64_t(goal),
-                                 [](int32_t o, int64_t v) { return o < v; });
-      int64_t g = std::min<int64_t>(it - L.offsets.begin(), numGroups);
-      if (g > 0 &&
-          goal - uint64_t(L.offsets[g - 1]) < uint64_t(L.offsets[g]) - goal)
+      auto it = std::lower_bound(cum.begin(), cum.end(), int64_t(goal));
+      int64_t g = std::min<int64_t>(it - cum.begin(), numGroups);
+      if (g > 0 && goal - uint64_t(cum[g - 1]) < uint64_t(cum[g]) - goal)
         --g;
       bounds[c] = int32_t(std::max<int64_t>(g, bounds[c - 1]));
     }
     bounds[numChunks] = int32_t(numGroups);
     return bounds;
   }
+
+  /// Cost model: estimated cycles per call of each kernel on this target
+  /// (constants measured on Zen 4, docs/Kernels.md), so that a call site
+  /// takes the dense-code kernel only where it is faster. The dense-code
+  /// layout must also stay compact: at most 1.25x the layer's bytes_pq.
+  bool preferDense(LayoutEntry &entry, int64_t n) {
+    const ExecLayout &S = entry.sparse;
+    double density = entry.density();
+    if (denseDensity >= 0.0)
+      return density >= denseDensity && getDense(entry);
+    uint64_t denseBytes =
+        DenseCodeLayout::wordsBytesFor(S.m, S.k, S.b, target.vw);
+    if (double(denseBytes) > 1.25 * double(S.bytesPQ))
+      return false;
+    double weights = double(S.m) * double(S.k);
+    double vecs = n == 0 ? 1.0 : double((n + target.vw - 1) / target.vw);
+    double sparseCost, denseCost;
+    bool permute = (target.avx512 && target.vw == 16 && S.b <= 6) ||
+                   (target.avx2 && target.vw == 8 && S.b <= 5);
+    double lookup = permute ? 1.0 : double(target.vw); // cycles per vector
+    if (n == 0) {
+      sparseCost = double(S.entries) * kSparseEntryCycles;
+      denseCost = weights / target.vw * (kDenseFieldCycles + lookup);
+    } else {
+      sparseCost = double(S.entries) *
+                   (kSparseDecodeCycles + vecs * kSparseFmaCycles);
+      denseCost = weights * (vecs * kDenseFmaCycles +
+                             (kDenseFieldCycles + lookup) / target.vw);
+    }
+    return denseCost < sparseCost && getDense(entry);
+  }
+  static constexpr double kSparseEntryCycles = 1.4;
+  static constexpr double kSparseDecodeCycles = 1.5;
+  static constexpr double kSparseFmaCycles = 1.0;
+  static constexpr double kDenseFieldCycles = 1.5;
+  static constexpr double kDenseFmaCycles = 0.6;
 
   /// Replaces `op` with dc.decompress + dense linalg.
   void lowerDense(Operation *op, Value w, Value input, bool transposeW) {
@@ -1152,20 +1057,16 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
         continue;
       }
       int64_t n = isMatmul ? inType.getDimSize(1) : 0;
-      LayoutEntry *entry = getLayout(constant, transposeW, op);
+      LayoutEntry *entry = getEntry(constant, transposeW, op);
       if (!entry) {
         // Errors in the payload are reported by getView / decodeEntries.
         lowerDense(op, w, input, transposeW);
         continue;
       }
-      const ExecLayout &L = entry->layout;
-      double density =
-          (L.m * L.k) != 0 ? double(L.nonzeros) / double(L.m * L.k) : 0.0;
-      if (isMatmul && n >= int64_t(target.vw) && density >= denseDensity) {
-        lowerDense(op, w, input, transposeW);
-        continue;
-      }
-      func::FuncOp kernel = getKernel(entry, n);
+      bool dense = preferDense(*entry, n);
+      func::FuncOp kernel = getKernel(entry, n, dense);
+      if (!kernel)
+        return signalPassFailure();
       OpBuilder b(op);
       Location loc = op->getLoc();
       MLIRContext *ctx = op->getContext();

@@ -1,0 +1,61 @@
+//===- ExpandIntrinsicCalls.cpp - placeholders -> llvm.call_intrinsic -----===//
+
+#include "DenseCodeKernel.h"
+
+#include "dc/Conversion/KernelPasses.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/BuiltinOps.h"
+
+namespace dc {
+#define GEN_PASS_DEF_DCEXPANDINTRINSICCALLS
+#include "dc/Conversion/KernelPasses.h.inc"
+} // namespace dc
+
+using namespace mlir;
+
+namespace {
+struct ExpandIntrinsicCallsPass
+    : dc::impl::DCExpandIntrinsicCallsBase<ExpandIntrinsicCallsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> decls;
+    for (auto f : module.getOps<func::FuncOp>())
+      if (f->hasAttr(dc::kernels::kIntrinsicAttr))
+        decls.push_back(f);
+    if (decls.empty())
+      return;
+    bool failedCall = false;
+    module.walk([&](func::CallOp call) {
+      auto callee = module.lookupSymbol<func::FuncOp>(call.getCallee());
+      if (!callee)
+        return;
+      auto name =
+          callee->getAttrOfType<StringAttr>(dc::kernels::kIntrinsicAttr);
+      if (!name)
+        return;
+      if (call.getNumResults() != 1) {
+        call.emitOpError("intrinsic placeholder call must have one result");
+        failedCall = true;
+        return;
+      }
+      OpBuilder b(call);
+      auto op = LLVM::CallIntrinsicOp::create(
+          b, call.getLoc(), call.getResult(0).getType(), name,
+          call.getOperands());
+      call.getResult(0).replaceAllUsesWith(op.getResult(0));
+      call.erase();
+    });
+    if (failedCall)
+      return signalPassFailure();
+    for (func::FuncOp f : decls) {
+      if (!f.symbolKnownUseEmpty(module)) {
+        f.emitOpError("intrinsic placeholder still referenced");
+        return signalPassFailure();
+      }
+      f.erase();
+    }
+  }
+};
+} // namespace

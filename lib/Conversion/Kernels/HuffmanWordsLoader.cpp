@@ -1,0 +1,125 @@
+//===- HuffmanWordsLoader.cpp - decode-once-at-load of a layout -----------===//
+
+#include "HuffmanWordsLoader.h"
+
+#include "dc/Conversion/DecodeEmitter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/SymbolTable.h"
+
+using namespace mlir;
+using namespace dc::kernels;
+
+LogicalResult dc::kernels::emitHuffmanWordsLoader(
+    ModuleOp module, Location loc, StringRef prefix, unsigned wordBits,
+    int64_t numWords, unsigned fieldsPerWord, unsigned fieldBits,
+    ArrayRef<CodedStream> streams, HuffmanWordsLoader &out,
+    std::string &err) {
+  dc::GlobalEmitter globals(module);
+  struct StreamGlobals {
+    memref::GlobalOp bytes;
+    dc::HuffmanTableGlobals tables;
+  };
+  SmallVector<StreamGlobals> sg(streams.size());
+  for (auto [s, g] : llvm::zip(streams, sg)) {
+    g.bytes = globals.byteStream(loc, (prefix + "_" + s.name + "_stream").str(),
+                                 *s.bytes);
+    if (!dc::emitHuffmanTables(globals, loc,
+                               (prefix + "_" + s.name + "_code").str(),
+                               *s.lengths, g.tables, &err))
+      return failure();
+  }
+  OpBuilder b(module.getContext());
+  Type wordType = b.getIntegerType(wordBits);
+  memref::GlobalOp words = globals.buffer(
+      loc, (prefix + "_words").str(), MemRefType::get({numWords}, wordType));
+  out.words = words.getSymName().str();
+  out.ready = globals.flag(loc, (prefix + "_ready").str());
+
+  // Created detached, then appended to the module under a unique name.
+  auto fn = func::FuncOp::create(b, loc, (prefix + "_load_words").str(),
+                                 b.getFunctionType({}, {}));
+  fn.setPrivate();
+  SymbolTable(module).insert(fn);
+  out.decode = fn;
+  Block *body = fn.addEntryBlock();
+  b.setInsertionPointToStart(body);
+  SmallVector<dc::StreamRef> refs;
+  SmallVector<dc::HuffmanTables> tables;
+  for (StreamGlobals &g : sg) {
+    refs.push_back({dc::getGlobal(b, loc, g.bytes),
+                    g.bytes.getType().getDimSize(0)});
+    tables.push_back(dc::getHuffmanTables(b, loc, g.tables));
+  }
+  Value wordsBuf = dc::getGlobal(b, loc, words);
+  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  Value cw = arith::ConstantIndexOp::create(b, loc, numWords);
+  Value cp = arith::ConstantIndexOp::create(b, loc, fieldsPerWord);
+  auto word = [&](OpBuilder &ob, Location l, int64_t v) -> Value {
+    return arith::ConstantIntOp::create(ob, l, wordType, v);
+  };
+  Value zeroWord = word(b, loc, 0);
+  Value zeroCursor = arith::ConstantIntOp::create(b, loc, b.getI64Type(), 0);
+  // for each word: for each field: one symbol of each stream (carried bit
+  // cursors), word |= (OR of symbol << shift) << (field * fieldBits).
+  SmallVector<Value> cursors0(streams.size(), zeroCursor);
+  scf::ForOp::create(
+      b, loc, c0, cw, c1, cursors0,
+      [&](OpBuilder &ob, Location ol, Value w, ValueRange cursors) {
+        SmallVector<Value> init{zeroWord};
+        init.append(cursors.begin(), cursors.end());
+        auto inner = scf::ForOp::create(
+            ob, ol, c0, cp, c1, init,
+            [&](OpBuilder &ib, Location il, Value f, ValueRange args) {
+              Value field = word(ib, il, 0);
+              SmallVector<Value> next{Value()};
+              for (size_t s = 0; s < streams.size(); ++s) {
+                auto [sym, cursor] = dc::emitReadHuffmanSymbol(
+                    ib, il, refs[s], tables[s], args[1 + s]);
+                Value v = wordBits > 32
+                              ? arith::ExtUIOp::create(ib, il, wordType, sym)
+                                    .getResult()
+                              : sym;
+                if (streams[s].shift)
+                  v = arith::ShLIOp::create(ib, il, v,
+                                            word(ib, il, streams[s].shift));
+                field = arith::OrIOp::create(ib, il, field, v);
+                next.push_back(cursor);
+              }
+              Value fw = arith::IndexCastUIOp::create(ib, il, wordType, f);
+              Value shift = arith::MulIOp::create(ib, il, fw,
+                                                  word(ib, il, fieldBits));
+              next[0] = arith::OrIOp::create(
+                  ib, il, args[0],
+                  arith::ShLIOp::create(ib, il, field, shift));
+              scf::YieldOp::create(ib, il, next);
+            });
+        memref::StoreOp::create(ob, ol, inner.getResult(0), wordsBuf,
+                                ValueRange{w});
+        scf::YieldOp::create(ob, ol, inner.getResults().drop_front());
+      });
+  memref::StoreOp::create(
+      b, loc, arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1),
+      dc::getGlobal(b, loc, out.ready), ValueRange{});
+  func::ReturnOp::create(b, loc);
+  return success();
+}
+
+void dc::kernels::emitLoadCheck(const HuffmanWordsLoader &loader,
+                                func::FuncOp fn) {
+  if (!loader.decode)
+    return;
+  OpBuilder b(fn.getContext());
+  Location loc = fn.getLoc();
+  b.setInsertionPointToStart(&fn.getBody().front());
+  Value isReady = memref::LoadOp::create(
+      b, loc, dc::getGlobal(b, loc, loader.ready), ValueRange{});
+  Value notReady = arith::XOrIOp::create(
+      b, loc, isReady, arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1));
+  scf::IfOp::create(b, loc, notReady, [&](OpBuilder &tb, Location tl) {
+    func::CallOp::create(tb, tl, loader.decode, ValueRange{});
+    scf::YieldOp::create(tb, tl);
+  });
+}

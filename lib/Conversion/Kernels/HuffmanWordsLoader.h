@@ -1,0 +1,54 @@
+//===- HuffmanWordsLoader.h - decode-once-at-load of a layout -*- C++ -*-===//
+//
+// Entropy-coded weights stay entropy-coded in the object: an execution
+// layout of packed words (u32 or u64) is stored as one or more canonical
+// Huffman streams of its fields, and a generated `PREFIX_load_words()`
+// decodes them once into an uninitialized global at the first kernel call.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DC_LIB_CONVERSION_KERNELS_HUFFMANWORDSLOADER_H
+#define DC_LIB_CONVERSION_KERNELS_HUFFMANWORDSLOADER_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dc::kernels {
+
+/// One coded stream: each field of a word ORs in one symbol << `shift`.
+struct CodedStream {
+  std::string name; // global name suffix, e.g. "value"
+  const std::vector<uint8_t> *bytes, *lengths;
+  unsigned shift = 0;
+};
+
+/// What the kernels need: the `words` global (mutable, uninitialized), the
+/// `ready` flag and the loader function.
+struct HuffmanWordsLoader {
+  std::string words;
+  mlir::memref::GlobalOp ready;
+  mlir::func::FuncOp decode;
+};
+
+/// Emits the streams, their decoding tables, the `PREFIX_words` buffer of
+/// `numWords` words of `wordBits` (32 or 64) bits, the `PREFIX_ready` flag
+/// and `PREFIX_load_words()`: per word, `fieldsPerWord` fields of
+/// `fieldBits` bits, field f at bit f * fieldBits.
+mlir::LogicalResult emitHuffmanWordsLoader(
+    mlir::ModuleOp module, mlir::Location loc, llvm::StringRef prefix,
+    unsigned wordBits, int64_t numWords, unsigned fieldsPerWord,
+    unsigned fieldBits, llvm::ArrayRef<CodedStream> streams,
+    HuffmanWordsLoader &out, std::string &err);
+
+/// `if (!ready) PREFIX_load_words()` at the start of `fn` (call it before
+/// any parallel loop is emitted into `fn`, never inside a task).
+void emitLoadCheck(const HuffmanWordsLoader &loader, mlir::func::FuncOp fn);
+
+} // namespace dc::kernels
+
+#endif // DC_LIB_CONVERSION_KERNELS_HUFFMANWORDSLOADER_H
