@@ -24,7 +24,17 @@ def DCRewriteContractions : Pass<"dc-rewrite-contractions", "mlir::ModuleOp"> {
 
     With a single activation row (N = 1) the matmul forms become `dc.matvec`
     on reshaped operands. A non-zero `outs` initial value is added back with
-    `linalg.add`. Anything else (convolutions, batch matmuls) is left alone.
+    `linalg.add`.
+
+    `linalg.conv_2d_nchw_fchw` and `linalg.conv_2d_nhwc_hwcf` on a
+    compressed filter (static shapes, any strides, dilations and batch)
+    become im2col (a copying `linalg.generic` whose input map is the
+    window) + `dc.matmul` on the filter viewed as a matrix ([F, C*KH*KW] for
+    FCHW, the same payload; [KH*KW*C, F] with `transpose_w` for HWCF,
+    re-encoded at compile time when CSC/CSR and checked to decode to the
+    same elements), then reshapes/transposes back to the convolution's
+    layout. Other convolutions and batch matmuls are left alone (their
+    `dc.decompress` is decoded once at load by `dc-lower-decompress`).
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect",

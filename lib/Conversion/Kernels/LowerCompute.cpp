@@ -589,7 +589,10 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
 
   LayoutEntry *getEntry(dc::ConstantOp constant, bool transposeW,
                         Operation *user) {
-    auto &slot = layouts[{constant->getRawDictionaryAttrs().getAsOpaquePointer(),
+    // All attributes, the inherent ones (the payload, stored as properties)
+    // included: the raw dictionary holds only discardable attributes, so
+    // two different payloads of one type would share a layout.
+    auto &slot = layouts[{constant->getAttrDictionary().getAsOpaquePointer(),
                           constant.getType().getAsOpaquePointer(), transposeW}];
     if (slot)
       return slot.get();
@@ -956,9 +959,10 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
   }
 
   /// Cost model: estimated cycles per call of each kernel on this target
-  /// (constants measured on Zen 4, docs/Kernels.md), so that a call site
-  /// takes the dense-code kernel only where it is faster. The dense-code
-  /// layout must also stay compact: at most 1.25x the layer's bytes_pq.
+  /// (constants fitted to bench/density.sh on Zen 4, docs/Kernels.md), so
+  /// that a call site takes the dense-code kernel only where it is faster.
+  /// The dense-code layout must also stay compact: at most 1.25x the
+  /// layer's bytes_pq.
   bool preferDense(LayoutEntry &entry, int64_t n) {
     const ExecLayout &S = entry.sparse;
     double density = entry.density();
@@ -968,20 +972,32 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
         DenseCodeLayout::wordsBytesFor(S.m, S.k, S.b, target.vw);
     if (double(denseBytes) > 1.25 * double(S.bytesPQ))
       return false;
-    double weights = double(S.m) * double(S.k);
-    double vecs = n == 0 ? 1.0 : double((n + target.vw - 1) / target.vw);
+    unsigned vw = target.vw;
+    bool permute = (target.avx512 && vw == 16 && S.b <= 6) ||
+                   (target.avx2 && vw == 8 && S.b <= 5);
+    // Decoding one lane vector: load share, shift, mask, lookup (a permute,
+    // or a gather at ~1 cycle per lane).
+    double decodeVector = kDenseFieldCycles + (permute ? 1.0 : double(vw));
+    int64_t strip = int64_t(vw) * (32 / S.b);
+    double kPad = double((S.k + strip - 1) / strip * strip);
     double sparseCost, denseCost;
-    bool permute = (target.avx512 && target.vw == 16 && S.b <= 6) ||
-                   (target.avx2 && target.vw == 8 && S.b <= 5);
-    double lookup = permute ? 1.0 : double(target.vw); // cycles per vector
     if (n == 0) {
+      unsigned r = denseMatvecRows();
+      double mPad = double((S.m + r - 1) / r * r);
       sparseCost = double(S.entries) * kSparseEntryCycles;
-      denseCost = weights / target.vw * (kDenseFieldCycles + lookup);
+      denseCost = mPad * kPad / vw * decodeVector;
     } else {
+      unsigned r, u;
+      denseMatmulTile(target, n, r, u);
+      double vecs = double((n + vw - 1) / vw);
+      double blocks = double((n + int64_t(vw) * u - 1) / (int64_t(vw) * u));
+      double mPad = double((S.m + r - 1) / r * r);
       sparseCost = double(S.entries) *
                    (kSparseDecodeCycles + vecs * kSparseFmaCycles);
-      denseCost = weights * (vecs * kDenseFmaCycles +
-                             (kDenseFieldCycles + lookup) / target.vw);
+      // FMAs over the K real columns; the strips are decoded again for
+      // every block of U column vectors.
+      denseCost = mPad * double(S.k) * vecs * kDenseFmaCycles +
+                  mPad * kPad / vw * decodeVector * blocks;
     }
     return denseCost < sparseCost && getDense(entry);
   }
@@ -989,7 +1005,7 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
   static constexpr double kSparseDecodeCycles = 1.5;
   static constexpr double kSparseFmaCycles = 1.0;
   static constexpr double kDenseFieldCycles = 1.5;
-  static constexpr double kDenseFmaCycles = 0.6;
+  static constexpr double kDenseFmaCycles = 0.45;
 
   /// Replaces `op` with dc.decompress + dense linalg.
   void lowerDense(Operation *op, Value w, Value input, bool transposeW) {
