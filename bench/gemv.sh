@@ -1,13 +1,14 @@
 #!/bin/bash
 # bench/gemv.sh [--quick] : dc's compressed GEMV/GEMM kernels vs OpenBLAS
 # (dense, decoded weights) vs the MLIR sparsifier's CSR kernels, one thread,
-# caches flushed before every call; plus dc with threads=2 (MLIR's async
-# runtime) vs OpenBLAS with OPENBLAS_NUM_THREADS=2. Prints one table (times
-# in us).
+# caches flushed before every call; plus dc with threads=2 (OpenMP: libomp)
+# vs OpenBLAS with OPENBLAS_NUM_THREADS=2. Prints one table (times in us).
 #   BUILD=dir   dc build dir (default: build/ of this checkout): bin/dc-opt,
 #               lib/libDCCore.a
 #   OUT=dir     scratch directory (default /tmp/dc-gemv-bench)
 #   LAYERS_ONLY="name M K density index_bits;..."  layers to run instead
+#   ASYNC2=1    also time dc threads=2 on MLIR's async runtime
+#               (thread-runtime=async), in a last column
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${BUILD:-$HERE/../build}
@@ -31,7 +32,9 @@ else
 fi
 c++ -O2 -std=c++17 -I"$HERE/../include" "$HERE/gemv_gen.cpp" \
   "$BUILD/lib/libDCCore.a" -o "$OUT/gemv_gen"
-if "$DCOPT" --help | grep -q -- '--dc-to-llvm'; then
+# (grep -q on a pipe would end dc-opt early: SIGPIPE under pipefail.)
+DCHELP=$("$DCOPT" --help)
+if grep -q -- '--dc-to-llvm' <<<"$DCHELP"; then
   LOWER=(--dc-to-llvm)
 else
   LOWER=(--dc-rewrite-contractions --dc-lower-compute --dc-decompress-constants
@@ -40,6 +43,21 @@ else
     --lower-affine --finalize-memref-to-llvm --convert-vector-to-llvm
     --convert-to-llvm --reconcile-unrealized-casts)
 fi
+# Two threads: dc-to-llvm threads=2 on OpenMP (libomp) where dc-opt has
+# thread-runtime, else on MLIR's async runtime (older builds).
+OMPLIB=(-L/usr/lib/llvm-22/lib -lomp -Wl,-rpath,/usr/lib/llvm-22/lib)
+ASYNCLIB=(-L/usr/lib/llvm-22/lib -lmlir_async_runtime
+  -Wl,-rpath,/usr/lib/llvm-22/lib)
+if grep -q -- 'thread-runtime' <<<"$DCHELP"; then
+  LOWER2=(--dc-to-llvm="threads=2 thread-runtime=omp")
+  LIB2=("${OMPLIB[@]}")
+  LOWER2A=(--dc-to-llvm="threads=2 thread-runtime=async")
+else
+  LOWER2=(--dc-to-llvm=threads=2)
+  LIB2=("${ASYNCLIB[@]}")
+  LOWER2A=(--dc-to-llvm=threads=2)
+fi
+ASYNC2=${ASYNC2:-0}
 
 sparsifier_module() { # M K N
   local M=$1 K=$2 N=$3
@@ -88,11 +106,16 @@ for L in "${LAYERS[@]}"; do
   "$DCOPT" "$D/dc.mlir" "${LOWER[@]}" --emit-bytecode -o "$D/dc.mlirbc"
   $LLVM/mlir-translate --mlir-to-llvmir "$D/dc.mlirbc" -o "$D/dc.ll"
   $LLVM/clang-22 -O3 -march=native -Wno-override-module -c "$D/dc.ll" -o "$D/dc.o"
-  # Two threads: the same module through dc-to-llvm threads=2 (async
-  # runtime), linked into a second driver.
-  "$DCOPT" "$D/dc.mlir" --dc-to-llvm=threads=2 --emit-bytecode -o "$D/dc2.mlirbc"
+  # Two threads: the same module through dc-to-llvm threads=2 (OpenMP),
+  # linked into a second driver; with ASYNC2=1 also on the async runtime.
+  "$DCOPT" "$D/dc.mlir" "${LOWER2[@]}" --emit-bytecode -o "$D/dc2.mlirbc"
   $LLVM/mlir-translate --mlir-to-llvmir "$D/dc2.mlirbc" -o "$D/dc2.ll"
   $LLVM/clang-22 -O3 -march=native -Wno-override-module -c "$D/dc2.ll" -o "$D/dc2.o"
+  if [[ $ASYNC2 == 1 ]]; then
+    "$DCOPT" "$D/dc.mlir" "${LOWER2A[@]}" --emit-bytecode -o "$D/dc2a.mlirbc"
+    $LLVM/mlir-translate --mlir-to-llvmir "$D/dc2a.mlirbc" -o "$D/dc2a.ll"
+    $LLVM/clang-22 -O3 -march=native -Wno-override-module -c "$D/dc2a.ll" -o "$D/dc2a.o"
+  fi
   sparsifier_module "$M" "$K" "$BATCH" >"$D/sp.mlir"
   $LLVM/mlir-opt "$D/sp.mlir" --sparsifier="enable-runtime-library=false vl=16 reassociate-fp-reductions=true enable-index-optimizations=true" \
     | $LLVM/mlir-translate --mlir-to-llvmir -o "$D/sp.ll"
@@ -100,8 +123,11 @@ for L in "${LAYERS[@]}"; do
   $LLVM/clang-22 -O3 -march=native "$HERE/gemv_driver.c" "$D/dc.o" "$D/sp.o" \
     -lopenblas -lm -o "$D/drv"
   $LLVM/clang-22 -O3 -march=native "$HERE/gemv_driver.c" "$D/dc2.o" "$D/sp.o" \
-    -lopenblas -lm -L/usr/lib/llvm-22/lib -lmlir_async_runtime \
-    -Wl,-rpath,/usr/lib/llvm-22/lib -o "$D/drv2"
+    -lopenblas -lm "${LIB2[@]}" -o "$D/drv2"
+  if [[ $ASYNC2 == 1 ]]; then
+    $LLVM/clang-22 -O3 -march=native "$HERE/gemv_driver.c" "$D/dc2a.o" \
+      "$D/sp.o" -lopenblas -lm "${ASYNCLIB[@]}" -o "$D/drv2a"
+  fi
   for N in 1 $BATCH; do
     "$D/drv" "$M" "$K" "$N" "$D/W.f32" "$REPS" >"$D/run$N.log"
     OPENBLAS_NUM_THREADS=2 "$D/drv2" "$M" "$K" "$N" "$D/W.f32" "$REPS" 01 >"$D/run${N}_t2.log"
@@ -111,6 +137,13 @@ for L in "${LAYERS[@]}"; do
     DENSE=$(sed -n 's/.*dense_bytes \([0-9]*\).*/\1/p' "$D/run$N.log")
     read -r _ _ OB OBMIN OBMAX OBERR _ < <(grep '^openblas' "$D/run$N.log")
     read -r _ _ DC DCMIN DCMAX DCERR _ < <(grep '^dc' "$D/run$N.log")
+    ASYNCCOL=""
+    if [[ $ASYNC2 == 1 ]]; then
+      "$D/drv2a" "$M" "$K" "$N" "$D/W.f32" "$REPS" 1 >"$D/run${N}_t2a.log"
+      read -r _ _ DCA DCAMIN DCAMAX DCAERR _ < <(grep '^dc' "$D/run${N}_t2a.log")
+      ASYNCCOL=$(printf ' %s (%s-%s) | %.2fx | %s |' "$DCA" "$DCAMIN" \
+        "$DCAMAX" "$(echo "$DC/$DCA" | bc -l)" "$DCAERR")
+    fi
     read -r _ _ SP SPMIN SPMAX SPERR _ < <(grep '^sparsifier' "$D/run$N.log")
     DD="-"
     if [[ $N == 1 ]] && grep -q '^decomp_dense' "$D/run$N.log"; then
@@ -122,12 +155,19 @@ for L in "${LAYERS[@]}"; do
       "$DC" "$DCMIN" "$DCMAX" "$DC2" "$DC2MIN" "$DC2MAX" "$(echo "$DC/$DC2" | bc -l)" \
       "$OB2" "$(echo "$OB2/$DC2" | bc -l)" "$OB" "$OBMIN" "$OBMAX" "$SP" "$SPMIN" "$SPMAX" "$DD" \
       "$(echo "$OB/$DC" | bc -l)" "$(echo "$SP/$DC" | bc -l)" \
-      "$OBJ_BYTES" "$BYTES_PQ" "$(echo "$OBJ_BYTES/$BYTES_PQ" | bc -l)" "$CSR" "$DENSE" "$DCERR/$DC2ERR")")
+      "$OBJ_BYTES" "$BYTES_PQ" "$(echo "$OBJ_BYTES/$BYTES_PQ" | bc -l)" "$CSR" "$DENSE" "$DCERR/$DC2ERR")$ASYNCCOL")
   done
-  rm -f "$D/W.f32" "$D/dc.ll" "$D/dc.mlirbc" "$D/dc2.ll" "$D/dc2.mlirbc" "$D/sp.ll"
+  rm -f "$D/W.f32" "$D/dc.ll" "$D/dc.mlirbc" "$D/dc2.ll" "$D/dc2.mlirbc" \
+    "$D/dc2a.ll" "$D/dc2a.mlirbc" "$D/sp.ll"
 done
 echo
-echo "reps=$REPS per kernel, caches flushed (96 MiB) before each call, one thread unless marked 2T (dc threads=2 / OPENBLAS_NUM_THREADS=2); times: median (min-max) us"
-echo "| layer | N | dc | dc 2T | dc 1T/2T | OpenBLAS 2T | BLAS 2T/dc 2T | OpenBLAS dense | sparsifier CSR i16 | decompress-then-dense (MLIR loops) | BLAS/dc | sparsifier/dc | dc object weight bytes | bytes_pq | obj/pq | CSR bytes | dense bytes | dc rel err (1T/2T) |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "reps=$REPS per kernel, caches flushed (96 MiB) before each call, one thread unless marked 2T (dc threads=2 on OpenMP / OPENBLAS_NUM_THREADS=2); times: median (min-max) us"
+HEAD="| layer | N | dc | dc 2T | dc 1T/2T | OpenBLAS 2T | BLAS 2T/dc 2T | OpenBLAS dense | sparsifier CSR i16 | decompress-then-dense (MLIR loops) | BLAS/dc | sparsifier/dc | dc object weight bytes | bytes_pq | obj/pq | CSR bytes | dense bytes | dc rel err (1T/2T) |"
+SEP="|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+if [[ $ASYNC2 == 1 ]]; then
+  HEAD="$HEAD dc 2T async | dc 1T/2T async | async rel err |"
+  SEP="$SEP---|---|---|"
+fi
+echo "$HEAD"
+echo "$SEP"
 printf '%s\n' "${ROWS[@]}"

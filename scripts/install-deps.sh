@@ -6,8 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# libomp-22-dev: the OpenMP runtime that `dc-to-llvm threads>1` code calls
+# (its default thread-runtime=omp); it replaces older libomp-*-dev packages.
 PACKAGES=(
-  libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools clang-22
+  libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools clang-22 libomp-22-dev
   ninja-build cmake libgtest-dev libbenchmark-dev libopenblas-dev
   python3-numpy python3-torch python3-pybind11 pybind11-dev
   python3-matplotlib python3-pytest

@@ -5,7 +5,9 @@
 //   2. dc-lower-decompress (remaining decompressions to decoding loops),
 //   3. bufferization (one-shot, across function boundaries) and buffer
 //      deallocation,
-//   4. linalg to loops, then everything to the LLVM dialect,
+//   4. linalg to loops, then everything to the LLVM dialect; with threads > 1
+//      the scf.parallel loops go to OpenMP (libomp, default) or to MLIR's
+//      async runtime,
 //   5. target CPU and features on the functions.
 //
 //===----------------------------------------------------------------------===//
@@ -14,7 +16,9 @@
 #include "dc/Conversion/Passes.h"
 #include "dc/Pipelines/Pipelines.h"
 
+#include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Async/Passes.h"
@@ -31,6 +35,9 @@
 using namespace mlir;
 
 namespace {
+/// Runtime of the generated code's threads (`thread-runtime`).
+enum class ThreadRuntime { OpenMP, Async };
+
 /// The one options struct of `dc-to-llvm` (see INTERFACE.md).
 struct ToLLVMOptions : public PassPipelineOptions<ToLLVMOptions> {
   PassOptions::Option<std::string> targetCpu{
@@ -44,6 +51,17 @@ struct ToLLVMOptions : public PassPipelineOptions<ToLLVMOptions> {
   PassOptions::Option<unsigned> threads{
       *this, "threads", llvm::cl::desc("Threads of the generated code"),
       llvm::cl::init(1)};
+  PassOptions::Option<ThreadRuntime> threadRuntime{
+      *this, "thread-runtime",
+      llvm::cl::desc("Runtime of the parallel loops with threads > 1"),
+      llvm::cl::init(ThreadRuntime::OpenMP),
+      llvm::cl::values(
+          clEnumValN(ThreadRuntime::OpenMP, "omp",
+                     "OpenMP (omp.parallel + omp.wsloop, static schedule; "
+                     "links libomp)"),
+          clEnumValN(ThreadRuntime::Async, "async",
+                     "MLIR's async runtime (async-parallel-for; links "
+                     "libmlir_async_runtime)"))};
 };
 } // namespace
 
@@ -76,13 +94,29 @@ static void buildToLLVMPipeline(OpPassManager &pm,
 
   // 4. Loops, then the LLVM dialect.
   // Only dc's kernels run in parallel (their scf.parallel over balanced row
-  // chunks). Dense linalg stays serial: with convert-linalg-to-parallel-loops
+  // chunks). Dense linalg stays serial. With convert-linalg-to-parallel-loops
   // + async-parallel-for, accumulating 2-D loops (an 8x300 matmul) came out
-  // with doubled elements here (test/Kernels/lenet-ip1-b8.mlir, threads=2).
+  // with doubled elements (test/Kernels/lenet-ip1-b8.mlir, threads=2); on
+  // OpenMP the same loops are correct (every test/Kernels program), but the
+  // dense linalg of a compressed model is mostly small glue (fills, bias,
+  // activations) where a parallel region costs more than it saves.
+  bool useOpenMP =
+      options.threads > 1 && options.threadRuntime == ThreadRuntime::OpenMP;
+  bool useAsync =
+      options.threads > 1 && options.threadRuntime == ThreadRuntime::Async;
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createConvertVectorToSCFPass());
   pm.addPass(createLowerAffinePass());
-  if (options.threads > 1) {
+  if (useOpenMP) {
+    // Each scf.parallel becomes omp.parallel num_threads(T) + omp.wsloop
+    // (static schedule: thread t runs one contiguous block of the equal-word
+    // sub-chunks). libomp's workers spin for KMP_BLOCKTIME after a region,
+    // so back-to-back calls do not pay a wake-up.
+    ConvertSCFToOpenMPPassOptions parallel;
+    parallel.numThreads = options.threads;
+    pm.addPass(createConvertSCFToOpenMPPass(parallel));
+  }
+  if (useAsync) {
     AsyncParallelForPassOptions parallel;
     parallel.numWorkerThreads = options.threads;
     pm.addPass(createAsyncParallelForPass(parallel));
@@ -96,7 +130,7 @@ static void buildToLLVMPipeline(OpPassManager &pm,
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(arith::createArithExpandOpsPass());
-  if (options.threads > 1)
+  if (useAsync)
     pm.addPass(createConvertAsyncToLLVMPass());
   ConvertVectorToLLVMPassOptions vector;
   vector.reassociateFPReductions = true;
@@ -109,6 +143,10 @@ static void buildToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createUBToLLVMConversionPass());
+  // The omp ops' regions and operands (memref descriptors, index) to LLVM
+  // types; mlir-translate turns them into __kmpc_* calls.
+  if (useOpenMP)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   // Catch-all for dialects with a ConvertToLLVM interface.
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());

@@ -10,10 +10,11 @@
 // RUN: dc-opt %s --dc-to-llvm=vector-width=8 | %dc_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="vector-width=4 rows-per-group=3" %dc_lower_rest | %dc_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute | FileCheck %s --check-prefix=IR
-// Two threads: through dc-to-llvm (the kernels' scf.parallel on the async
-// runtime; dense linalg stays serial), and the kernel passes with forced
-// chunks followed by the serial lowering.
-// RUN: dc-opt %s --dc-to-llvm="threads=2" | %dc_async_run | FileCheck %s
+// Two threads: through dc-to-llvm (the kernels' scf.parallel on OpenMP, then
+// on the async runtime; dense linalg stays serial), and the kernel passes
+// with forced chunks followed by the serial lowering.
+// RUN: dc-opt %s --dc-to-llvm="threads=2" | %dc_omp_run | FileCheck %s
+// RUN: dc-opt %s --dc-to-llvm="threads=2 thread-runtime=async" | %dc_async_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="threads=2 parallel-min-words=0 vector-width=4" %dc_lower_rest | %dc_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="threads=2 parallel-min-words=0" | FileCheck %s --check-prefix=THREADS
 // THREADS: memref.global "private" constant @__dc_{{.*}}_chunks

@@ -11,9 +11,11 @@
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="vector-width=4 rows-per-group=3" %dc_lower_rest | %dc_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute | FileCheck %s --check-prefix=IR
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute | FileCheck %s --check-prefix=LOAD
-// Two threads: forced chunks (any size), then the default threshold.
-// RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="threads=2 parallel-min-words=0" --dc-to-llvm=threads=2 | %dc_async_run | FileCheck %s
-// RUN: dc-opt %s --dc-to-llvm=threads=2 | %dc_async_run | FileCheck %s
+// Two threads (OpenMP, dc-to-llvm's default thread-runtime): forced chunks
+// (any size), then the default threshold; then MLIR's async runtime.
+// RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="threads=2 parallel-min-words=0" --dc-to-llvm=threads=2 | %dc_omp_run | FileCheck %s
+// RUN: dc-opt %s --dc-to-llvm=threads=2 | %dc_omp_run | FileCheck %s
+// RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="threads=2 parallel-min-words=0" --dc-to-llvm="threads=2 thread-runtime=async" | %dc_async_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="threads=2 parallel-min-words=0" | FileCheck %s --check-prefix=THREADS
 // THREADS: memref.global "private" constant @__dc_{{.*}}_chunks
 // THREADS: func.func private @__dc_{{.*}}_part(

@@ -10,11 +10,13 @@
 // RUN: dc-opt %s --dc-to-llvm=vector-width=8 | %dc_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="vector-width=4 rows-per-group=3" %dc_lower_rest | %dc_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute | FileCheck %s --check-prefix=IR
-// Two threads: forced chunks (any size), then the default threshold.
-// RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="threads=2 parallel-min-words=0" --dc-to-llvm=threads=2 | %dc_async_run | FileCheck %s
-// RUN: dc-opt %s --dc-to-llvm=threads=2 | %dc_async_run | FileCheck %s
+// Two threads (OpenMP, dc-to-llvm's default thread-runtime): forced chunks
+// (any size), then the default threshold; then MLIR's async runtime.
+// RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="threads=2 parallel-min-words=0" --dc-to-llvm=threads=2 | %dc_omp_run | FileCheck %s
+// RUN: dc-opt %s --dc-to-llvm=threads=2 | %dc_omp_run | FileCheck %s
+// RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="threads=2 parallel-min-words=0" --dc-to-llvm="threads=2 thread-runtime=async" | %dc_async_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="threads=2 parallel-min-words=0" | FileCheck %s --check-prefix=THREADS
-// Without the async passes the scf.parallel runs serially.
+// Without dc-to-llvm's thread lowering the scf.parallel runs serially.
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="threads=2 parallel-min-words=0 vector-width=4" %dc_lower_rest | %dc_run | FileCheck %s
 // THREADS: memref.global "private" constant @__dc_{{.*}}_chunks
 // THREADS: func.func private @__dc_{{.*}}_part(

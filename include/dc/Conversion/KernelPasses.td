@@ -64,10 +64,11 @@ def DCLowerCompute : Pass<"dc-lower-compute", "mlir::ModuleOp"> {
            "8 with AVX2, else 4)">,
     Option<"threads", "threads", "unsigned", "1",
            "threads of the kernels: > 1 splits the row groups into chunks "
-           "of about equal words, an scf.parallel that dc-to-llvm lowers "
-           "to MLIR's async runtime when threads > 1 (the output then needs "
-           "libmlir_async_runtime.so; without the async passes it runs "
-           "serially)">,
+           "of about equal cost, an scf.parallel that dc-to-llvm lowers "
+           "to OpenMP (thread-runtime=omp, default: the output needs "
+           "libomp) or to MLIR's async runtime (thread-runtime=async: "
+           "libmlir_async_runtime.so); lowered without either it runs "
+           "serially">,
     Option<"parallelMinWords", "parallel-min-words", "unsigned", "16384",
            "threads > 1: kernels with fewer layout words x column vectors "
            "than this stay on one thread (a task costs a few microseconds)">,

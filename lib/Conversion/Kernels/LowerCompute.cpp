@@ -58,10 +58,12 @@
 //   column vectors): the body becomes `NAME_part(x, y, g0, g1)` over groups
 //   [g0, g1), and the kernel an scf.parallel over 1000 x threads sub-chunks
 //   of about equal words (boundaries computed here into a `chunks` global),
-//   each calling the part. dc-to-llvm's async-parallel-for (min-task-size
-//   1000) cuts it into `threads` blocks on MLIR's async runtime; lowered
-//   without the async passes it runs serially. Each group writes only its
-//   own rows of y, so the chunks are independent.
+//   each calling the part. dc-to-llvm lowers it to OpenMP (static schedule:
+//   `threads` contiguous blocks) or to MLIR's async runtime
+//   (async-parallel-for, min-task-size 1000: also `threads` blocks); lowered
+//   without either it runs serially. Each group writes only its own rows of
+//   y, so the chunks are independent. The dense-code kernels (DenseCodeKernel.h)
+//   are split the same way over their row groups.
 //
 // The call site (still on tensors, before bufferization) passes
 // bufferization.to_buffer of the activations (read-only) and a fresh
@@ -861,8 +863,8 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     // Several threads: `NAME_part(x, y, g0, g1)` computes the groups
     // [g0, g1); the kernel is an scf.parallel over the sub-chunks of the
     // `chunks` global (group boundaries, computed here), which dc-to-llvm
-    // lowers with async-parallel-for to MLIR's async runtime. Without the
-    // async passes the loop simply runs serially.
+    // lowers to OpenMP or MLIR's async runtime (thread-runtime). Lowered
+    // without either, the loop simply runs serially.
     Type indexType = b.getIndexType();
     func::FuncOp part =
         makeFunc(name + "_part", {xType, yType, indexType, indexType});
@@ -926,11 +928,13 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
   /// vectors below parallel-min-words). `cum` holds the cumulative cost of
   /// the groups (size groups + 1). There are kSubChunks per thread, each
   /// with about the same cost (the sparse layout is sorted by entry count,
-  /// so equal group counts would not balance). Why so many: dc-to-llvm's
-  /// async-parallel-for cuts an scf.parallel of I iterations into blocks of
-  /// max(ceil(I / (8 x threads)), min-task-size = 1000) consecutive
-  /// iterations; with I = 1000 x threads that is exactly `threads` blocks,
-  /// and any other contiguous split of equal-cost sub-chunks still balances.
+  /// so equal group counts would not balance). Why so many: with
+  /// dc-to-llvm's default OpenMP lowering (static schedule) the 1000 x T
+  /// sub-chunks become T contiguous blocks of 1000; its async-parallel-for
+  /// (thread-runtime=async) cuts an scf.parallel of I iterations into blocks
+  /// of max(ceil(I / (8 x threads)), min-task-size = 1000) consecutive
+  /// iterations, with I = 1000 x threads exactly `threads` blocks. Any
+  /// other contiguous split of equal-cost sub-chunks still balances.
   static constexpr int64_t kSubChunks = 1000;
   std::vector<int32_t> chunkBounds(const std::vector<int64_t> &cum,
                                    int64_t n) {
