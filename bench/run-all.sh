@@ -7,5 +7,8 @@ case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
 echo "== bench/gemv.sh: kernels vs OpenBLAS, MLIR sparsifier, decompress-then-dense"
 BUILD="$BUILD" "$ROOT/bench/gemv.sh"
 echo
+echo "== bench/density.sh: every density, cost model vs forced layouts vs OpenBLAS"
+BUILD="$BUILD" "$ROOT/bench/density.sh"
+echo
 echo "== bench/compress.sh: dc-compress on VGG-16's weight shapes"
 "$ROOT/bench/compress.sh" "$BUILD"
