@@ -8,6 +8,7 @@
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="dense-density=0 vector-width=8" --dc-to-llvm | %dc_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="dense-density=0 vector-width=4" %dc_lower_rest | %dc_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="dense-density=0 vector-width=16 threads=2 parallel-min-words=0" %dc_lower_rest | %dc_run | FileCheck %s
+// RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="dense-density=0 threads=2 parallel-min-words=0" --dc-to-llvm=threads=2 | %dc_omp_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="dense-density=0 target-cpu=znver4" | FileCheck %s --check-prefix=IR
 // CHECK: ok 1
 // IR-LABEL: func.func private @__dc_w_0_dense_matmul70(

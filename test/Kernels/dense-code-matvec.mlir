@@ -9,6 +9,7 @@
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="dense-density=0 vector-width=4" %dc_lower_rest | %dc_run | FileCheck %s
 // Two threads (chunks of row groups; run serially without the async passes).
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="dense-density=0 vector-width=16 threads=2 parallel-min-words=0" %dc_lower_rest | %dc_run | FileCheck %s
+// RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="dense-density=0 threads=2 parallel-min-words=0" --dc-to-llvm=threads=2 | %dc_omp_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="dense-density=0 target-cpu=znver4" | FileCheck %s --check-prefix=AVX512
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="dense-density=0 target-cpu=haswell" | FileCheck %s --check-prefix=AVX2
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="dense-density=0 target-cpu=haswell vector-width=4" | FileCheck %s --check-prefix=PORTABLE
