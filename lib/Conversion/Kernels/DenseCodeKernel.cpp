@@ -20,16 +20,15 @@ using namespace mlir;
 using namespace dc::kernels;
 
 uint64_t DenseCodeLayout::objectBytes() const {
-  uint64_t data = huffman ? codeBytes.size() + dc::kStreamPadding +
-                                huffmanTableBytes
-                          : wordsBytes();
+  uint64_t data =
+      huffman ? codeBytes.size() + dc::kStreamPadding + huffmanTableBytes
+              : wordsBytes();
   return data + table.size() * 4;
 }
 
 LogicalResult dc::kernels::buildDenseCodeLayout(
-    const RowLists &rl, int64_t m, int64_t k, unsigned b,
-    ArrayRef<float> table, unsigned vw, bool huffman, DenseCodeLayout &L,
-    std::string &err) {
+    const RowLists &rl, int64_t m, int64_t k, unsigned b, ArrayRef<float> table,
+    unsigned vw, bool huffman, DenseCodeLayout &L, std::string &err) {
   if (b < 1 || b > 16 || vw < 1) {
     err = "dense-code layout: unsupported bits or vector width";
     return failure();
@@ -87,8 +86,7 @@ void dc::kernels::denseMatmulTile(const Target &t, int64_t n, unsigned &rows,
 
 func::FuncOp dc::kernels::getIntrinsicDeclaration(OpBuilder &b,
                                                   StringRef intrinsic,
-                                                  TypeRange args,
-                                                  Type result) {
+                                                  TypeRange args, Type result) {
   auto module =
       b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>();
   std::string name = "__dc_intrinsic_";
@@ -135,12 +133,12 @@ struct Lookup {
       permute = getIntrinsicDeclaration(bd.b, "llvm.x86.avx2.permps",
                                         {fType, idxType}, fType);
     else if (L.b <= 4)
-      permute = getIntrinsicDeclaration(
-          bd.b, "llvm.x86.avx512.permvar.sf.512", {fType, idxType}, fType);
+      permute = getIntrinsicDeclaration(bd.b, "llvm.x86.avx512.permvar.sf.512",
+                                        {fType, idxType}, fType);
     else
-      permute = getIntrinsicDeclaration(bd.b,
-                                        "llvm.x86.avx512.vpermi2var.ps.512",
-                                        {fType, idxType, fType}, fType);
+      permute =
+          getIntrinsicDeclaration(bd.b, "llvm.x86.avx512.vpermi2var.ps.512",
+                                  {fType, idxType, fType}, fType);
     size_t entries = std::max<size_t>(L.table.size(), chunk);
     auto vt = VectorType::get({int64_t(chunk)}, bd.b.getF32Type());
     for (size_t c = 0; c < entries; c += chunk) {
@@ -221,8 +219,7 @@ void forEachRowGroup(KernelBuilder &bd, int64_t m, unsigned r,
     Value lo = range.isStatic ? bd.idx(0) : range.g0;
     Value hi = range.isStatic
                    ? bd.idx(full)
-                   : arith::MinUIOp::create(b, bd.loc, range.g1,
-                                            bd.idx(full))
+                   : arith::MinUIOp::create(b, bd.loc, range.g1, bd.idx(full))
                          .getResult();
     auto loop = scf::ForOp::create(b, bd.loc, lo, hi, bd.idx(1));
     OpBuilder::InsertionGuard guard(b);
@@ -274,8 +271,8 @@ int64_t validLanes(const DenseCodeLayout &L, int64_t strip, unsigned j) {
 
 void dc::kernels::emitDenseMatvecBody(KernelBuilder &bd, const Target &t,
                                       const DenseCodeLayout &L,
-                                      const GroupRange &range, Value x,
-                                      Value y, Value words, Value table) {
+                                      const GroupRange &range, Value x, Value y,
+                                      Value words, Value table) {
   OpBuilder &b = bd.b;
   Location loc = bd.loc;
   auto fType = VectorType::get({int64_t(L.vw)}, b.getF32Type());
@@ -289,66 +286,67 @@ void dc::kernels::emitDenseMatvecBody(KernelBuilder &bd, const Target &t,
   bool partial = L.k % s != 0;
   int64_t rowWords = L.strips * L.vw;
 
-  forEachRowGroup(bd, L.m, denseMatvecRows(), range, [&](unsigned rg,
-                                                          Value row0) {
-    SmallVector<Value> base(rg);
-    for (unsigned q = 0; q < rg; ++q) {
-      Value row = arith::AddIOp::create(b, loc, row0, bd.idx(q));
-      base[q] = arith::MulIOp::create(b, loc, row, bd.idx(rowWords));
-    }
-    // One strip: codes of the rg rows, then per field one x vector (masked
-    // past K) and per row a lookup and an FMA; 2 accumulators per row.
-    auto emitStrip = [&](Value strip, int64_t staticStrip,
-                         SmallVector<Value> &acc) {
-      Value wOff = arith::MulIOp::create(b, loc, strip, bd.idx(L.vw));
-      SmallVector<Value> codes(rg);
-      for (unsigned q = 0; q < rg; ++q) {
-        Value at = arith::AddIOp::create(b, loc, base[q], wOff);
-        codes[q] = vector::LoadOp::create(b, loc, iType, words, at);
-      }
-      Value col0 = arith::MulIOp::create(b, loc, strip, bd.idx(s));
-      for (unsigned j = 0; j < L.p; ++j) {
-        int64_t lanes = staticStrip < 0 ? L.vw : validLanes(L, staticStrip, j);
-        if (lanes == 0)
-          continue;
-        Value col = arith::AddIOp::create(b, loc, col0, bd.idx(j * L.vw));
-        Value xv;
-        if (lanes < int64_t(L.vw))
-          xv = vector::MaskedLoadOp::create(
-              b, loc, fType, x, ValueRange{col},
-              vector::ConstantMaskOp::create(b, loc, maskType,
-                                             ArrayRef<int64_t>{lanes}),
-              zeroVec);
-        else
-          xv = vector::LoadOp::create(b, loc, fType, x, ValueRange{col});
+  forEachRowGroup(
+      bd, L.m, denseMatvecRows(), range, [&](unsigned rg, Value row0) {
+        SmallVector<Value> base(rg);
         for (unsigned q = 0; q < rg; ++q) {
-          Value w = lookup(bd, fieldOf(bd, L, codes[q], j));
-          Value &a = acc[2 * q + j % 2];
-          a = vector::FMAOp::create(b, loc, w, xv, a);
+          Value row = arith::AddIOp::create(b, loc, row0, bd.idx(q));
+          base[q] = arith::MulIOp::create(b, loc, row, bd.idx(rowWords));
         }
-      }
-    };
-    SmallVector<Value> acc(2 * rg, zeroVec);
-    if (fullStrips > 0) {
-      auto loop = scf::ForOp::create(
-          b, loc, bd.idx(0), bd.idx(fullStrips), bd.idx(1), acc,
-          [&](OpBuilder &, Location, Value strip, ValueRange args) {
-            SmallVector<Value> a(args.begin(), args.end());
-            emitStrip(strip, -1, a);
-            scf::YieldOp::create(b, loc, a);
-          });
-      acc.assign(loop.getResults().begin(), loop.getResults().end());
-    }
-    if (partial)
-      emitStrip(bd.idx(fullStrips), fullStrips, acc);
-    for (unsigned q = 0; q < rg; ++q) {
-      Value v = arith::AddFOp::create(b, loc, acc[2 * q], acc[2 * q + 1]);
-      Value sum =
-          vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, v);
-      Value row = arith::AddIOp::create(b, loc, row0, bd.idx(q));
-      memref::StoreOp::create(b, loc, sum, y, row);
-    }
-  });
+        // One strip: codes of the rg rows, then per field one x vector (masked
+        // past K) and per row a lookup and an FMA; 2 accumulators per row.
+        auto emitStrip = [&](Value strip, int64_t staticStrip,
+                             SmallVector<Value> &acc) {
+          Value wOff = arith::MulIOp::create(b, loc, strip, bd.idx(L.vw));
+          SmallVector<Value> codes(rg);
+          for (unsigned q = 0; q < rg; ++q) {
+            Value at = arith::AddIOp::create(b, loc, base[q], wOff);
+            codes[q] = vector::LoadOp::create(b, loc, iType, words, at);
+          }
+          Value col0 = arith::MulIOp::create(b, loc, strip, bd.idx(s));
+          for (unsigned j = 0; j < L.p; ++j) {
+            int64_t lanes =
+                staticStrip < 0 ? L.vw : validLanes(L, staticStrip, j);
+            if (lanes == 0)
+              continue;
+            Value col = arith::AddIOp::create(b, loc, col0, bd.idx(j * L.vw));
+            Value xv;
+            if (lanes < int64_t(L.vw))
+              xv = vector::MaskedLoadOp::create(
+                  b, loc, fType, x, ValueRange{col},
+                  vector::ConstantMaskOp::create(b, loc, maskType,
+                                                 ArrayRef<int64_t>{lanes}),
+                  zeroVec);
+            else
+              xv = vector::LoadOp::create(b, loc, fType, x, ValueRange{col});
+            for (unsigned q = 0; q < rg; ++q) {
+              Value w = lookup(bd, fieldOf(bd, L, codes[q], j));
+              Value &a = acc[2 * q + j % 2];
+              a = vector::FMAOp::create(b, loc, w, xv, a);
+            }
+          }
+        };
+        SmallVector<Value> acc(2 * rg, zeroVec);
+        if (fullStrips > 0) {
+          auto loop = scf::ForOp::create(
+              b, loc, bd.idx(0), bd.idx(fullStrips), bd.idx(1), acc,
+              [&](OpBuilder &, Location, Value strip, ValueRange args) {
+                SmallVector<Value> a(args.begin(), args.end());
+                emitStrip(strip, -1, a);
+                scf::YieldOp::create(b, loc, a);
+              });
+          acc.assign(loop.getResults().begin(), loop.getResults().end());
+        }
+        if (partial)
+          emitStrip(bd.idx(fullStrips), fullStrips, acc);
+        for (unsigned q = 0; q < rg; ++q) {
+          Value v = arith::AddFOp::create(b, loc, acc[2 * q], acc[2 * q + 1]);
+          Value sum = vector::ReductionOp::create(
+              b, loc, vector::CombiningKind::ADD, v);
+          Value row = arith::AddIOp::create(b, loc, row0, bd.idx(q));
+          memref::StoreOp::create(b, loc, sum, y, row);
+        }
+      });
 }
 
 void dc::kernels::emitDenseMatmulBody(KernelBuilder &bd, const Target &t,
@@ -374,8 +372,6 @@ void dc::kernels::emitDenseMatmulBody(KernelBuilder &bd, const Target &t,
   Value tile = memref::AllocaOp::create(
       b, loc, MemRefType::get({int64_t(r), s}, b.getF32Type()), ValueRange{},
       b.getI64IntegerAttr(64));
-  int64_t block = int64_t(vw) * u;
-  int64_t fullBlocks = n / block, tail = n % block;
 
   forEachRowGroup(bd, L.m, r, range, [&](unsigned rg, Value row0) {
     SmallVector<Value> base(rg);
@@ -389,8 +385,8 @@ void dc::kernels::emitDenseMatmulBody(KernelBuilder &bd, const Target &t,
       SmallVector<Value> masks(nu), cols(nu);
       for (unsigned c = 0; c < nu; ++c) {
         if (lens[c] < int64_t(vw))
-          masks[c] = vector::ConstantMaskOp::create(
-              b, loc, maskType, ArrayRef<int64_t>{lens[c]});
+          masks[c] = vector::ConstantMaskOp::create(b, loc, maskType,
+                                                    ArrayRef<int64_t>{lens[c]});
         cols[c] = arith::AddIOp::create(b, loc, n0, bd.idx(c * vw));
       }
       // Decodes the strip, then runs the register tile over its `kLen`
@@ -401,8 +397,9 @@ void dc::kernels::emitDenseMatmulBody(KernelBuilder &bd, const Target &t,
           Value at = arith::AddIOp::create(b, loc, base[q], wOff);
           Value codes = vector::LoadOp::create(b, loc, iType, words, at);
           for (unsigned j = 0; j < L.p; ++j)
-            vector::StoreOp::create(b, loc, lookup(bd, fieldOf(bd, L, codes, j)),
-                                    tile, ValueRange{bd.idx(q), bd.idx(j * vw)});
+            vector::StoreOp::create(b, loc,
+                                    lookup(bd, fieldOf(bd, L, codes, j)), tile,
+                                    ValueRange{bd.idx(q), bd.idx(j * vw)});
         }
         Value k0 = arith::MulIOp::create(b, loc, strip, bd.idx(s));
         auto loop = scf::ForOp::create(
@@ -412,15 +409,14 @@ void dc::kernels::emitDenseMatmulBody(KernelBuilder &bd, const Target &t,
               Value kRow = arith::AddIOp::create(b, loc, k0, kk);
               SmallVector<Value> xv(nu);
               for (unsigned c = 0; c < nu; ++c)
-                xv[c] = masks[c] ? vector::MaskedLoadOp::create(
-                                       b, loc, fType, x,
-                                       ValueRange{kRow, cols[c]}, masks[c],
-                                       zeroVec)
-                                       .getResult()
-                                 : vector::LoadOp::create(
-                                       b, loc, fType, x,
-                                       ValueRange{kRow, cols[c]})
-                                       .getResult();
+                xv[c] = masks[c]
+                            ? vector::MaskedLoadOp::create(
+                                  b, loc, fType, x, ValueRange{kRow, cols[c]},
+                                  masks[c], zeroVec)
+                                  .getResult()
+                            : vector::LoadOp::create(b, loc, fType, x,
+                                                     ValueRange{kRow, cols[c]})
+                                  .getResult();
               for (unsigned q = 0; q < rg; ++q) {
                 Value w = memref::LoadOp::create(b, loc, tile,
                                                  ValueRange{bd.idx(q), kk});
@@ -439,8 +435,7 @@ void dc::kernels::emitDenseMatmulBody(KernelBuilder &bd, const Target &t,
         auto loop = scf::ForOp::create(
             b, loc, bd.idx(0), bd.idx(fullStrips), bd.idx(1), acc,
             [&](OpBuilder &, Location, Value strip, ValueRange args) {
-              scf::YieldOp::create(b, loc,
-                                   emitStrip(strip, bd.idx(s), args));
+              scf::YieldOp::create(b, loc, emitStrip(strip, bd.idx(s), args));
             });
         acc.assign(loop.getResults().begin(), loop.getResults().end());
       }
@@ -449,33 +444,10 @@ void dc::kernels::emitDenseMatmulBody(KernelBuilder &bd, const Target &t,
       for (unsigned q = 0; q < rg; ++q) {
         Value row = arith::AddIOp::create(b, loc, row0, bd.idx(q));
         for (unsigned c = 0; c < nu; ++c) {
-          Value a = acc[q * nu + c];
-          if (masks[c])
-            vector::MaskedStoreOp::create(b, loc, y, ValueRange{row, cols[c]},
-                                          masks[c], a);
-          else
-            vector::StoreOp::create(b, loc, a, y, ValueRange{row, cols[c]});
+          storeRowVector(bd, acc[q * nu + c], y, row, cols[c], masks[c]);
         }
       }
     };
-    if (fullBlocks > 0) {
-      SmallVector<int64_t> lens(u, vw);
-      if (fullBlocks == 1) {
-        emitBlock(bd.idx(0), lens);
-      } else {
-        auto loop = scf::ForOp::create(b, loc, bd.idx(0),
-                                       bd.idx(fullBlocks * block),
-                                       bd.idx(block));
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPoint(loop.getBody()->getTerminator());
-        emitBlock(loop.getInductionVar(), lens);
-      }
-    }
-    if (tail > 0) {
-      SmallVector<int64_t> lens;
-      for (int64_t left = tail; left > 0; left -= vw)
-        lens.push_back(std::min<int64_t>(left, vw));
-      emitBlock(bd.idx(fullBlocks * block), lens);
-    }
+    forEachColumnBlock(bd, n, vw, u, emitBlock);
   });
 }

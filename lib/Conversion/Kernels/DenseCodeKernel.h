@@ -1,4 +1,5 @@
-//===- DenseCodeKernel.h - kernels on a dense grid of codebook indices -*- C++ -*-===//
+//===- DenseCodeKernel.h - kernels on a dense grid of codebook indices -*- C++
+//-*-===//
 //
 // The second execution layout of dc-lower-compute, for dense enough
 // weights: every element of A (M x K) keeps its b-bit codebook index (0 for
@@ -51,8 +52,7 @@ struct DenseCodeLayout {
   uint64_t huffmanTableBytes = 0;
 
   int64_t stripWidth() const { return int64_t(vw) * p; }
-  static uint64_t wordsBytesFor(int64_t m, int64_t k, unsigned b,
-                                unsigned vw) {
+  static uint64_t wordsBytesFor(int64_t m, int64_t k, unsigned b, unsigned vw) {
     int64_t s = int64_t(vw) * (32 / b);
     return uint64_t(m) * uint64_t((k + s - 1) / s) * vw * 4;
   }
@@ -63,12 +63,10 @@ struct DenseCodeLayout {
 
 /// Builds the layout of the M x K matrix `rl` with codebook `table` (2^b
 /// entries, entry 0 = 0.0) for `vw` lanes; Huffman-codes it when `huffman`.
-mlir::LogicalResult buildDenseCodeLayout(const RowLists &rl, int64_t m,
-                                         int64_t k, unsigned b,
-                                         llvm::ArrayRef<float> table,
-                                         unsigned vw, bool huffman,
-                                         DenseCodeLayout &layout,
-                                         std::string &err);
+mlir::LogicalResult
+buildDenseCodeLayout(const RowLists &rl, int64_t m, int64_t k, unsigned b,
+                     llvm::ArrayRef<float> table, unsigned vw, bool huffman,
+                     DenseCodeLayout &layout, std::string &err);
 
 /// LLVM intrinsics (the x86 permutes) are called through private function
 /// declarations carrying this attribute, `func.call`s until bufferization's

@@ -41,9 +41,9 @@ struct ExpandIntrinsicCallsPass
         return;
       }
       OpBuilder b(call);
-      auto op = LLVM::CallIntrinsicOp::create(
-          b, call.getLoc(), call.getResult(0).getType(), name,
-          call.getOperands());
+      auto op = LLVM::CallIntrinsicOp::create(b, call.getLoc(),
+                                              call.getResult(0).getType(), name,
+                                              call.getOperands());
       call.getResult(0).replaceAllUsesWith(op.getResult(0));
       call.erase();
     });

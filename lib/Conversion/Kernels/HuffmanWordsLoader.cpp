@@ -14,8 +14,7 @@ using namespace dc::kernels;
 LogicalResult dc::kernels::emitHuffmanWordsLoader(
     ModuleOp module, Location loc, StringRef prefix, unsigned wordBits,
     int64_t numWords, unsigned fieldsPerWord, unsigned fieldBits,
-    ArrayRef<CodedStream> streams, HuffmanWordsLoader &out,
-    std::string &err) {
+    ArrayRef<CodedStream> streams, HuffmanWordsLoader &out, std::string &err) {
   dc::GlobalEmitter globals(module);
   struct StreamGlobals {
     memref::GlobalOp bytes;
@@ -48,8 +47,8 @@ LogicalResult dc::kernels::emitHuffmanWordsLoader(
   SmallVector<dc::StreamRef> refs;
   SmallVector<dc::HuffmanTables> tables;
   for (StreamGlobals &g : sg) {
-    refs.push_back({dc::getGlobal(b, loc, g.bytes),
-                    g.bytes.getType().getDimSize(0)});
+    refs.push_back(
+        {dc::getGlobal(b, loc, g.bytes), g.bytes.getType().getDimSize(0)});
     tables.push_back(dc::getHuffmanTables(b, loc, g.tables));
   }
   Value wordsBuf = dc::getGlobal(b, loc, words);
@@ -89,11 +88,10 @@ LogicalResult dc::kernels::emitHuffmanWordsLoader(
                 next.push_back(cursor);
               }
               Value fw = arith::IndexCastUIOp::create(ib, il, wordType, f);
-              Value shift = arith::MulIOp::create(ib, il, fw,
-                                                  word(ib, il, fieldBits));
+              Value shift =
+                  arith::MulIOp::create(ib, il, fw, word(ib, il, fieldBits));
               next[0] = arith::OrIOp::create(
-                  ib, il, args[0],
-                  arith::ShLIOp::create(ib, il, field, shift));
+                  ib, il, args[0], arith::ShLIOp::create(ib, il, field, shift));
               scf::YieldOp::create(ib, il, next);
             });
         memref::StoreOp::create(ob, ol, inner.getResult(0), wordsBuf,

@@ -39,11 +39,12 @@ struct HuffmanWordsLoader {
 /// `numWords` words of `wordBits` (32 or 64) bits, the `PREFIX_ready` flag
 /// and `PREFIX_load_words()`: per word, `fieldsPerWord` fields of
 /// `fieldBits` bits, field f at bit f * fieldBits.
-mlir::LogicalResult emitHuffmanWordsLoader(
-    mlir::ModuleOp module, mlir::Location loc, llvm::StringRef prefix,
-    unsigned wordBits, int64_t numWords, unsigned fieldsPerWord,
-    unsigned fieldBits, llvm::ArrayRef<CodedStream> streams,
-    HuffmanWordsLoader &out, std::string &err);
+mlir::LogicalResult
+emitHuffmanWordsLoader(mlir::ModuleOp module, mlir::Location loc,
+                       llvm::StringRef prefix, unsigned wordBits,
+                       int64_t numWords, unsigned fieldsPerWord,
+                       unsigned fieldBits, llvm::ArrayRef<CodedStream> streams,
+                       HuffmanWordsLoader &out, std::string &err);
 
 /// `if (!ready) PREFIX_load_words()` at the start of `fn` (call it before
 /// any parallel loop is emitted into `fn`, never inside a task).

@@ -4,6 +4,9 @@
 
 #include "dc/Core/Huffman.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/TargetParser/Host.h"
@@ -26,16 +29,28 @@ Target dc::kernels::resolveTarget(StringRef cpu, unsigned vectorWidth) {
     llvm::sort(t.features);
   } else {
     t.cpu = cpu.str();
-    static const char *avx512Cpus[] = {
-        "znver4", "znver5", "skylake-avx512", "cascadelake", "cooperlake",
-        "cannonlake", "icelake-client", "icelake-server", "tigerlake",
-        "sapphirerapids", "emeraldrapids", "graniterapids", "rocketlake",
-        "x86-64-v4", "knl", "knm", "diamondrapids"};
+    static const char *avx512Cpus[] = {"znver4",
+                                       "znver5",
+                                       "skylake-avx512",
+                                       "cascadelake",
+                                       "cooperlake",
+                                       "cannonlake",
+                                       "icelake-client",
+                                       "icelake-server",
+                                       "tigerlake",
+                                       "sapphirerapids",
+                                       "emeraldrapids",
+                                       "graniterapids",
+                                       "rocketlake",
+                                       "x86-64-v4",
+                                       "knl",
+                                       "knm",
+                                       "diamondrapids"};
     static const char *avx2Cpus[] = {
-        "haswell", "broadwell", "skylake", "znver1", "znver2", "znver3",
-        "alderlake", "raptorlake", "meteorlake", "arrowlake", "x86-64-v3",
-        "gracemont", "sierraforest", "grandridge", "bdver4", "lunarlake",
-        "pantherlake"};
+        "haswell",   "broadwell",  "skylake",      "znver1",     "znver2",
+        "znver3",    "alderlake",  "raptorlake",   "meteorlake", "arrowlake",
+        "x86-64-v3", "gracemont",  "sierraforest", "grandridge", "bdver4",
+        "lunarlake", "pantherlake"};
     for (const char *c : avx512Cpus)
       avx512 |= cpu == c;
     for (const char *c : avx2Cpus)
@@ -48,8 +63,9 @@ Target dc::kernels::resolveTarget(StringRef cpu, unsigned vectorWidth) {
 }
 
 LogicalResult dc::kernels::buildRowLists(const dc::CompressedTensorView &view,
-                                   bool transposeW, RowLists &rl,
-                                   int64_t &m, int64_t &k, std::string &err) {
+                                         bool transposeW, RowLists &rl,
+                                         int64_t &m, int64_t &k,
+                                         std::string &err) {
   dc::DecodedEntries dec;
   if (!dc::decodeEntries(view, dec, &err))
     return failure();
@@ -94,12 +110,10 @@ LogicalResult dc::kernels::buildRowLists(const dc::CompressedTensorView &view,
   return success();
 }
 
-LogicalResult dc::kernels::huffmanCodeStream(const std::vector<uint32_t> &symbols,
-                                             size_t alphabetSize,
-                                             std::vector<uint8_t> &lengths,
-                                             std::vector<uint8_t> &bytes,
-                                             uint64_t &tableBytes,
-                                             std::string &err) {
+LogicalResult dc::kernels::huffmanCodeStream(
+    const std::vector<uint32_t> &symbols, size_t alphabetSize,
+    std::vector<uint8_t> &lengths, std::vector<uint8_t> &bytes,
+    uint64_t &tableBytes, std::string &err) {
   std::vector<uint64_t> freq(alphabetSize, 0);
   for (uint32_t s : symbols) {
     if (s >= alphabetSize) {
@@ -124,4 +138,38 @@ LogicalResult dc::kernels::huffmanCodeStream(const std::vector<uint32_t> &symbol
                      std::max<size_t>(decoder.countPerLength.size(), 1) +
                      std::max<size_t>(decoder.sortedSymbols.size(), 1));
   return success();
+}
+
+void dc::kernels::forEachColumnBlock(
+    KernelBuilder &bd, int64_t n, unsigned vw, unsigned u,
+    llvm::function_ref<void(Value, ArrayRef<int64_t>)> emitBlock) {
+  int64_t block = int64_t(vw) * u;
+  int64_t fullBlocks = n / block, tail = n % block;
+  if (fullBlocks > 0) {
+    SmallVector<int64_t> lens(u, vw);
+    if (fullBlocks == 1) {
+      emitBlock(bd.idx(0), lens);
+    } else {
+      auto loop = scf::ForOp::create(bd.b, bd.loc, bd.idx(0),
+                                     bd.idx(fullBlocks * block), bd.idx(block));
+      OpBuilder::InsertionGuard guard(bd.b);
+      bd.b.setInsertionPoint(loop.getBody()->getTerminator());
+      emitBlock(loop.getInductionVar(), lens);
+    }
+  }
+  if (tail > 0) {
+    SmallVector<int64_t> lens;
+    for (int64_t left = tail; left > 0; left -= vw)
+      lens.push_back(std::min<int64_t>(left, vw));
+    emitBlock(bd.idx(fullBlocks * block), lens);
+  }
+}
+
+void dc::kernels::storeRowVector(KernelBuilder &bd, Value v, Value y, Value row,
+                                 Value col, Value mask) {
+  if (mask)
+    vector::MaskedStoreOp::create(bd.b, bd.loc, y, ValueRange{row, col}, mask,
+                                  v);
+  else
+    vector::StoreOp::create(bd.b, bd.loc, v, y, ValueRange{row, col});
 }

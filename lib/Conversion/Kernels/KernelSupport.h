@@ -1,4 +1,5 @@
-//===- KernelSupport.h - shared pieces of dc's kernel generators -*- C++ -*-===//
+//===- KernelSupport.h - shared pieces of dc's kernel generators -*- C++
+//-*-===//
 //
 // Internal to lib/Conversion/Kernels: the target description, a small IR
 // builder helper, the row lists both execution layouts are built from, and
@@ -14,6 +15,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Support/LogicalResult.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -73,6 +75,18 @@ struct GroupRange {
   mlir::Value g0, g1;
   bool isStatic = true;
 };
+
+/// Batch-N kernels cover the N columns of X/Y in blocks of `u` vectors of
+/// `vw` lanes: calls `emitBlock(n0, lens)` for each full block (once, or in
+/// an scf.for when there are several), then for the tail, whose vector
+/// lengths `lens` end with a partial one (to be masked).
+void forEachColumnBlock(
+    KernelBuilder &bd, int64_t n, unsigned vw, unsigned u,
+    llvm::function_ref<void(mlir::Value, llvm::ArrayRef<int64_t>)> emitBlock);
+
+/// Stores vector `v` at y[row, col], masked when `mask` is non-null.
+void storeRowVector(KernelBuilder &bd, mlir::Value v, mlir::Value y,
+                    mlir::Value row, mlir::Value col, mlir::Value mask);
 
 /// Huffman-codes `symbols` (alphabet `alphabetSize`) with a canonical code
 /// of their frequencies (core library): fills the code `lengths` and the

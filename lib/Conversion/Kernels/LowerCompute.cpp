@@ -62,8 +62,8 @@
 //   `threads` contiguous blocks) or to MLIR's async runtime
 //   (async-parallel-for, min-task-size 1000: also `threads` blocks); lowered
 //   without either it runs serially. Each group writes only its own rows of
-//   y, so the chunks are independent. The dense-code kernels (DenseCodeKernel.h)
-//   are split the same way over their row groups.
+//   y, so the chunks are independent. The dense-code kernels
+//   (DenseCodeKernel.h) are split the same way over their row groups.
 //
 // The call site (still on tensors, before bufferization) passes
 // bufferization.to_buffer of the activations (read-only) and a fresh
@@ -160,8 +160,7 @@ static uint64_t rowEntries(const RowLists &rl, int64_t i, unsigned g) {
 
 /// Splits the fields of `layout.words` into the value and delta symbol
 /// streams and Huffman-codes each with its own canonical code.
-static LogicalResult encodeHuffmanLayout(ExecLayout &layout,
-                                         std::string &err) {
+static LogicalResult encodeHuffmanLayout(ExecLayout &layout, std::string &err) {
   unsigned b = layout.b, g = layout.g, e = layout.e, p = layout.p;
   uint64_t vMask = (uint64_t(1) << b) - 1, dMask = (uint64_t(1) << g) - 1;
   std::vector<uint32_t> vs, ds;
@@ -312,16 +311,14 @@ static std::string sanitize(StringRef s) {
 /// `rg` interleaved rows, words [w0, w1).
 template <typename Fn>
 static void forEachGroupKind(KernelBuilder &bd, const ExecLayout &L,
-                             Value offsets, const GroupRange &range,
-                             Fn body) {
+                             Value offsets, const GroupRange &range, Fn body) {
   int64_t full = L.m / L.r, rest = L.m % L.r;
   if (full > 0) {
     Value lo = range.isStatic ? bd.idx(0) : range.g0;
-    Value hi = range.isStatic
-                   ? bd.idx(full)
-                   : arith::MinUIOp::create(bd.b, bd.loc, range.g1,
-                                            bd.idx(full))
-                         .getResult();
+    Value hi = range.isStatic ? bd.idx(full)
+                              : arith::MinUIOp::create(bd.b, bd.loc, range.g1,
+                                                       bd.idx(full))
+                                    .getResult();
     auto loop = scf::ForOp::create(bd.b, bd.loc, lo, hi, bd.idx(1));
     OpBuilder::InsertionGuard guard(bd.b);
     bd.b.setInsertionPoint(loop.getBody()->getTerminator());
@@ -393,46 +390,47 @@ static void emitMatvecBody(KernelBuilder &bd, const ExecLayout &L,
   OpBuilder &b = bd.b;
   Location loc = bd.loc;
   Value zero = bd.f32(0.0f);
-  forEachGroupKind(bd, L, offsets, range, [&](unsigned rg, Value w0,
-                                              Value w1, Value gi) {
-    // iter_args: rg positions, then na accumulators per row (enough
-    // independent FMA chains to hide the FMA latency: ~8 in all).
-    unsigned na = std::max(2u, std::min(L.p, 8u / L.r));
-    SmallVector<Value> init;
-    for (unsigned q = 0; q < rg; ++q)
-      init.push_back(bd.idx(0));
-    for (unsigned q = 0; q < na * rg; ++q)
-      init.push_back(zero);
-    auto loop = scf::ForOp::create(
-        b, loc, w0, w1, bd.idx(rg), init,
-        [&](OpBuilder &, Location, Value w, ValueRange args) {
-          SmallVector<Value> pos(args.begin(), args.begin() + rg);
-          SmallVector<Value> acc(args.begin() + rg, args.end());
-          forEachField(bd, L, words, w, rg,
-                       [&](unsigned s, unsigned q, Value v, Value d) {
-                         pos[q] = arith::AddIOp::create(b, loc, pos[q],
-                                                        bd.toIndex(d));
-                         Value xv = memref::LoadOp::create(b, loc, x, pos[q]);
-                         Value wv = memref::LoadOp::create(b, loc, table,
-                                                           bd.toIndex(v));
-                         Value &a = acc[na * q + s % na];
-                         a = math::FmaOp::create(b, loc, wv, xv, a);
-                       });
-          SmallVector<Value> yield(pos);
-          yield.append(acc);
-          scf::YieldOp::create(b, loc, yield);
-        });
-    Value base = arith::MulIOp::create(b, loc, gi, bd.idx(L.r));
-    for (unsigned q = 0; q < rg; ++q) {
-      Value sum = loop.getResult(rg + na * q);
-      for (unsigned a = 1; a < na; ++a)
-        sum = arith::AddFOp::create(b, loc, sum,
-                                    loop.getResult(rg + na * q + a));
-      Value slot = arith::AddIOp::create(b, loc, base, bd.idx(q));
-      Value row = bd.toIndex(memref::LoadOp::create(b, loc, rows, slot));
-      memref::StoreOp::create(b, loc, sum, y, row);
-    }
-  });
+  forEachGroupKind(
+      bd, L, offsets, range, [&](unsigned rg, Value w0, Value w1, Value gi) {
+        // iter_args: rg positions, then na accumulators per row (enough
+        // independent FMA chains to hide the FMA latency: ~8 in all).
+        unsigned na = std::max(2u, std::min(L.p, 8u / L.r));
+        SmallVector<Value> init;
+        for (unsigned q = 0; q < rg; ++q)
+          init.push_back(bd.idx(0));
+        for (unsigned q = 0; q < na * rg; ++q)
+          init.push_back(zero);
+        auto loop = scf::ForOp::create(
+            b, loc, w0, w1, bd.idx(rg), init,
+            [&](OpBuilder &, Location, Value w, ValueRange args) {
+              SmallVector<Value> pos(args.begin(), args.begin() + rg);
+              SmallVector<Value> acc(args.begin() + rg, args.end());
+              forEachField(
+                  bd, L, words, w, rg,
+                  [&](unsigned s, unsigned q, Value v, Value d) {
+                    pos[q] =
+                        arith::AddIOp::create(b, loc, pos[q], bd.toIndex(d));
+                    Value xv = memref::LoadOp::create(b, loc, x, pos[q]);
+                    Value wv =
+                        memref::LoadOp::create(b, loc, table, bd.toIndex(v));
+                    Value &a = acc[na * q + s % na];
+                    a = math::FmaOp::create(b, loc, wv, xv, a);
+                  });
+              SmallVector<Value> yield(pos);
+              yield.append(acc);
+              scf::YieldOp::create(b, loc, yield);
+            });
+        Value base = arith::MulIOp::create(b, loc, gi, bd.idx(L.r));
+        for (unsigned q = 0; q < rg; ++q) {
+          Value sum = loop.getResult(rg + na * q);
+          for (unsigned a = 1; a < na; ++a)
+            sum = arith::AddFOp::create(b, loc, sum,
+                                        loop.getResult(rg + na * q + a));
+          Value slot = arith::AddIOp::create(b, loc, base, bd.idx(q));
+          Value row = bd.toIndex(memref::LoadOp::create(b, loc, rows, slot));
+          memref::StoreOp::create(b, loc, sum, y, row);
+        }
+      });
 }
 
 /// Emits a batch-N kernel: (X: memref<KxN, strided<[?,1], offset:?>>,
@@ -456,8 +454,6 @@ static void emitMatmulBody(KernelBuilder &bd, const ExecLayout &L,
   // accumulators allow; `col-block` forces a width.
   if (colBlock > 0)
     u = std::max<unsigned>(1, std::min<unsigned>(u, colBlock / vw));
-  int64_t block = int64_t(vw) * u;
-  int64_t fullBlocks = n / block, tail = n % block;
   auto vecType = VectorType::get({vw}, b.getF32Type());
   auto maskType = VectorType::get({vw}, b.getI1Type());
 
@@ -467,82 +463,64 @@ static void emitMatmulBody(KernelBuilder &bd, const ExecLayout &L,
     SmallVector<Value> masks(nu);
     for (unsigned c = 0; c < nu; ++c)
       if (lens[c] < int64_t(vw))
-        masks[c] = vector::ConstantMaskOp::create(
-            b, loc, maskType, ArrayRef<int64_t>{lens[c]});
+        masks[c] = vector::ConstantMaskOp::create(b, loc, maskType,
+                                                  ArrayRef<int64_t>{lens[c]});
     SmallVector<Value> cols(nu);
     for (unsigned c = 0; c < nu; ++c)
       cols[c] = arith::AddIOp::create(b, loc, n0, bd.idx(c * vw));
     Value zeroVec = arith::ConstantOp::create(
         b, loc, vecType, DenseElementsAttr::get(vecType, 0.0f));
-    forEachGroupKind(bd, L, offsets, range, [&](unsigned rg, Value w0,
-                                                Value w1, Value gi) {
-      SmallVector<Value> init;
-      for (unsigned q = 0; q < rg; ++q)
-        init.push_back(bd.idx(0));
-      for (unsigned q = 0; q < rg * nu; ++q)
-        init.push_back(zeroVec);
-      auto loop = scf::ForOp::create(
-          b, loc, w0, w1, bd.idx(rg), init,
-          [&](OpBuilder &, Location, Value w, ValueRange args) {
-            SmallVector<Value> pos(args.begin(), args.begin() + rg);
-            SmallVector<Value> acc(args.begin() + rg, args.end());
-            forEachField(bd, L, words, w, rg,
-                         [&](unsigned, unsigned q, Value v, Value d) {
-              pos[q] = arith::AddIOp::create(b, loc, pos[q], bd.toIndex(d));
-              Value wv = memref::LoadOp::create(b, loc, table, bd.toIndex(v));
-              Value wb = vector::BroadcastOp::create(b, loc, vecType, wv);
-              for (unsigned c = 0; c < nu; ++c) {
-                Value xv;
-                if (masks[c])
-                  xv = vector::MaskedLoadOp::create(
-                      b, loc, vecType, x, ValueRange{pos[q], cols[c]},
-                      masks[c], zeroVec);
-                else
-                  xv = vector::LoadOp::create(b, loc, vecType, x,
-                                              ValueRange{pos[q], cols[c]});
-                Value &a = acc[q * nu + c];
-                a = vector::FMAOp::create(b, loc, wb, xv, a);
-              }
-            });
-            SmallVector<Value> yield(pos);
-            yield.append(acc);
-            scf::YieldOp::create(b, loc, yield);
-          });
-      Value base = arith::MulIOp::create(b, loc, gi, bd.idx(L.r));
-      for (unsigned q = 0; q < rg; ++q) {
-        Value slot = arith::AddIOp::create(b, loc, base, bd.idx(q));
-        Value row = bd.toIndex(memref::LoadOp::create(b, loc, rows, slot));
-        for (unsigned c = 0; c < nu; ++c) {
-          Value a = loop.getResult(rg + q * nu + c);
-          if (masks[c])
-            vector::MaskedStoreOp::create(b, loc, y, ValueRange{row, cols[c]},
-                                          masks[c], a);
-          else
-            vector::StoreOp::create(b, loc, a, y, ValueRange{row, cols[c]});
-        }
-      }
-    });
+    forEachGroupKind(
+        bd, L, offsets, range, [&](unsigned rg, Value w0, Value w1, Value gi) {
+          SmallVector<Value> init;
+          for (unsigned q = 0; q < rg; ++q)
+            init.push_back(bd.idx(0));
+          for (unsigned q = 0; q < rg * nu; ++q)
+            init.push_back(zeroVec);
+          auto loop = scf::ForOp::create(
+              b, loc, w0, w1, bd.idx(rg), init,
+              [&](OpBuilder &, Location, Value w, ValueRange args) {
+                SmallVector<Value> pos(args.begin(), args.begin() + rg);
+                SmallVector<Value> acc(args.begin() + rg, args.end());
+                forEachField(
+                    bd, L, words, w, rg,
+                    [&](unsigned, unsigned q, Value v, Value d) {
+                      pos[q] =
+                          arith::AddIOp::create(b, loc, pos[q], bd.toIndex(d));
+                      Value wv =
+                          memref::LoadOp::create(b, loc, table, bd.toIndex(v));
+                      Value wb =
+                          vector::BroadcastOp::create(b, loc, vecType, wv);
+                      for (unsigned c = 0; c < nu; ++c) {
+                        Value xv;
+                        if (masks[c])
+                          xv = vector::MaskedLoadOp::create(
+                              b, loc, vecType, x, ValueRange{pos[q], cols[c]},
+                              masks[c], zeroVec);
+                        else
+                          xv = vector::LoadOp::create(
+                              b, loc, vecType, x, ValueRange{pos[q], cols[c]});
+                        Value &a = acc[q * nu + c];
+                        a = vector::FMAOp::create(b, loc, wb, xv, a);
+                      }
+                    });
+                SmallVector<Value> yield(pos);
+                yield.append(acc);
+                scf::YieldOp::create(b, loc, yield);
+              });
+          Value base = arith::MulIOp::create(b, loc, gi, bd.idx(L.r));
+          for (unsigned q = 0; q < rg; ++q) {
+            Value slot = arith::AddIOp::create(b, loc, base, bd.idx(q));
+            Value row = bd.toIndex(memref::LoadOp::create(b, loc, rows, slot));
+            for (unsigned c = 0; c < nu; ++c) {
+              storeRowVector(bd, loop.getResult(rg + q * nu + c), y, row,
+                             cols[c], masks[c]);
+            }
+          }
+        });
   };
 
-  if (fullBlocks > 0) {
-    SmallVector<int64_t> lens(u, vw);
-    if (fullBlocks == 1) {
-      emitBlock(bd.idx(0), lens);
-    } else {
-      auto loop = scf::ForOp::create(b, loc, bd.idx(0),
-                                     bd.idx(fullBlocks * block),
-                                     bd.idx(block));
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPoint(loop.getBody()->getTerminator());
-      emitBlock(loop.getInductionVar(), lens);
-    }
-  }
-  if (tail > 0) {
-    SmallVector<int64_t> lens;
-    for (int64_t left = tail; left > 0; left -= vw)
-      lens.push_back(std::min<int64_t>(left, vw));
-    emitBlock(bd.idx(fullBlocks * block), lens);
-  }
+  forEachColumnBlock(bd, n, vw, u, emitBlock);
 }
 
 //===----------------------------------------------------------------------===//
@@ -646,21 +624,19 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     const ExecLayout &L = entry.sparse;
     OpBuilder b(module.getContext());
     if (L.huffman) {
-      CodedStream streams[] = {
-          {"value", &L.valueBytes, &L.valueLengths, 0},
-          {"delta", &L.deltaBytes, &L.deltaLengths, L.b}};
-      if (failed(emitHuffmanWordsLoader(module, entry.constant.getLoc(),
-                                        entry.prefix, 64,
-                                        int64_t(L.words.size()), L.p, L.e,
-                                        streams, G.loader, err)))
+      CodedStream streams[] = {{"value", &L.valueBytes, &L.valueLengths, 0},
+                               {"delta", &L.deltaBytes, &L.deltaLengths, L.b}};
+      if (failed(emitHuffmanWordsLoader(
+              module, entry.constant.getLoc(), entry.prefix, 64,
+              int64_t(L.words.size()), L.p, L.e, streams, G.loader, err)))
         return failure();
       G.words = G.loader.words;
     } else {
       G.words = addGlobal(entry, "words", b.getI64Type(), rawBytes(L.words),
                           L.words.size());
     }
-    G.offsets = addGlobal(entry, "offsets", b.getI32Type(),
-                          rawBytes(L.offsets), L.offsets.size());
+    G.offsets = addGlobal(entry, "offsets", b.getI32Type(), rawBytes(L.offsets),
+                          L.offsets.size());
     std::vector<int32_t> rowsData = L.rows;
     if (rowsData.empty())
       rowsData.push_back(0);
@@ -671,10 +647,10 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     G.emitted = true;
     if (stats) {
       llvm::errs() << "dc-lower-compute: " << entry.prefix << " layout=sparse"
-                   << " m=" << L.m << " k=" << L.k
-                   << " nonzeros=" << L.nonzeros << " entries=" << L.entries
-                   << " bits=" << L.b << " delta_bits=" << L.g
-                   << " per_word=" << L.p << " rows_per_group=" << L.r
+                   << " m=" << L.m << " k=" << L.k << " nonzeros=" << L.nonzeros
+                   << " entries=" << L.entries << " bits=" << L.b
+                   << " delta_bits=" << L.g << " per_word=" << L.p
+                   << " rows_per_group=" << L.r
                    << " object_bytes=" << L.objectBytes();
       if (L.huffman)
         llvm::errs() << " huffman_stream_bytes="
@@ -715,17 +691,17 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     std::string prefix = entry.prefix + "_dense";
     if (D.huffman) {
       CodedStream streams[] = {{"code", &D.codeBytes, &D.codeLengths, 0}};
-      if (failed(emitHuffmanWordsLoader(module, entry.constant.getLoc(),
-                                        prefix, 32, int64_t(D.words.size()),
-                                        D.p, D.b, streams, G.loader, err)))
+      if (failed(emitHuffmanWordsLoader(module, entry.constant.getLoc(), prefix,
+                                        32, int64_t(D.words.size()), D.p, D.b,
+                                        streams, G.loader, err)))
         return failure();
       G.words = G.loader.words;
     } else {
       G.words = addGlobal(entry, "dense_words", b.getI32Type(),
                           rawBytes(D.words), D.words.size());
     }
-    G.table = addGlobal(entry, "dense_table", b.getF32Type(),
-                        rawBytes(D.table), D.table.size());
+    G.table = addGlobal(entry, "dense_table", b.getF32Type(), rawBytes(D.table),
+                        D.table.size());
     G.emitted = true;
     if (stats)
       llvm::errs() << "dc-lower-compute: " << entry.prefix
@@ -787,8 +763,8 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     int64_t dyn = ShapedType::kDynamic;
     Type xType, yType;
     if (n == 0) {
-      xType = MemRefType::get({L.k}, f32,
-                              StridedLayoutAttr::get(ctx, dyn, {1}));
+      xType =
+          MemRefType::get({L.k}, f32, StridedLayoutAttr::get(ctx, dyn, {1}));
       yType = MemRefType::get({L.m}, f32);
     } else {
       xType = MemRefType::get({L.k, n}, f32,
@@ -799,8 +775,8 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
                        (n == 0 ? "_matvec" : "_matmul" + std::to_string(n));
     auto makeFunc = [&](StringRef fname, ArrayRef<Type> argTypes) {
       OpBuilder::InsertionGuard guard(b);
-      auto f = func::FuncOp::create(b, loc, fname,
-                                    b.getFunctionType(argTypes, {}));
+      auto f =
+          func::FuncOp::create(b, loc, fname, b.getFunctionType(argTypes, {}));
       f.setPrivate();
       setTargetAttrs(f);
       // The kernels are already laid out for the CPU: LLVM's SLP vectorizer
@@ -823,8 +799,8 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       b.setInsertionPointToStart(body);
       KernelBuilder bd{b, loc};
       auto global = [&](const std::string &gname, int64_t count, Type elt) {
-        return memref::GetGlobalOp::create(
-                   b, loc, MemRefType::get({count}, elt), gname)
+        return memref::GetGlobalOp::create(b, loc,
+                                           MemRefType::get({count}, elt), gname)
             .getResult();
       };
       Value x = body->getArgument(0), y = body->getArgument(1);
@@ -839,8 +815,8 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       } else {
         Value words = global(G.words, L.words.size(), b.getI64Type());
         Value offsets = global(G.offsets, L.offsets.size(), b.getI32Type());
-        Value rows = global(G.rows, std::max<size_t>(L.rows.size(), 1),
-                            b.getI32Type());
+        Value rows =
+            global(G.rows, std::max<size_t>(L.rows.size(), 1), b.getI32Type());
         Value table = global(G.table, L.table.size(), f32);
         if (n == 0)
           emitMatvecBody(bd, L, range, x, y, words, offsets, rows, table);
@@ -882,8 +858,8 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
           RankedTensorType::get({int64_t(chunks.size())}, b.getI32Type()),
           rawBytes(chunks));
       memref::GlobalOp::create(gb, loc, gb.getStringAttr(chunksName),
-                               gb.getStringAttr("private"),
-                               TypeAttr::get(type), attr, gb.getUnitAttr(),
+                               gb.getStringAttr("private"), TypeAttr::get(type),
+                               attr, gb.getUnitAttr(),
                                gb.getI64IntegerAttr(64));
     }
     int64_t numChunks = int64_t(chunks.size()) - 1;
@@ -894,8 +870,7 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       b.setInsertionPointToStart(body);
       Value x = body->getArgument(0), y = body->getArgument(1);
       Value table = memref::GetGlobalOp::create(
-          b, loc, MemRefType::get({numChunks + 1}, b.getI32Type()),
-          chunksName);
+          b, loc, MemRefType::get({numChunks + 1}, b.getI32Type()), chunksName);
       Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
       Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
       Value cn = arith::ConstantIndexOp::create(b, loc, numChunks);
@@ -906,8 +881,7 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
             Value i1 = arith::AddIOp::create(nb, l, i, c1);
             auto load = [&](Value at) {
               Value v = memref::LoadOp::create(nb, l, table, at);
-              return arith::IndexCastUIOp::create(nb, l, nb.getIndexType(),
-                                                  v)
+              return arith::IndexCastUIOp::create(nb, l, nb.getIndexType(), v)
                   .getResult();
             };
             func::CallOp::create(nb, l, part,
@@ -936,8 +910,7 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
   /// iterations, with I = 1000 x threads exactly `threads` blocks. Any
   /// other contiguous split of equal-cost sub-chunks still balances.
   static constexpr int64_t kSubChunks = 1000;
-  std::vector<int32_t> chunkBounds(const std::vector<int64_t> &cum,
-                                   int64_t n) {
+  std::vector<int32_t> chunkBounds(const std::vector<int64_t> &cum, int64_t n) {
     int64_t numGroups = int64_t(cum.size()) - 1;
     uint64_t total = numGroups > 0 ? uint64_t(cum.back()) : 0;
     uint64_t colVectors =
@@ -996,8 +969,8 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       double vecs = double((n + vw - 1) / vw);
       double blocks = double((n + int64_t(vw) * u - 1) / (int64_t(vw) * u));
       double mPad = double((S.m + r - 1) / r * r);
-      sparseCost = double(S.entries) *
-                   (kSparseDecodeCycles + vecs * kSparseFmaCycles);
+      sparseCost =
+          double(S.entries) * (kSparseDecodeCycles + vecs * kSparseFmaCycles);
       // FMAs over the K real columns; the strips are decoded again for
       // every block of U column vectors.
       denseCost = mPad * double(S.k) * vecs * kDenseFmaCycles +
@@ -1018,25 +991,25 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
     auto wTensor = cast<dc::CompressedType>(w.getType()).getTensorType();
     Value dense = dc::DecompressOp::create(b, loc, wTensor, w);
-    Value zero = arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
-                                                APFloat(0.0f));
-    Value empty = tensor::EmptyOp::create(b, loc, resultType.getShape(),
-                                          b.getF32Type());
+    Value zero =
+        arith::ConstantFloatOp::create(b, loc, b.getF32Type(), APFloat(0.0f));
+    Value empty =
+        tensor::EmptyOp::create(b, loc, resultType.getShape(), b.getF32Type());
     Value init =
         linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{empty})
             ->getResult(0);
     Value result;
     if (isa<dc::MatvecOp>(op)) {
       if (transposeW)
-        result = linalg::VecmatOp::create(b, loc, TypeRange{resultType},
-                                          ValueRange{input, dense},
-                                          ValueRange{init})
-                     ->getResult(0);
+        result =
+            linalg::VecmatOp::create(b, loc, TypeRange{resultType},
+                                     ValueRange{input, dense}, ValueRange{init})
+                ->getResult(0);
       else
-        result = linalg::MatvecOp::create(b, loc, TypeRange{resultType},
-                                          ValueRange{dense, input},
-                                          ValueRange{init})
-                     ->getResult(0);
+        result =
+            linalg::MatvecOp::create(b, loc, TypeRange{resultType},
+                                     ValueRange{dense, input}, ValueRange{init})
+                ->getResult(0);
     } else {
       if (transposeW) {
         Value tInit = tensor::EmptyOp::create(
@@ -1046,10 +1019,10 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
                                             b.getDenseI64ArrayAttr({1, 0}))
                     ->getResult(0);
       }
-      result = linalg::MatmulOp::create(b, loc, TypeRange{resultType},
-                                        ValueRange{dense, input},
-                                        ValueRange{init})
-                   ->getResult(0);
+      result =
+          linalg::MatmulOp::create(b, loc, TypeRange{resultType},
+                                   ValueRange{dense, input}, ValueRange{init})
+              ->getResult(0);
     }
     op->getResult(0).replaceAllUsesWith(result);
     op->erase();
@@ -1093,9 +1066,9 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       int64_t dyn = ShapedType::kDynamic;
       auto kernelType = kernel.getFunctionType();
       SmallVector<int64_t> dynStrides(inType.getRank(), dyn);
-      auto anyLayout = MemRefType::get(
-          inType.getShape(), inType.getElementType(),
-          StridedLayoutAttr::get(ctx, dyn, dynStrides));
+      auto anyLayout =
+          MemRefType::get(inType.getShape(), inType.getElementType(),
+                          StridedLayoutAttr::get(ctx, dyn, dynStrides));
       Value xBuf = bufferization::ToBufferOp::create(b, loc, anyLayout, input,
                                                      /*read_only=*/true);
       xBuf = memref::CastOp::create(b, loc, kernelType.getInput(0), xBuf);

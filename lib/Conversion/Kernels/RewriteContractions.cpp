@@ -6,8 +6,8 @@
 //   linalg.matvec(W, x)                      -> dc.matvec W, x
 //   linalg.vecmat(x, W) (W: K x M)           -> dc.matvec W, x {transpose_w}
 //   linalg.matmul(W, X)                      -> dc.matmul W, X
-//   linalg.matmul(X, W) (W: K x M)           -> (dc.matmul W, X^T {transpose_w})^T
-//   linalg.matmul(X, W) with B transposed by indexing_maps, or
+//   linalg.matmul(X, W) (W: K x M)           -> (dc.matmul W, X^T
+//   {transpose_w})^T linalg.matmul(X, W) with B transposed by indexing_maps, or
 //   linalg.matmul(X, linalg.transpose(W))    -> (dc.matmul W, X^T)^T
 //   linalg.matmul(linalg.transpose(W), X)    -> dc.matmul W, X {transpose_w}
 // With one activation row (X: 1 x K) the "X W" forms become dc.matvec on
@@ -420,12 +420,12 @@ struct RewriteContractionsPass
     MLIRContext *ctx = &getContext();
     AffineExpr d0, d1, d2;
     bindDims(ctx, d0, d1, d2);
-    SmallVector<AffineMap> defaultMaps = {
-        AffineMap::get(3, 0, {d0, d2}, ctx), AffineMap::get(3, 0, {d2, d1}, ctx),
-        AffineMap::get(3, 0, {d0, d1}, ctx)};
-    SmallVector<AffineMap> transposedB = {
-        AffineMap::get(3, 0, {d0, d2}, ctx), AffineMap::get(3, 0, {d1, d2}, ctx),
-        AffineMap::get(3, 0, {d0, d1}, ctx)};
+    SmallVector<AffineMap> defaultMaps = {AffineMap::get(3, 0, {d0, d2}, ctx),
+                                          AffineMap::get(3, 0, {d2, d1}, ctx),
+                                          AffineMap::get(3, 0, {d0, d1}, ctx)};
+    SmallVector<AffineMap> transposedB = {AffineMap::get(3, 0, {d0, d2}, ctx),
+                                          AffineMap::get(3, 0, {d1, d2}, ctx),
+                                          AffineMap::get(3, 0, {d0, d1}, ctx)};
 
     SmallVector<Operation *> maybeDead;
     MatrixCache matrices;
