@@ -22,6 +22,7 @@
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
@@ -55,8 +56,9 @@ public:
   /// A mutable, uninitialized global of `type`.
   mlir::memref::GlobalOp buffer(mlir::Location loc, llvm::StringRef name,
                                 mlir::MemRefType type);
-  /// A mutable `memref<i1>` initialized to false (an "already done" flag).
-  mlir::memref::GlobalOp flag(mlir::Location loc, llvm::StringRef name);
+  /// A mutable `memref<i32>` initialized to 0: the state of a decode-once
+  /// step (see emitOnce).
+  mlir::memref::GlobalOp onceState(mlir::Location loc, llvm::StringRef name);
 
   mlir::ModuleOp getModule() { return module; }
 
@@ -68,6 +70,17 @@ private:
   mlir::SymbolTable symbolTable;
   mlir::Operation *lastGlobal = nullptr;
 };
+
+/// Runs `body` once per process, safely when several threads reach it at
+/// the same time: `state` (a onceState global) goes 0 -> 1 by an atomic max
+/// in the one thread that then runs `body` and sets it to 2 (atomic
+/// exchange); a thread that finds 1 spins on atomic reads until 2. After
+/// the first call it costs one atomic read-modify-write. Without it, a
+/// second thread could start decoding (zero-filling) a buffer the first one
+/// is already computing with.
+void emitOnce(mlir::OpBuilder &b, mlir::Location loc,
+              mlir::memref::GlobalOp state,
+              llvm::function_ref<void(mlir::OpBuilder &, mlir::Location)> body);
 
 /// `memref.get_global` of `global` at the builder's insertion point.
 mlir::Value getGlobal(mlir::OpBuilder &b, mlir::Location loc,

@@ -78,10 +78,54 @@ memref::GlobalOp GlobalEmitter::buffer(Location loc, StringRef name,
                 /*constant=*/false);
 }
 
-memref::GlobalOp GlobalEmitter::flag(Location loc, StringRef name) {
-  auto i1 = IntegerType::get(module.getContext(), 1);
-  auto init = DenseElementsAttr::get(RankedTensorType::get({}, i1), false);
-  return insert(loc, name, MemRefType::get({}, i1), init, /*constant=*/false);
+memref::GlobalOp GlobalEmitter::onceState(Location loc, StringRef name) {
+  auto i32 = IntegerType::get(module.getContext(), 32);
+  auto init = DenseElementsAttr::get(RankedTensorType::get({}, i32), 0);
+  return insert(loc, name, MemRefType::get({}, i32), init, /*constant=*/false);
+}
+
+void dc::emitOnce(OpBuilder &b, Location loc, memref::GlobalOp state,
+                  function_ref<void(OpBuilder &, Location)> body) {
+  auto i32 = [&](OpBuilder &ob, Location l, int32_t v) -> Value {
+    return arith::ConstantIntOp::create(ob, l, ob.getI32Type(), v);
+  };
+  auto atomic = [&](OpBuilder &ob, Location l, arith::AtomicRMWKind kind,
+                    int32_t v) -> Value {
+    return memref::AtomicRMWOp::create(ob, l, kind, i32(ob, l, v),
+                                       getGlobal(ob, l, state), ValueRange{})
+        .getResult();
+  };
+  // 0 -> 1 for the first thread only; everyone learns the previous state.
+  Value old = atomic(b, loc, arith::AtomicRMWKind::maxs, 1);
+  Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, old,
+                                      i32(b, loc, 0));
+  scf::IfOp::create(
+      b, loc, first,
+      [&](OpBuilder &tb, Location tl) {
+        body(tb, tl);
+        atomic(tb, tl, arith::AtomicRMWKind::assign, 2);
+        scf::YieldOp::create(tb, tl);
+      },
+      [&](OpBuilder &eb, Location el) {
+        // Another thread is decoding (state 1): wait for 2.
+        Value busy = arith::CmpIOp::create(eb, el, arith::CmpIPredicate::ne,
+                                           old, i32(eb, el, 2));
+        scf::IfOp::create(eb, el, busy, [&](OpBuilder &wb, Location wl) {
+          scf::WhileOp::create(
+              wb, wl, TypeRange{}, ValueRange{},
+              [&](OpBuilder &cb, Location cl, ValueRange) {
+                Value now = atomic(cb, cl, arith::AtomicRMWKind::maxs, 0);
+                Value wait = arith::CmpIOp::create(
+                    cb, cl, arith::CmpIPredicate::ne, now, i32(cb, cl, 2));
+                scf::ConditionOp::create(cb, cl, wait, ValueRange{});
+              },
+              [&](OpBuilder &db, Location dl, ValueRange) {
+                scf::YieldOp::create(db, dl);
+              });
+          scf::YieldOp::create(wb, wl);
+        });
+        scf::YieldOp::create(eb, el);
+      });
 }
 
 Value dc::getGlobal(OpBuilder &b, Location loc, memref::GlobalOp global) {

@@ -146,7 +146,7 @@ FailureOr<Payload *> DCLowerDecompressPass::getPayload(ConstantOp op,
     auto bufferType = MemRefType::get(p->tensorType.getShape(),
                                       Float32Type::get(op.getContext()));
     p->dense = globals.buffer(loc, prefix + "_dense", bufferType);
-    p->ready = globals.flag(loc, prefix + "_ready");
+    p->ready = globals.onceState(loc, prefix + "_ready");
   }
   Payload *result = p.get();
   payloads[op.getOperation()] = std::move(p);
@@ -309,17 +309,9 @@ Value DCLowerDecompressPass::lower(OpBuilder &b, DecompressOp op,
                                              /*restrict=*/true,
                                              /*writable=*/true);
   }
-  Value ready = getGlobal(b, loc, p.ready);
-  Value isReady = memref::LoadOp::create(b, loc, ready, ValueRange{});
-  Value notReady = arith::XOrIOp::create(
-      b, loc, isReady, arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1));
-  scf::IfOp::create(b, loc, notReady, [&](OpBuilder &tb, Location tl) {
+  emitOnce(b, loc, p.ready, [&](OpBuilder &tb, Location tl) {
     Value buffer = getGlobal(tb, tl, p.dense);
     emitDecode(tb, tl, p, flatten(tb, tl, buffer));
-    memref::StoreOp::create(
-        tb, tl, arith::ConstantIntOp::create(tb, tl, tb.getI1Type(), 1),
-        getGlobal(tb, tl, p.ready), ValueRange{});
-    scf::YieldOp::create(tb, tl);
   });
   // Read-only: bufferization copies before any in-place write.
   Value buffer = getGlobal(b, loc, p.dense);

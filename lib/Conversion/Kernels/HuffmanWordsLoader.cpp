@@ -34,7 +34,7 @@ LogicalResult dc::kernels::emitHuffmanWordsLoader(
   memref::GlobalOp words = globals.buffer(
       loc, (prefix + "_words").str(), MemRefType::get({numWords}, wordType));
   out.words = words.getSymName().str();
-  out.ready = globals.flag(loc, (prefix + "_ready").str());
+  out.ready = globals.onceState(loc, (prefix + "_ready").str());
 
   // Created detached, then appended to the module under a unique name.
   auto fn = func::FuncOp::create(b, loc, (prefix + "_load_words").str(),
@@ -98,9 +98,6 @@ LogicalResult dc::kernels::emitHuffmanWordsLoader(
                                 ValueRange{w});
         scf::YieldOp::create(ob, ol, inner.getResults().drop_front());
       });
-  memref::StoreOp::create(
-      b, loc, arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1),
-      dc::getGlobal(b, loc, out.ready), ValueRange{});
   func::ReturnOp::create(b, loc);
   return success();
 }
@@ -112,12 +109,7 @@ void dc::kernels::emitLoadCheck(const HuffmanWordsLoader &loader,
   OpBuilder b(fn.getContext());
   Location loc = fn.getLoc();
   b.setInsertionPointToStart(&fn.getBody().front());
-  Value isReady = memref::LoadOp::create(
-      b, loc, dc::getGlobal(b, loc, loader.ready), ValueRange{});
-  Value notReady = arith::XOrIOp::create(
-      b, loc, isReady, arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1));
-  scf::IfOp::create(b, loc, notReady, [&](OpBuilder &tb, Location tl) {
+  dc::emitOnce(b, loc, loader.ready, [&](OpBuilder &tb, Location tl) {
     func::CallOp::create(tb, tl, loader.decode, ValueRange{});
-    scf::YieldOp::create(tb, tl);
   });
 }

@@ -28,7 +28,7 @@ struct CodedStream {
 };
 
 /// What the kernels need: the `words` global (mutable, uninitialized), the
-/// `ready` flag and the loader function.
+/// decode-once `ready` state (dc::emitOnce) and the loader function.
 struct HuffmanWordsLoader {
   std::string words;
   mlir::memref::GlobalOp ready;
@@ -46,7 +46,8 @@ emitHuffmanWordsLoader(mlir::ModuleOp module, mlir::Location loc,
                        unsigned fieldBits, llvm::ArrayRef<CodedStream> streams,
                        HuffmanWordsLoader &out, std::string &err);
 
-/// `if (!ready) PREFIX_load_words()` at the start of `fn` (call it before
+/// `PREFIX_load_words()` once per process (dc::emitOnce on the `ready`
+/// state, safe for concurrent first calls) at the start of `fn` (call it before
 /// any parallel loop is emitted into `fn`, never inside a task).
 void emitLoadCheck(const HuffmanWordsLoader &loader, mlir::func::FuncOp fn);
 
