@@ -31,9 +31,10 @@
 //     each coded with its own canonical Huffman code (core library); the
 //     two streams and their decoding tables are constant globals, `words`
 //     an uninitialized mutable global filled once at load by
-//     `PREFIX_load_words()`, which the kernel calls at its start when the
-//     `PREFIX_ready` flag is false (before the scf.parallel with threads >
-//     1, never inside a task). No dense f32 copy is ever made.
+//     `PREFIX_load_words()`, which the kernel calls once at its start
+//     (dc::emitOnce on the atomic `PREFIX_ready` state; before the
+//     scf.parallel with threads > 1, never inside a task). No dense f32
+//     copy is ever made.
 //
 // KERNELS (generated func.func on memrefs, scf/arith/memref/vector/math IR)
 //   batch 1: for each group: R scalar positions and 2 R scalar accumulators
