@@ -61,7 +61,7 @@ def DCLowerCompute : Pass<"dc-lower-compute", "mlir::ModuleOp"> {
            "CPU the kernels are generated for (host: this machine)">,
     Option<"vectorWidth", "vector-width", "unsigned", "0",
            "f32 lanes of vector code (0: from the target: 16 with AVX-512, "
-           "8 with AVX2, else 4)">,
+           "8 with AVX2, else 4; otherwise a power of two up to 64)">,
     Option<"threads", "threads", "unsigned", "1",
            "threads of the kernels: > 1 splits the row groups into chunks "
            "of about equal cost, an scf.parallel that dc-to-llvm lowers "

@@ -97,10 +97,12 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/TargetParser/Host.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace dc {
@@ -530,6 +532,36 @@ static void emitMatmulBody(KernelBuilder &bd, const ExecLayout &L,
 
 struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
   using Base::Base;
+
+  /// The first invalid option value, as a message, or empty.
+  std::string validateOptions() {
+    std::string msg;
+    llvm::raw_string_ostream os(msg);
+    if (std::isnan(double(denseDensity)))
+      os << "dc-lower-compute: option 'dense-density' must be a number "
+            "(negative: cost model; [0, 1]: density threshold; above 1: "
+            "never)";
+    else if (rowsPerGroup < 1 || rowsPerGroup > 8)
+      os << "dc-lower-compute: option 'rows-per-group' must be in 1..8, got "
+         << rowsPerGroup;
+    else if (vectorWidth != 0 &&
+             (vectorWidth > 64 || !llvm::isPowerOf2_32(vectorWidth)))
+      os << "dc-lower-compute: option 'vector-width' must be 0 (from the "
+            "target) or a power of two up to 64, got "
+         << vectorWidth;
+    return msg;
+  }
+
+  /// Rejects bad option values as soon as they are parsed (options set
+  /// programmatically, e.g. by dc-to-llvm, are checked when the pass runs).
+  LogicalResult initializeOptions(
+      StringRef options,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    if (failed(Base::initializeOptions(options, errorHandler)))
+      return failure();
+    std::string msg = validateOptions();
+    return msg.empty() ? success() : errorHandler(msg);
+  }
 
   /// The module globals of one execution layout (emitted on first use).
   struct LayoutGlobals {
@@ -1033,6 +1065,10 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     module = getOperation();
     layouts.clear();
     kernels.clear();
+    if (std::string msg = validateOptions(); !msg.empty()) {
+      emitError(UnknownLoc::get(&getContext())) << msg;
+      return signalPassFailure();
+    }
     target = resolveTarget(targetCpu, vectorWidth);
     SmallVector<Operation *> ops;
     module.walk([&](Operation *op) {
