@@ -116,12 +116,9 @@ struct Lookup {
          Value tableRef)
       : table(tableRef) {
     unsigned chunk = 0;
-    if (t.avx512 && L.vw == 16 && L.b <= 6) {
-      kind = Perm512;
-      chunk = 16;
-    } else if (t.avx2 && L.vw == 8 && L.b <= 5) {
-      kind = Perm256;
-      chunk = 8;
+    if (hasPermuteLookup(t, L.b, L.vw)) {
+      kind = L.vw == 16 ? Perm512 : Perm256;
+      chunk = L.vw;
     }
     if (kind == Gather)
       return;

@@ -38,6 +38,17 @@
 
 namespace dc::kernels {
 
+/// Columns per strip of the layout: VW lanes x floor(32 / b) fields.
+inline int64_t denseStripWidth(unsigned b, unsigned vw) {
+  return int64_t(vw) * (32 / b);
+}
+
+/// Whether codebook lookups of b-bit codes in VW lanes are register
+/// permutes on target `t` (else a gather from the table, ~1 cycle a lane).
+inline bool hasPermuteLookup(const Target &t, unsigned b, unsigned vw) {
+  return (t.avx512 && vw == 16 && b <= 6) || (t.avx2 && vw == 8 && b <= 5);
+}
+
 struct DenseCodeLayout {
   int64_t m = 0, k = 0;
   unsigned b = 0, vw = 0, p = 0;
@@ -51,9 +62,9 @@ struct DenseCodeLayout {
   std::vector<uint8_t> codeBytes, codeLengths;
   uint64_t huffmanTableBytes = 0;
 
-  int64_t stripWidth() const { return int64_t(vw) * p; }
+  int64_t stripWidth() const { return denseStripWidth(b, vw); }
   static uint64_t wordsBytesFor(int64_t m, int64_t k, unsigned b, unsigned vw) {
-    int64_t s = int64_t(vw) * (32 / b);
+    int64_t s = denseStripWidth(b, vw);
     return uint64_t(m) * uint64_t((k + s - 1) / s) * vw * 4;
   }
   uint64_t wordsBytes() const { return words.size() * 4; }

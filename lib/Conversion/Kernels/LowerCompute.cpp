@@ -983,12 +983,11 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     if (double(denseBytes) > 1.25 * double(S.bytesPQ))
       return false;
     unsigned vw = target.vw;
-    bool permute = (target.avx512 && vw == 16 && S.b <= 6) ||
-                   (target.avx2 && vw == 8 && S.b <= 5);
+    bool permute = hasPermuteLookup(target, S.b, vw);
     // Decoding one lane vector: load share, shift, mask, lookup (a permute,
     // or a gather at ~1 cycle per lane).
     double decodeVector = kDenseFieldCycles + (permute ? 1.0 : double(vw));
-    int64_t strip = int64_t(vw) * (32 / S.b);
+    int64_t strip = denseStripWidth(S.b, vw);
     double kPad = double((S.k + strip - 1) / strip * strip);
     double sparseCost, denseCost;
     if (n == 0) {
