@@ -204,42 +204,13 @@ struct Lookup {
   }
 };
 
-/// Calls `body(rg, row0)` for each group of `r` rows in `range` (group g =
-/// rows [g * r, min(m, g * r + r))): the full groups in an scf.for, the last
-/// partial group guarded when the range is dynamic.
+/// Calls `body(rg, row0)` for each group of `r` rows in `range`.
 template <typename Fn>
 void forEachRowGroup(KernelBuilder &bd, int64_t m, unsigned r,
                      const GroupRange &range, Fn body) {
-  OpBuilder &b = bd.b;
-  int64_t full = m / r, rest = m % r;
-  if (full > 0) {
-    Value lo = range.isStatic ? bd.idx(0) : range.g0;
-    Value hi = range.isStatic
-                   ? bd.idx(full)
-                   : arith::MinUIOp::create(b, bd.loc, range.g1, bd.idx(full))
-                         .getResult();
-    auto loop = scf::ForOp::create(b, bd.loc, lo, hi, bd.idx(1));
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(loop.getBody()->getTerminator());
-    Value row0 =
-        arith::MulIOp::create(b, bd.loc, loop.getInductionVar(), bd.idx(r));
-    body(r, row0);
-  }
-  if (rest > 0) {
-    if (range.isStatic) {
-      body(unsigned(rest), bd.idx(full * r));
-      return;
-    }
-    Value after = arith::CmpIOp::create(b, bd.loc, arith::CmpIPredicate::ugt,
-                                        range.g1, bd.idx(full));
-    Value before = arith::CmpIOp::create(b, bd.loc, arith::CmpIPredicate::ule,
-                                         range.g0, bd.idx(full));
-    Value has = arith::AndIOp::create(b, bd.loc, after, before);
-    auto ifOp = scf::IfOp::create(b, bd.loc, has, /*withElse=*/false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
-    body(unsigned(rest), bd.idx(full * r));
-  }
+  forEachGroup(bd, m, r, range, [&](unsigned rg, Value gi, int64_t) {
+    body(rg, arith::MulIOp::create(bd.b, bd.loc, gi, bd.idx(r)).getResult());
+  });
 }
 
 /// Field j of a lane-word vector: (codes >> j * b) & (2^b - 1).

@@ -140,6 +140,40 @@ LogicalResult dc::kernels::huffmanCodeStream(
   return success();
 }
 
+void dc::kernels::forEachGroup(
+    KernelBuilder &bd, int64_t m, unsigned r, const GroupRange &range,
+    llvm::function_ref<void(unsigned, Value, int64_t)> body) {
+  OpBuilder &b = bd.b;
+  int64_t full = m / r, rest = m % r;
+  if (full > 0) {
+    Value lo = range.isStatic ? bd.idx(0) : range.g0;
+    Value hi = range.isStatic
+                   ? bd.idx(full)
+                   : arith::MinUIOp::create(b, bd.loc, range.g1, bd.idx(full))
+                         .getResult();
+    auto loop = scf::ForOp::create(b, bd.loc, lo, hi, bd.idx(1));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(loop.getBody()->getTerminator());
+    body(r, loop.getInductionVar(), -1);
+  }
+  if (rest == 0)
+    return;
+  if (range.isStatic) {
+    body(unsigned(rest), bd.idx(full), full);
+    return;
+  }
+  // The partial group (index `full`, the last) is in [g0, g1).
+  Value after = arith::CmpIOp::create(b, bd.loc, arith::CmpIPredicate::ugt,
+                                      range.g1, bd.idx(full));
+  Value before = arith::CmpIOp::create(b, bd.loc, arith::CmpIPredicate::ule,
+                                       range.g0, bd.idx(full));
+  Value has = arith::AndIOp::create(b, bd.loc, after, before);
+  auto ifOp = scf::IfOp::create(b, bd.loc, has, /*withElse=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+  body(unsigned(rest), bd.idx(full), full);
+}
+
 void dc::kernels::forEachColumnBlock(
     KernelBuilder &bd, int64_t n, unsigned vw, unsigned u,
     llvm::function_ref<void(Value, ArrayRef<int64_t>)> emitBlock) {

@@ -76,6 +76,15 @@ struct GroupRange {
   bool isStatic = true;
 };
 
+/// Calls `body(rg, gi, staticIndex)` for each group of `r` rows of an m-row
+/// matrix in `range` (group g = rows [g r, min(m, g r + r))): the full
+/// groups in an scf.for (gi its induction variable, staticIndex -1), then
+/// the last, partial group (gi a constant, staticIndex its index), guarded
+/// by an scf.if when the range is dynamic.
+void forEachGroup(
+    KernelBuilder &bd, int64_t m, unsigned r, const GroupRange &range,
+    llvm::function_ref<void(unsigned, mlir::Value, int64_t)> body);
+
 /// Batch-N kernels cover the N columns of X/Y in blocks of `u` vectors of
 /// `vw` lanes: calls `emitBlock(n0, lens)` for each full block (once, or in
 /// an scf.for when there are several), then for the tail, whose vector

@@ -315,43 +315,19 @@ static std::string sanitize(StringRef s) {
 template <typename Fn>
 static void forEachGroupKind(KernelBuilder &bd, const ExecLayout &L,
                              Value offsets, const GroupRange &range, Fn body) {
-  int64_t full = L.m / L.r, rest = L.m % L.r;
-  if (full > 0) {
-    Value lo = range.isStatic ? bd.idx(0) : range.g0;
-    Value hi = range.isStatic ? bd.idx(full)
-                              : arith::MinUIOp::create(bd.b, bd.loc, range.g1,
-                                                       bd.idx(full))
-                                    .getResult();
-    auto loop = scf::ForOp::create(bd.b, bd.loc, lo, hi, bd.idx(1));
-    OpBuilder::InsertionGuard guard(bd.b);
-    bd.b.setInsertionPoint(loop.getBody()->getTerminator());
-    Value gi = loop.getInductionVar();
-    Value w0 = bd.toIndex(memref::LoadOp::create(bd.b, bd.loc, offsets, gi));
-    Value gi1 = arith::AddIOp::create(bd.b, bd.loc, gi, bd.idx(1));
-    Value w1 = bd.toIndex(memref::LoadOp::create(bd.b, bd.loc, offsets, gi1));
-    body(L.r, w0, w1, gi);
-  }
-  if (rest > 0) {
-    int64_t g = full;
-    auto emitRest = [&] {
-      body(unsigned(rest), bd.idx(L.offsets[g]), bd.idx(L.offsets[g + 1]),
-           bd.idx(g));
-    };
-    if (range.isStatic) {
-      emitRest();
-    } else {
-      // The partial group (index `full`, the last) is in [g0, g1).
-      Value after = arith::CmpIOp::create(
-          bd.b, bd.loc, arith::CmpIPredicate::ugt, range.g1, bd.idx(full));
-      Value before = arith::CmpIOp::create(
-          bd.b, bd.loc, arith::CmpIPredicate::ule, range.g0, bd.idx(full));
-      Value has = arith::AndIOp::create(bd.b, bd.loc, after, before);
-      auto ifOp = scf::IfOp::create(bd.b, bd.loc, has, /*withElse=*/false);
-      OpBuilder::InsertionGuard guard(bd.b);
-      bd.b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
-      emitRest();
-    }
-  }
+  forEachGroup(
+      bd, L.m, L.r, range, [&](unsigned rg, Value gi, int64_t staticIndex) {
+        if (staticIndex >= 0) {
+          body(rg, bd.idx(L.offsets[staticIndex]),
+               bd.idx(L.offsets[staticIndex + 1]), gi);
+          return;
+        }
+        auto offset = [&](Value g) {
+          return bd.toIndex(memref::LoadOp::create(bd.b, bd.loc, offsets, g));
+        };
+        Value gi1 = arith::AddIOp::create(bd.b, bd.loc, gi, bd.idx(1));
+        body(rg, offset(gi), offset(gi1), gi);
+      });
 }
 
 /// Loads the `rg` interleaved words of one step of a group (at word index
