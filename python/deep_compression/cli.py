@@ -1,4 +1,5 @@
-"""Command line: ``python3 -m deep_compression {fetch-data,train,compress,export,experiment}``."""
+"""Command line: ``python3 -m deep_compression {fetch-data,train,compress,export,experiment,
+import-onnx}``."""
 
 import argparse
 import json
@@ -106,6 +107,29 @@ def cmd_experiment(args):
             sys.exit(1)
 
 
+def cmd_import_onnx(args):
+    from .onnx_import import OnnxImportError, import_onnx
+    shapes = {}
+    try:
+        for spec in args.input_shape or []:
+            name, sep, dims = spec.rpartition("=")
+            if not sep or not name:
+                raise OnnxImportError("--input-shape '%s': expected NAME=D0,D1,..." % spec)
+            try:
+                shapes[name] = [int(d) for d in dims.split(",")]
+            except ValueError:
+                raise OnnxImportError("--input-shape '%s': dimensions must be integers" % spec)
+        text = import_onnx(args.model, shapes)
+        if args.out == "-":
+            sys.stdout.write(text)
+        else:
+            with open(args.out, "w") as f:
+                f.write(text)
+    except (OnnxImportError, OSError) as e:
+        print("error: %s" % e, file=sys.stderr)
+        sys.exit(1)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python3 -m deep_compression",
                                 description="Deep Compression front end for dc")
@@ -159,6 +183,13 @@ def main(argv=None):
         s.add_argument("--threads", type=int, default=1)
         if s.prog.split()[-1] in ("compress", "export", "experiment"):
             s.add_argument("--batch", type=int, default=100, help="compiled batch size")
+
+    s = sub.add_parser("import-onnx", help="ONNX model -> MLIR (func.func @forward) for dc-opt")
+    s.add_argument("model", help="MODEL.onnx")
+    s.add_argument("-o", "--out", required=True, help="OUT.mlir ('-': stdout)")
+    s.add_argument("--input-shape", action="append", metavar="NAME=D0,D1,...",
+                   help="fix the dims of a graph input (repeatable)")
+    s.set_defaults(fn=cmd_import_onnx)
 
     args = p.parse_args(argv)
     args.fn(args)
