@@ -41,8 +41,21 @@ def compile_module(mlir_path, workdir=None, compress=None, tool=None, extra_flag
     if compress is not None:
         flags.append("--dc-compress" + ("=" + compress if compress else ""))
     flags.append("--dc-to-llvm")
+    # memrefCopy (copies between strided buffers) lives in the C runner utils.
+    libdir = os.path.dirname(runtime.MLIR_OPT).replace("/bin", "/lib")
+    cflags = [os.path.join(libdir, "libmlir_c_runner_utils.so"), "-Wl,-rpath," + libdir]
     return runtime.compile_mlir(mlir_path, workdir, tool=tool or dc_opt_path(), flags=flags,
-                                log=log, opt_level=opt_level, name=name)
+                                log=log, opt_level=opt_level, name=name, cflags=cflags)
+
+
+def _to_memref(arr):
+    if arr.ndim:
+        return runtime.to_memref(arr)
+    desc = runtime.memref_type(0)()
+    ptr = arr.ctypes.data_as(ctypes.POINTER(ctypes.c_float))
+    desc.allocated = desc.aligned = ptr
+    desc.offset = 0
+    return desc, arr
 
 
 class NativeFunction:
@@ -70,10 +83,10 @@ class NativeFunction:
             raise ValueError("%d inputs given, %d expected" % (len(arrays), len(self.in_shapes)))
         descs, keep = [], []
         for a, s in zip(arrays, self.in_shapes):
-            a = np.ascontiguousarray(a, dtype=np.float32)
+            a = np.array(a, dtype=np.float32, order="C")  # a copy; keeps rank 0
             if tuple(a.shape) != s:
                 raise ValueError("input shape %s != compiled %s" % (a.shape, s))
-            d, k = runtime.to_memref(a)
+            d, k = _to_memref(a)
             descs.append(d)
             keep.append(k)
         res = self.result_type()

@@ -80,6 +80,10 @@ class Case:
             for out, e in zip(self.model.graph.output, self.expected):
                 if e.dtype != np.float32:
                     raise OnnxImportError("output '%s' is %s" % (out.name, e.dtype))
+            for inp in self.model.graph.input:
+                if inp.type.tensor_type.elem_type == onnx.TensorProto.BFLOAT16:
+                    raise OnnxImportError("input '%s' is bfloat16 (numpy has no such type; "
+                                          "onnxruntime-node cannot feed it)" % inp.name)
             fold = {n for n, a in self.inputs.items() if a.dtype != np.float32}
             for n, a in self.inputs.items():
                 if 0 in a.shape and a.dtype == np.float32:
@@ -151,8 +155,10 @@ def compare(got, want, rtol=RTOL, atol=ATOL):
     nan = np.isnan(want)
     if np.any(np.isnan(got) != nan):
         return "NaN positions differ"
-    ok = ~nan
+    ok = ~nan & (got != want)  # equal infinities are fine
     err = np.abs(got[ok] - want[ok])
+    if err.size == 0:
+        return None
     bad = err > atol + rtol * np.abs(want[ok])
     if np.any(bad):
         return "max abs error %.3g (at tolerance %g + %g*|ref|)" % (err.max(), atol, rtol)
@@ -197,20 +203,82 @@ def run(workdir, with_ort=True, workers=2, names=None):
         if c.name in failures:
             results[c.name] = ("fail", failures[c.name])
             continue
-        got = outputs[c.name]
-        problems = []
+        results[c.name] = _verdict(c, outputs[c.name], ort_out.get(c.name), with_ort)
+    return results
+
+
+# Checked against one reference only (the reasons are in docs/ONNX.md too).
+# onnxruntime-node cannot run these (an input type its binding cannot feed,
+# or no kernel in onnxruntime 1.22): dc vs the expected output only.
+ORT_CANNOT_RUN = {
+    "test_cast_STRING_to_FLOAT": "string input",
+    "test_castlike_STRING_to_FLOAT_expanded": "string input",
+    "test_pow_types_float32_uint32": "no Pow(float, uint32) kernel",
+    "test_pow_types_float32_uint64": "no Pow(float, uint64) kernel",
+}
+# The test data's expected output and onnxruntime disagree: dc vs onnxruntime.
+REFERENCE_DIFFERS = {
+    "test_resize_downsample_scales_linear_align_corners":
+        "onnxruntime samples align_corners downscaling differently from the ONNX 1.12 reference",
+}
+# Expected outputs computed in float64 (window functions folded at import in
+# f32 by onnxruntime and dc alike): vs expected with atol 1e-4.
+LOOSE_EXPECTED = {n: 1e-4 for n in (
+    "test_blackmanwindow_expanded", "test_blackmanwindow_symmetric_expanded",
+    "test_hammingwindow_expanded", "test_hammingwindow_symmetric_expanded",
+    "test_hannwindow_expanded", "test_hannwindow_symmetric_expanded")}
+
+
+def _verdict(c, got, ort_result, with_ort):
+    problems = []
+    if c.name not in REFERENCE_DIFFERS:
+        atol = LOOSE_EXPECTED.get(c.name, ATOL)
         for i, (g, e) in enumerate(zip(got, c.expected)):
-            p = compare(g, e)
+            p = compare(g, e, atol=atol)
             if p:
                 problems.append("output %d vs expected: %s" % (i, p))
-        if with_ort:
-            r = ort_out[c.name]
-            if isinstance(r, str):
-                problems.append("onnxruntime: %s" % r)
-            else:
-                for i, (g, e) in enumerate(zip(got, r)):
-                    p = compare(g, e)
-                    if p:
-                        problems.append("output %d vs onnxruntime: %s" % (i, p))
-        results[c.name] = ("fail", "; ".join(problems)) if problems else ("pass", None)
-    return results
+    if with_ort:
+        if isinstance(ort_result, str):
+            if c.name not in ORT_CANNOT_RUN:
+                problems.append("onnxruntime: %s" % ort_result)
+        elif c.name in ORT_CANNOT_RUN:
+            problems.append("onnxruntime runs it now: drop it from ORT_CANNOT_RUN")
+        else:
+            for i, (g, e) in enumerate(zip(got, ort_result)):
+                p = compare(g, e)
+                if p:
+                    problems.append("output %d vs onnxruntime: %s" % (i, p))
+            if c.name in REFERENCE_DIFFERS and all(
+                    compare(e, o) is None for e, o in zip(c.expected, ort_result)):
+                problems.append("onnxruntime agrees with the expected output now: drop it "
+                                "from REFERENCE_DIFFERS")
+    return ("fail", "; ".join(problems)) if problems else ("pass", None)
+
+
+def docs_table(results):
+    """Markdown rows of the left-out cases (docs/ONNX.md)."""
+    rows = ["| case | reason |", "|---|---|"]
+    for name in sorted(results):
+        status, detail = results[name]
+        if status == "left out":
+            rows.append("| %s | %s |" % (name, detail.replace("|", "\\|")))
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    import argparse
+    import tempfile
+    ap = argparse.ArgumentParser(description="ONNX node tests through dc (docs/ONNX.md)")
+    ap.add_argument("--workdir", default=None)
+    ap.add_argument("--docs", action="store_true", help="print the left-out table")
+    a = ap.parse_args()
+    res = run(a.workdir or tempfile.mkdtemp(prefix="dc-nodes-"))
+    counts = {}
+    for status, _ in res.values():
+        counts[status] = counts.get(status, 0) + 1
+    print("considered %d: %s" % (len(res), ", ".join("%s %d" % kv for kv in sorted(counts.items()))))
+    for name, (status, detail) in sorted(res.items()):
+        if status == "fail":
+            print("FAIL %s: %s" % (name, detail))
+    if a.docs:
+        print(docs_table(res))
