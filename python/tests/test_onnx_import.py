@@ -134,3 +134,149 @@ def test_non_float_input_is_refused():
                [helper.make_tensor_value_info("y", TensorProto.INT64, [2])])
     with pytest.raises(OnnxImportError, match="input 'x' has element type INT64"):
         import_onnx(m)
+
+
+# --- small graphs of the forms real models use, one module, vs onnxruntime ---
+
+def _rand(*shape, seed=0):
+    return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
+
+
+def _conv_bn(group, cin, cout, pads=(1, 1, 1, 1), strides=(1, 1), auto_pad=None):
+    attrs = {"group": group, "strides": list(strides)}
+    if auto_pad:
+        attrs["auto_pad"] = auto_pad
+    else:
+        attrs["pads"] = list(pads)
+    bn = [("bn.scale", _rand(cout, seed=3) + 2), ("bn.bias", _rand(cout, seed=4)),
+          ("bn.mean", _rand(cout, seed=5)), ("bn.var", np.abs(_rand(cout, seed=6)) + 0.5)]
+    return _model([helper.make_node("Conv", ["x", "conv.weight", "conv.bias"], ["c"], name="conv",
+                                    kernel_shape=[3, 3], **attrs),
+                   helper.make_node("BatchNormalization", ["c", "bn.scale", "bn.bias", "bn.mean",
+                                                           "bn.var"], ["y"], epsilon=1e-3)],
+                  [_f32("x", [2, cin, 9, 9])], [_f32("y", None)],
+                  [("conv.weight", _rand(cout, cin // group, 3, 3, seed=1)),
+                   ("conv.bias", _rand(cout, seed=2))] + bn)
+
+
+def _graphs():
+    g = {}
+    g["conv_bn"] = (_conv_bn(1, 3, 4), {"x": _rand(2, 3, 9, 9)})
+    g["conv_grouped"] = (_conv_bn(2, 4, 6, strides=(2, 2)), {"x": _rand(2, 4, 9, 9)})
+    g["conv_depthwise"] = (_conv_bn(4, 4, 4, auto_pad="SAME_UPPER", strides=(2, 2)),
+                           {"x": _rand(2, 4, 9, 9)})
+    g["gemm_bn"] = (_model([
+        helper.make_node("Gemm", ["x", "fc.weight", "fc.bias"], ["h"], transB=1),
+        helper.make_node("BatchNormalization", ["h", "s", "b", "m", "v"], ["y"])],
+        [_f32("x", [3, 5])], [_f32("y", None)],
+        [("fc.weight", _rand(4, 5)), ("fc.bias", _rand(4, seed=1)), ("s", _rand(4, seed=2)),
+         ("b", _rand(4, seed=3)), ("m", _rand(4, seed=4)), ("v", np.abs(_rand(4, seed=5)) + 1)]),
+        {"x": _rand(3, 5)})
+    g["matmul_batched_broadcast"] = (_model(
+        [helper.make_node("MatMul", ["a", "b"], ["y"])],
+        [_f32("a", [2, 1, 3, 4]), _f32("b", [3, 4, 5])], [_f32("y", None)]),
+        {"a": _rand(2, 1, 3, 4), "b": _rand(3, 4, 5, seed=1)})
+    g["matmul_weight_3d_input"] = (_model(
+        [helper.make_node("MatMul", ["a", "w"], ["y"])], [_f32("a", [2, 3, 4])],
+        [_f32("y", None)], [("w", _rand(4, 6))]), {"a": _rand(2, 3, 4, seed=1)})
+    g["pad_reflect_edge"] = (_model(
+        [helper.make_node("Pad", ["x", "p"], ["r"], mode="reflect"),
+         helper.make_node("Pad", ["r", "p"], ["y"], mode="edge")],
+        [_f32("x", [1, 2, 4, 5])], [_f32("y", None)],
+        [("p", np.array([0, 0, 1, 2, 0, 0, 2, 1], np.int64))]), {"x": _rand(1, 2, 4, 5)})
+    g["gather_split_concat"] = (_model(
+        [helper.make_node("Gather", ["x", "i"], ["g"], axis=1),
+         helper.make_node("Split", ["g", "s"], ["p", "q"], axis=3),
+         helper.make_node("Concat", ["q", "p", "c"], ["y"], axis=3)],
+        [_f32("x", [2, 5, 6])], [_f32("y", None)],
+        [("i", np.array([[4, 0], [1, -1]], np.int64)), ("s", np.array([2, 4], np.int64)),
+         ("c", _rand(2, 2, 2, 1, seed=3))]), {"x": _rand(2, 5, 6)})
+    g["resize_linear_nearest"] = (_model(
+        [helper.make_node("Resize", ["x", "", "s"], ["r"], mode="linear"),
+         helper.make_node("Resize", ["r", "", "", "z"], ["y"], mode="nearest",
+                          coordinate_transformation_mode="asymmetric", nearest_mode="floor")],
+        [_f32("x", [1, 2, 3, 4])], [_f32("y", None)],
+        [("s", np.array([1, 1, 2, 1.5], np.float32)), ("z", np.array([1, 2, 5, 7], np.int64))]),
+        {"x": _rand(1, 2, 3, 4)})
+    g["pool_ceil_pads"] = (_model(
+        [helper.make_node("MaxPool", ["x"], ["m"], kernel_shape=[3, 3], strides=[2, 2],
+                          pads=[1, 1, 1, 1], ceil_mode=1),
+         helper.make_node("AveragePool", ["m"], ["y"], kernel_shape=[2, 2], strides=[2, 2],
+                          pads=[0, 0, 1, 1], ceil_mode=1)],
+        [_f32("x", [1, 2, 10, 11])], [_f32("y", None)]), {"x": _rand(1, 2, 10, 11)})
+    g["two_outputs_identity"] = (_model(
+        [helper.make_node("Identity", ["x"], ["y"]),
+         helper.make_node("Softmax", ["x"], ["z"], axis=1)],
+        [_f32("x", [2, 3])], [_f32("y", None), _f32("z", None)]), {"x": _rand(2, 3)})
+    return g
+
+
+def test_small_graphs_match_onnxruntime(tmp_path):
+    from deep_compression.onnx_import.graph import Importer, resources_text
+    graphs = _graphs()
+    funcs, res, sigs, jobs = [], [], {}, []
+    for i, (name, (m, inputs)) in enumerate(graphs.items()):
+        p = str(tmp_path / ("%s.onnx" % name))
+        onnx.save(m, p)
+        imp = Importer(p, {k: list(v.shape) for k, v in inputs.items()}, func_name="f%d" % i,
+                       resource_prefix="f%d_" % i)
+        f, r = imp.run_parts()
+        funcs.append(f)
+        res += r
+        sigs[name] = ("f%d" % i, imp.signature)
+        jobs.append((p, inputs))
+    mlir = tmp_path / "all.mlir"
+    mlir.write_text("module {\n" + "".join(funcs) + "}\n" + resources_text(res))
+    so = native.compile_module(str(mlir), str(tmp_path))
+    refs = ort.run_batch(jobs, str(tmp_path / "ort"))
+    import ctypes
+    lib = ctypes.CDLL(so)
+    for (name, (m, inputs)), ref in zip(graphs.items(), refs):
+        assert not isinstance(ref, str), (name, ref)
+        fname, (ins, outs) = sigs[name]
+        got = native.NativeFunction(lib, fname, ins, outs)(*inputs.values())
+        assert len(got) == len(ref), name
+        for g, r in zip(got, ref):
+            np.testing.assert_allclose(g, r, rtol=1e-4, atol=1e-5, err_msg=name)
+
+
+def test_batchnorm_folded_into_conv_and_gemm():
+    text = import_onnx(_conv_bn(1, 3, 4))
+    assert "BatchNormalization" not in text
+    # One weight constant for the layer, named after the conv's initializer,
+    # holding the folded weight; no separate scale/shift of the output.
+    assert text.count('dc.layer = "conv.weight"') == 1
+    assert "bn.scale" not in text and "bn.mean" not in text
+    assert text.count("linalg.generic") == 1  # the bias add
+    text = import_onnx(_graphs()["gemm_bn"][0])
+    assert text.count('dc.layer = "fc.weight"') == 1 and "linalg.generic" in text
+
+
+def test_conv_forms_are_named_linalg_ops():
+    assert "linalg.conv_2d_nchw_fchw" in import_onnx(_conv_bn(1, 3, 4))
+    t = import_onnx(_conv_bn(2, 4, 6))
+    assert "linalg.conv_2d_ngchw_gfchw" in t and "tensor<2x3x2x3x3xf32>" in t
+    t = import_onnx(_conv_bn(4, 4, 4))
+    assert "linalg.depthwise_conv_2d_nchw_chw" in t and "tensor<4x3x3xf32>" in t
+
+
+def test_shape_computations_fold_at_import():
+    # Reshape to (N, -1) computed from Shape/Gather/Unsqueeze/Concat/Cast.
+    m = _model([helper.make_node("Shape", ["x"], ["s"]),
+                helper.make_node("Gather", ["s", "zero"], ["n"], axis=0),
+                helper.make_node("Unsqueeze", ["n", "ax"], ["n1"]),
+                helper.make_node("Cast", ["n1"], ["n2"], to=TensorProto.INT64),
+                helper.make_node("Concat", ["n2", "minus1"], ["shape"], axis=0),
+                helper.make_node("Reshape", ["x", "shape"], ["y"])],
+               [_f32("x", [2, 3, 4])], [_f32("y", None)],
+               [("zero", np.array(0, np.int64)), ("ax", np.array([0], np.int64)),
+                ("minus1", np.array([-1], np.int64))])
+    t = import_onnx(m)
+    assert "-> tensor<2x12xf32>" in t and "i64" not in t
+    # Weights from Constant nodes are weights too, named by the Constant's output.
+    m = _model([helper.make_node("Constant", [], ["w"], value=numpy_helper.from_array(
+                    _rand(3, 4))),
+                helper.make_node("MatMul", ["x", "w"], ["y"])],
+               [_f32("x", [2, 3])], [_f32("y", None)])
+    t = import_onnx(m)
+    assert 'dc.layer = "w"' in t and "linalg.matmul" in t
