@@ -35,6 +35,10 @@ class Pruner:
 
     def prune(self, keep):
         """Keeps the ``keep[name]`` fraction of largest-magnitude weights per layer."""
+        unknown = [n for n in keep if n not in self.layers]
+        if unknown:
+            raise ValueError("prune: no layer named %s (the model's layers: %s)" % (
+                ", ".join(map(repr, unknown)), ", ".join(self.layers) or "none"))
         for name, frac in keep.items():
             w = self.layers[name].weight.data
             n_keep = max(1, int(round(frac * w.numel())))
@@ -133,7 +137,12 @@ def cluster_layer(weight, mask, bits, init="linear", seed=0, max_iter=None):
 def quantize(model, bits, masks=None, init="linear", seed=0, max_iter=None):
     """Clusters every layer in ``bits`` (name -> width) and ties weights to centroids."""
     result = OrderedDict()
-    for name, m in models.layers(model).items():
+    layers = models.layers(model)
+    unknown = [n for n in bits if n not in layers]
+    if unknown:  # a misspelt name would silently leave the layer in f32
+        raise ValueError("quantize: no layer named %s (the model's layers: %s)" % (
+            ", ".join(map(repr, unknown)), ", ".join(layers) or "none"))
+    for name, m in layers.items():
         if name not in bits:
             continue
         q = cluster_layer(m.weight, masks.get(name) if masks else None, bits[name], init, seed,
