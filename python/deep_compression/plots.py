@@ -35,7 +35,7 @@ def _save(fig, path, log=None):
     return path
 
 
-def weight_distributions(name, baseline, pruned_weights, quantized, out_dir, log=None):
+def weight_distributions(name, baseline, pruned_weights, quantized, out_dir, log=None, tag=None):
     paths = []
     for layer, mod in models.layers(baseline).items():
         before = mod.weight.detach().numpy().ravel()
@@ -64,7 +64,7 @@ def weight_distributions(name, baseline, pruned_weights, quantized, out_dir, log
         axes[1].set_title("after pruning + retraining (%d kept, %.1f%%)" % (
             survivors.size, 100.0 * survivors.size / max(1, w.size)))
         axes[1].set_xlabel("weight value")
-        paths.append(_save(fig, os.path.join(out_dir, "%s_weights_%s.png" % (name, layer)), log))
+        paths.append(_save(fig, os.path.join(out_dir, "%s_weights_%s.png" % (tag or name, layer)), log))
     return paths
 
 
@@ -74,7 +74,8 @@ def _unpack(stream, count, bits):
     return (b.reshape(count, bits).astype(np.int64) << np.arange(bits, dtype=np.int64)).sum(1)
 
 
-def huffman_plots(name, baseline, quantized, out_dir, index_bits=report.INDEX_BITS, log=None):
+def huffman_plots(name, baseline, quantized, out_dir, index_bits=report.INDEX_BITS, log=None,
+                  tag=None):
     layers = [n for n in models.layers(baseline) if n in quantized]
     figs = {"weights": plt.subplots(1, len(layers), figsize=(4.2 * len(layers), 3.4),
                                     squeeze=False),
@@ -110,11 +111,12 @@ def huffman_plots(name, baseline, quantized, out_dir, index_bits=report.INDEX_BI
                     va="top", fontsize=8)
     paths = []
     for kind, (fig, _) in figs.items():
-        paths.append(_save(fig, os.path.join(out_dir, "%s_huffman_%s.png" % (name, kind)), log))
+        paths.append(_save(fig, os.path.join(out_dir, "%s_huffman_%s.png" % (tag or name, kind)), log))
     return paths
 
 
-def storage_plot(name, baseline, quantized, out_dir, index_bits=report.INDEX_BITS, log=None):
+def storage_plot(name, baseline, quantized, out_dir, index_bits=report.INDEX_BITS, log=None,
+                 tag=None):
     rows = OrderedDict()
     for layer in models.layers(baseline):
         if layer not in quantized:
@@ -145,7 +147,7 @@ def storage_plot(name, baseline, quantized, out_dir, index_bits=report.INDEX_BIT
     ax.set_title("%s: compressed storage per layer (CSC, %d-bit gaps, Huffman)" % (
         name, index_bits))
     ax.legend(fontsize=8)
-    return _save(fig, os.path.join(out_dir, "%s_storage.png" % name), log)
+    return _save(fig, os.path.join(out_dir, "%s_storage.png" % (tag or name)), log)
 
 
 def _size_pq(model, quantized=None, fmt=report.FORMAT, index_bits=report.INDEX_BITS):
@@ -163,7 +165,7 @@ def _size_pq(model, quantized=None, fmt=report.FORMAT, index_bits=report.INDEX_B
     return total
 
 
-def accuracy_vs_compression(name, baseline, split, out_dir, epochs=None, log=None):
+def accuracy_vs_compression(name, baseline, split, out_dir, epochs=None, log=None, tag=None):
     """Paper Fig. 6, cheaply: a few points per curve, short retraining each."""
     xtr, ytr, xte, yte = train.tensors(name, split)
     epochs = epochs if epochs is not None else (2 if name == "lenet300" else 1)
@@ -216,21 +218,22 @@ def accuracy_vs_compression(name, baseline, split, out_dir, epochs=None, log=Non
     ax.set_ylabel("accuracy loss (points)")
     ax.set_title("%s: accuracy vs compression (baseline error %.2f%%)" % (name, 100 * base_err))
     ax.legend(fontsize=8)
-    path = _save(fig, os.path.join(out_dir, "%s_accuracy_vs_compression.png" % name), log)
+    path = _save(fig, os.path.join(out_dir, "%s_accuracy_vs_compression.png" % (tag or name)), log)
     return path, {k: [list(p) for p in sorted(v)] for k, v in curves.items()}
 
 
-def make_all(name, baseline, model, pruner, quantized, split, out_dir, fig6=True, log=None):
+def make_all(name, baseline, model, pruner, quantized, split, out_dir, fig6=True, log=None,
+             tag=None):
     torch.set_num_threads(1)
     paths = []
     pruned = getattr(pruner, "pruned_weights", None) if pruner is not None else None
     if pruned is None:  # no pruning step recorded: show the compressed weights
         pruned = OrderedDict((n, m.weight.detach()) for n, m in models.layers(model).items())
-    paths += weight_distributions(name, baseline, pruned, quantized, out_dir, log)
+    paths += weight_distributions(name, baseline, pruned, quantized, out_dir, log, tag=tag)
     if quantized:
-        paths += huffman_plots(name, baseline, quantized, out_dir, log=log)
-        paths.append(storage_plot(name, baseline, quantized, out_dir, log=log))
+        paths += huffman_plots(name, baseline, quantized, out_dir, log=log, tag=tag)
+        paths.append(storage_plot(name, baseline, quantized, out_dir, log=log, tag=tag))
     if fig6:
-        p, _ = accuracy_vs_compression(name, baseline, split, out_dir, log=log)
+        p, _ = accuracy_vs_compression(name, baseline, split, out_dir, log=log, tag=tag)
         paths.append(p)
     return [os.path.basename(p) for p in paths]

@@ -114,8 +114,9 @@ def format_table(model_name, result):
     layers = result["layers"]
     total = result.get("total") or total_entry(layers)
     lines = []
-    lines.append("%s on %d MNIST test digits (ours) vs paper (60K train / 10K test)" % (
-        paper["title"], result["test_images"]))
+    dataset = result.get("dataset", "mnist")
+    lines.append("%s on %s, %d test images (ours) vs paper (MNIST, 60K train / 10K test)" % (
+        paper["title"], {"mnist": "MNIST"}.get(dataset, dataset), result["test_images"]))
     lines.append("  error: baseline %.2f%% -> compressed %.2f%%   (paper %.2f%% -> %.2f%%)" % (
         100 * result["baseline_error"], 100 * result["compressed_error"],
         paper["error"][0], paper["error"][1]))

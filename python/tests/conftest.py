@@ -15,9 +15,3 @@ def dc_core():
     missing module is a failure, not a skip."""
     from deep_compression import core
     return core.load()
-
-
-@pytest.fixture(scope="session")
-def mnist_split():
-    from deep_compression import data
-    return data.load_split()
