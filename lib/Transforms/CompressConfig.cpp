@@ -64,7 +64,8 @@ std::string dc::validateOptions(const CompressOptions &o) {
              std::to_string(v);
   KMeansInit init;
   if (!parseInit(o.init, init))
-    return "option 'init' must be linear, density, random or kmeans++, got '" +
+    return "option 'init' must be linear, density, random, kmeans++ or "
+           "optimal, got '" +
            o.init + "'";
   StorageFormat format;
   if (!parseSparseFormat(o.format, format))

@@ -41,7 +41,7 @@ dc::KMeansInit parseInit(const std::string &s) {
   if (dc::parseKMeansInit(s, init))
     return init;
   throw py::value_error("unknown k-means init '" + s +
-                        "' (expected linear, density, random, kmeans++)");
+                        "' (expected linear, density, random, kmeans++, optimal)");
 }
 
 dc::EncodingParams makeParams(const std::string &format, unsigned bits,

@@ -12,7 +12,7 @@
 // RUN: not dc-opt %s --dc-sparse-encode=index-bits=0 2>&1 | FileCheck %s --check-prefix=IDX
 // RUN: not dc-opt %s --dc-compress=fc-index-bits=17 2>&1 | FileCheck %s --check-prefix=FCIDX
 // RUN: not dc-opt %s --dc-compress=conv-index-bits=0 2>&1 | FileCheck %s --check-prefix=CVIDX
-// RUN: not dc-opt %s --dc-compress=init=optimal 2>&1 | FileCheck %s --check-prefix=INIT
+// RUN: not dc-opt %s --dc-compress=init=best 2>&1 | FileCheck %s --check-prefix=INIT
 // RUN: not dc-opt %s --dc-compress=format=coo 2>&1 | FileCheck %s --check-prefix=FMT
 // RUN: not dc-opt %s --dc-compress=entropy=ans 2>&1 | FileCheck %s --check-prefix=ENT
 // RUN: not dc-opt %s --dc-compress=min-elements=-1 2>&1 | FileCheck %s --check-prefix=MIN
@@ -32,7 +32,7 @@
 // IDX: error: dc-sparse-encode: option 'index-bits' must be in 1..16, got 0
 // FCIDX: option 'fc-index-bits' must be in 1..16, got 17
 // CVIDX: option 'conv-index-bits' must be in 1..16, got 0
-// INIT: option 'init' must be linear, density, random or kmeans++, got 'optimal'
+// INIT: option 'init' must be linear, density, random, kmeans++ or optimal, got 'best'
 // FMT: option 'format' must be csc or csr, got 'coo'
 // ENT: option 'entropy' must be huffman or none, got 'ans'
 // MIN: option 'min-elements' must be >= 0, got -1

@@ -34,7 +34,7 @@ defvar DCCompressOptions = [
   Option<"convIndexBits", "conv-index-bits", "int", "-1",
          "Relative-index width of conv layers, 1..16 (default 8)">,
   Option<"init", "init", "std::string", "\"linear\"",
-         "Centroid initialization: linear, density, random, kmeans++">,
+         "Centroid initialization: linear, density, random, kmeans++, optimal">,
   Option<"seed", "seed", "uint64_t", "0", "Seed of random initializations">,
   Option<"format", "format", "std::string", "\"csc\"",
          "Sparse layout: csc or csr">,
