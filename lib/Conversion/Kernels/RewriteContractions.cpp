@@ -676,8 +676,7 @@ static FailureOr<Value> rewriteContraction(OpBuilder &b, linalg::LinalgOp op,
     return failure();
   FailureOr<linalg::ContractionDimensions> dims =
       linalg::inferContractionDims(op);
-  if (failed(dims) || dims->k.size() != 1 || dims->batch.size() > 1 ||
-      dims->m.size() > 1 || dims->n.size() > 1)
+  if (failed(dims) || dims->k.size() != 1 || dims->batch.size() > 1)
     return failure();
 
   // The weight: an input whose chain starts at dc.decompress(dc.constant).
@@ -703,16 +702,21 @@ static FailureOr<Value> rewriteContraction(OpBuilder &b, linalg::LinalgOp op,
     return d.empty() ? int64_t(-1) : int64_t(d.front());
   };
   int64_t batchLoop = loopOf(dims->batch), kLoop = loopOf(dims->k);
-  int64_t mLoop = loopOf(weightInput == 0 ? dims->m : dims->n);
-  int64_t nLoop = loopOf(weightInput == 0 ? dims->n : dims->m);
-  if (mLoop < 0)
-    return failure(); // A weight vector: nothing for a matrix kernel.
+  // The weight's free loop (exactly one) and the activation's (any number:
+  // a 2-D weight read for every batch entry by batch_matmul's maps leaves
+  // the batch among them).
+  const SmallVector<unsigned, 2> &wFree = weightInput == 0 ? dims->m : dims->n;
+  const SmallVector<unsigned, 2> &xFree = weightInput == 0 ? dims->n : dims->m;
+  if (wFree.size() != 1)
+    return failure(); // A weight vector or tensor: no matrix kernel.
+  int64_t mLoop = wFree.front();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t numLoops = ranges.size();
   int64_t m = ranges[mLoop], k = ranges[kLoop];
   int64_t batch = batchLoop >= 0 ? ranges[batchLoop] : 1;
-  int64_t n = nLoop >= 0 ? ranges[nLoop] : 1;
-  std::optional<int64_t> cols = llvm::checkedMul(batch, n);
+  std::optional<int64_t> cols = batch;
+  for (unsigned l : xFree)
+    cols = cols ? llvm::checkedMul(*cols, ranges[l]) : cols;
   if (!cols || m < 1 || k < 1 || *cols < 1)
     return failure();
 
@@ -723,12 +727,14 @@ static FailureOr<Value> rewriteContraction(OpBuilder &b, linalg::LinalgOp op,
           batchLoop, m, k, batch, offsets)))
     return failure();
   MLIRContext *ctx = op->getContext();
-  // The loops the kernel's columns run over, of size > 1: batch, then N.
+  // The loops the kernel's columns run over, of size > 1: batch, then the
+  // activation's free loops.
   SmallVector<int64_t> colLoops;
   if (batchLoop >= 0 && batch > 1)
     colLoops.push_back(batchLoop);
-  if (nLoop >= 0 && n > 1)
-    colLoops.push_back(nLoop);
+  for (unsigned l : xFree)
+    if (ranges[l] > 1)
+      colLoops.push_back(l);
   // The result reads Y3 [M, colLoops...] through the output map.
   AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
   auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
