@@ -7,6 +7,10 @@
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
 
+namespace mlir {
+class RewritePatternSet;
+} // namespace mlir
+
 #include <string>
 
 namespace dc {
@@ -20,6 +24,12 @@ struct KernelOptions {
 /// Adds the passes that rewrite contractions on compressed weights into dc
 /// compute ops and lower those to kernels; `dc-to-llvm` runs them first.
 void addKernelPasses(mlir::OpPassManager &pm, const KernelOptions &options);
+
+/// Patterns rewriting contractions (matmul / batch_matmul with any indexing
+/// maps, matvec, vecmat, contraction generics) whose weight is a compressed
+/// constant, possibly reached through a weight chain, into one dc.matvec /
+/// dc.matmul each (RewriteContractions.cpp).
+void populateContractionRewritePatterns(mlir::RewritePatternSet &patterns);
 
 #define GEN_PASS_DECL
 #include "dc/Conversion/KernelPasses.h.inc"
