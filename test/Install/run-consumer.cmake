@@ -14,6 +14,7 @@ endfunction()
 
 run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
 foreach(f bin/dc-opt bin/dc-lsp-server lib/DCPlugin.so lib/libDCRegistration.a
+    lib/libDCCAPI.so include/dc-c/Compile.h
     include/dc/Register.h include/dc/Transforms/Passes.td
     include/dc/Transforms/Passes.h.inc
     lib/cmake/DeepCompression/DeepCompressionConfig.cmake)
