@@ -14,6 +14,20 @@ namespace dc {
 using namespace mlir;
 using namespace dc;
 
+/// Constants up to this many elements become a plain `dense<...>` attribute
+/// (MLIR prints one as `dense<[...]>` up to 100 elements, more with
+/// --mlir-print-elementsattrs-with-hex-if-larger); larger ones a
+/// `dense_resource` blob, which the context does not hash and unique.
+static constexpr int64_t kDenseAttrLimit = 4096;
+
+static ElementsAttr makeDecodedAttr(RankedTensorType type,
+                                    ArrayRef<float> values,
+                                    StringRef blobName) {
+  if (type.getElementType().isF32() && type.getNumElements() <= kDenseAttrLimit)
+    return DenseElementsAttr::get(type, values);
+  return makeF32Elements(type, values, blobName);
+}
+
 namespace {
 struct DecompressConstantsPass
     : dc::impl::DCDecompressConstantsBase<DecompressConstantsPass> {
@@ -35,7 +49,7 @@ struct DecompressConstantsPass
         std::string blobName = "dc_decoded";
         if (auto layer = constant->getAttrOfType<StringAttr>("dc.layer"))
           blobName = (layer.getValue() + "_decoded").str();
-        attr = makeF32Elements(op.getType(), dense, blobName);
+        attr = makeDecodedAttr(op.getType(), dense, blobName);
       }
       OpBuilder builder(op);
       auto replacement = arith::ConstantOp::create(builder, op.getLoc(),
