@@ -8,7 +8,9 @@ class DialectRegistry;
 } // namespace mlir
 
 namespace dc {
-/// Registers the dc dialect (and the dialects its passes create).
+/// Registers the dc dialect, and the upstream interface models (bufferization,
+/// convert-to-llvm) that dc-compress and dc-to-llvm need, so a compiler that
+/// registers only its own dialects can run them.
 void registerDCDialect(mlir::DialectRegistry &registry);
 /// Registers every dc pass (`dc-prune`, `dc-cluster`, ...).
 void registerDCPasses();

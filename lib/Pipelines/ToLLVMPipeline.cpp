@@ -31,6 +31,7 @@
 #include "mlir/Pass/PassOptions.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/StringSwitch.h"
 
 using namespace mlir;
 
@@ -42,18 +43,21 @@ enum class ThreadRuntime { OpenMP, Async };
 struct ToLLVMOptions : public PassPipelineOptions<ToLLVMOptions> {
   PassOptions::Option<std::string> targetCpu{
       *this, "target-cpu",
-      llvm::cl::desc("Target CPU (`host`: the CPU the compiler runs on)"),
+      llvm::cl::desc("Target CPU, an LLVM CPU name or host (default: host, the "
+                     "CPU the compiler runs on)"),
       llvm::cl::init("host")};
   PassOptions::Option<unsigned> vectorWidth{
       *this, "vector-width",
-      llvm::cl::desc("Vector width in f32 lanes (0: from the target)"),
+      llvm::cl::desc("Vector width in f32 lanes, a power of two up to 64 "
+                     "(default: 0, from the target)"),
       llvm::cl::init(0)};
   PassOptions::Option<unsigned> threads{
-      *this, "threads", llvm::cl::desc("Threads of the generated code"),
+      *this, "threads", llvm::cl::desc("Threads of the generated code (default: 1)"),
       llvm::cl::init(1)};
   PassOptions::Option<ThreadRuntime> threadRuntime{
       *this, "thread-runtime",
-      llvm::cl::desc("Runtime of the parallel loops with threads > 1"),
+      llvm::cl::desc("Runtime of the parallel loops with threads > 1 "
+                     "(default: omp)"),
       llvm::cl::init(ThreadRuntime::OpenMP),
       llvm::cl::values(
           clEnumValN(ThreadRuntime::OpenMP, "omp",
@@ -62,6 +66,11 @@ struct ToLLVMOptions : public PassPipelineOptions<ToLLVMOptions> {
           clEnumValN(ThreadRuntime::Async, "async",
                      "MLIR's async runtime (async-parallel-for; links "
                      "libmlir_async_runtime)"))};
+  PassOptions::Option<bool> stats{
+      *this, "stats",
+      llvm::cl::desc("Print one line per layer to stderr: execution layout, "
+                     "object bytes, run-time bytes (default: false)"),
+      llvm::cl::init(false)};
 };
 } // namespace
 
@@ -72,6 +81,7 @@ static void buildToLLVMPipeline(OpPassManager &pm,
   kernel.targetCpu = options.targetCpu;
   kernel.vectorWidth = options.vectorWidth;
   kernel.threads = options.threads;
+  kernel.stats = options.stats;
   dc::addKernelPasses(pm, kernel);
 
   // 2. Remaining decompressions and dc compute ops.
@@ -159,8 +169,35 @@ static void buildToLLVMPipeline(OpPassManager &pm,
 }
 
 void dc::registerToLLVMPipeline() {
-  PassPipelineRegistration<ToLLVMOptions>(
-      "dc-to-llvm",
+  // Not PassPipelineRegistration<ToLLVMOptions>: its option errors go to
+  // stderr as "<Pass-Options-Parser>: ..."; these name dc-to-llvm.
+  static constexpr StringLiteral kName = "dc-to-llvm";
+  registerPassPipeline(
+      kName,
       "Lower a compressed model (tensors, linalg, dc ops) to the LLVM dialect",
-      buildToLLVMPipeline);
+      [](OpPassManager &pm, StringRef optionString,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        // llvm::cl reports an unknown enum value to stderr only.
+        for (auto [key, value] : dc::splitOptionString(optionString))
+          if (key == "thread-runtime" && value != "omp" && value != "async")
+            return errorHandler(kName +
+                                ": option 'thread-runtime' must be omp or "
+                                "async, got '" +
+                                value + "'");
+        ToLLVMOptions options;
+        auto kindOf = [](StringRef key) {
+          return llvm::StringSwitch<dc::OptionValueKind>(key)
+              .Cases({"vector-width", "threads"}, dc::OptionValueKind::Unsigned)
+              .Case("stats", dc::OptionValueKind::Bool)
+              .Default(dc::OptionValueKind::String);
+        };
+        if (failed(dc::parsePipelineOptions(kName, options, optionString,
+                                            kindOf, errorHandler)))
+          return failure();
+        buildToLLVMPipeline(pm, options);
+        return success();
+      },
+      [](function_ref<void(const mlir::detail::PassOptions &)> optHandler) {
+        optHandler(ToLLVMOptions());
+      });
 }

@@ -1,10 +1,14 @@
 //===- CompressConfig.cpp - Options and per-layer configuration -----------===//
 
 #include "dc/Transforms/CompressConfig.h"
+#include "dc/Transforms/StorageReport.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Operation.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
 
 #include <cmath>
 #include <cstdio>
@@ -36,32 +40,35 @@ static std::string formatNumber(double v) {
 
 std::string dc::validateOptions(const CompressOptions &o) {
   for (auto [name, v] :
-       {std::pair<const char *, double>{"sparsity", o.sparsity},
+       {std::pair<const char *, std::optional<double>>{"sparsity", o.sparsity},
         {"fc-sparsity", o.fcSparsity},
         {"conv-sparsity", o.convSparsity}})
-    if (v != -1.0 && !isFraction(v))
+    if (v && !isFraction(*v))
       return std::string("option '") + name + "' must be in [0, 1), got " +
-             formatNumber(v);
+             formatNumber(*v);
   for (auto [name, v] :
-       {std::pair<const char *, double>{"threshold", o.threshold},
+       {std::pair<const char *, std::optional<double>>{"threshold",
+                                                       o.threshold},
         {"std-scale", o.stdScale}})
-    if (v != -1.0 && !(v >= 0.0 && std::isfinite(v)))
+    if (v && !(*v >= 0.0 && std::isfinite(*v)))
       return std::string("option '") + name + "' must be >= 0, got " +
-             formatNumber(v);
-  bool bySparsity =
-      o.sparsity != -1.0 || o.fcSparsity != -1.0 || o.convSparsity != -1.0;
-  if (int(bySparsity) + int(o.threshold != -1.0) + int(o.stdScale != -1.0) > 1)
+             formatNumber(*v);
+  bool bySparsity = o.sparsity || o.fcSparsity || o.convSparsity;
+  if (int(bySparsity) + int(o.threshold.has_value()) +
+          int(o.stdScale.has_value()) >
+      1)
     return "at most one of 'sparsity' (or fc-/conv-sparsity), 'threshold' and "
            "'std-scale' may be given";
-  for (auto [name, v] : {std::pair<const char *, int>{"bits", o.bits},
-                         {"fc-bits", o.fcBits},
-                         {"conv-bits", o.convBits},
-                         {"index-bits", o.indexBits},
-                         {"fc-index-bits", o.fcIndexBits},
-                         {"conv-index-bits", o.convIndexBits}})
-    if (v != -1 && (v < 1 || v > 16))
+  for (auto [name, v] :
+       {std::pair<const char *, std::optional<int>>{"bits", o.bits},
+        {"fc-bits", o.fcBits},
+        {"conv-bits", o.convBits},
+        {"index-bits", o.indexBits},
+        {"fc-index-bits", o.fcIndexBits},
+        {"conv-index-bits", o.convIndexBits}})
+    if (v && (*v < 1 || *v > 16))
       return std::string("option '") + name + "' must be in 1..16, got " +
-             std::to_string(v);
+             std::to_string(*v);
   KMeansInit init;
   if (!parseInit(o.init, init))
     return "option 'init' must be linear, density, random, kmeans++ or "
@@ -76,7 +83,163 @@ std::string dc::validateOptions(const CompressOptions &o) {
   if (o.minElements < 0)
     return "option 'min-elements' must be >= 0, got " +
            std::to_string(o.minElements);
+  if (!o.report.empty()) {
+    std::string error = checkReportPath(o.report);
+    if (!error.empty())
+      return "option 'report': " + error;
+  }
   return "";
+}
+
+SmallVector<std::pair<StringRef, StringRef>>
+dc::splitOptionString(StringRef options) {
+  SmallVector<std::pair<StringRef, StringRef>> result;
+  size_t i = 0, n = options.size();
+  while (i < n) {
+    while (i < n && options[i] == ' ')
+      ++i;
+    if (i == n)
+      break;
+    size_t keyStart = i;
+    while (i < n && options[i] != '=' && options[i] != ' ')
+      ++i;
+    StringRef key = options.slice(keyStart, i);
+    StringRef value;
+    if (i < n && options[i] == '=') {
+      size_t valueStart = ++i;
+      // Quotes and braces group, braces nest (as in MLIR's parser).
+      int depth = 0;
+      char quote = 0;
+      for (; i < n; ++i) {
+        char c = options[i];
+        if (quote) {
+          if (c == quote)
+            quote = 0;
+        } else if (c == '"' || c == '\'') {
+          quote = c;
+        } else if (c == '{') {
+          ++depth;
+        } else if (c == '}') {
+          --depth;
+        } else if (c == ' ' && depth <= 0) {
+          break;
+        }
+      }
+      value = options.slice(valueStart, i);
+    }
+    result.push_back({key, value});
+  }
+  return result;
+}
+
+SmallVector<std::string> dc::optionNamesOf(StringRef printed) {
+  size_t open = printed.find('{');
+  SmallVector<std::string> names;
+  if (open == StringRef::npos || !printed.ends_with("}"))
+    return names;
+  for (auto [key, value] :
+       splitOptionString(printed.drop_front(open + 1).drop_back()))
+    names.push_back(key.str());
+  return names;
+}
+
+std::string dc::checkOptionNames(StringRef options, ArrayRef<std::string> known) {
+  for (auto [key, value] : splitOptionString(options)) {
+    if (llvm::is_contained(known, key))
+      continue;
+    std::string message = "no option '" + key.str() + "'";
+    // The nearest known name, if it is near enough to be a typo.
+    StringRef nearest;
+    unsigned best = ~0u;
+    for (const std::string &name : known) {
+      unsigned distance = key.edit_distance(name);
+      if (distance < best) {
+        best = distance;
+        nearest = name;
+      }
+    }
+    if (!nearest.empty() && best <= std::max<size_t>(2, key.size() / 3))
+      message += " (did you mean '" + nearest.str() + "'?)";
+    message += "; options: ";
+    message += llvm::join(known, ", ");
+    return message;
+  }
+  return "";
+}
+
+OptionValueKind dc::compressOptionKind(StringRef name) {
+  return llvm::StringSwitch<OptionValueKind>(name)
+      .Cases({"sparsity", "fc-sparsity", "conv-sparsity", "threshold",
+              "std-scale"},
+             OptionValueKind::Real)
+      .Cases({"bits", "fc-bits", "conv-bits", "index-bits", "fc-index-bits",
+              "conv-index-bits", "min-elements"},
+             OptionValueKind::Integer)
+      .Case("seed", OptionValueKind::Unsigned)
+      .Default(OptionValueKind::String);
+}
+
+/// `value` without one level of quotes or braces (as MLIR's parser strips).
+static StringRef unquote(StringRef value) {
+  if (value.size() >= 2 &&
+      ((value.front() == '{' && value.back() == '}') ||
+       (value.front() == '"' && value.back() == '"') ||
+       (value.front() == '\'' && value.back() == '\'')))
+    return value.drop_front().drop_back();
+  return value;
+}
+
+std::string
+dc::checkOptionValues(StringRef options,
+                      function_ref<OptionValueKind(StringRef)> kindOf) {
+  for (auto [key, rawValue] : splitOptionString(options)) {
+    StringRef value = unquote(rawValue);
+    const char *expected = nullptr;
+    switch (kindOf(key)) {
+    case OptionValueKind::Real: {
+      double d;
+      if (value.empty() || value.getAsDouble(d, /*AllowInexact=*/true))
+        expected = "a number";
+      break;
+    }
+    case OptionValueKind::Integer: {
+      int64_t i;
+      if (value.getAsInteger(0, i))
+        expected = "an integer";
+      break;
+    }
+    case OptionValueKind::Unsigned: {
+      uint64_t u;
+      if (value.getAsInteger(0, u))
+        expected = "an unsigned integer";
+      break;
+    }
+    case OptionValueKind::Bool:
+      if (!llvm::is_contained({"", "true", "false", "1", "0", "TRUE", "FALSE",
+                               "True", "False"},
+                              value))
+        expected = "true, false, 1 or 0";
+      break;
+    case OptionValueKind::String:
+      break;
+    }
+    if (expected)
+      return "option '" + key.str() + "' must be " + expected + ", got '" +
+             value.str() + "'";
+  }
+  return "";
+}
+
+std::string dc::renameOptionError(StringRef message, StringRef name) {
+  std::string result = message.str();
+  StringRef prefix = "<Pass-Options-Parser>";
+  for (size_t pos; (pos = result.find(prefix.str())) != std::string::npos;)
+    result.replace(pos, prefix.size(), name.str());
+  while (!result.empty() && (result.back() == '\n' || result.back() == ' '))
+    result.pop_back();
+  if (!StringRef(result).starts_with(name))
+    result = name.str() + ": " + result;
+  return result;
 }
 
 /// A number of a dc.config entry (integer or float attribute).
@@ -93,30 +256,26 @@ FailureOr<LayerConfig> dc::resolveLayerConfig(const Layer &layer,
                                               const CompressOptions &o) {
   bool conv = layer.kind == LayerKind::Conv;
   LayerConfig config;
-  double kindSparsity = conv ? o.convSparsity : o.fcSparsity;
-  if (kindSparsity != -1.0) {
+  std::optional<double> kindSparsity = conv ? o.convSparsity : o.fcSparsity;
+  if (kindSparsity) {
     config.pruneMode = PruneMode::Fraction;
-    config.pruneValue = kindSparsity;
-  } else if (o.sparsity != -1.0) {
+    config.pruneValue = *kindSparsity;
+  } else if (o.sparsity) {
     config.pruneMode = PruneMode::Fraction;
-    config.pruneValue = o.sparsity;
-  } else if (o.threshold != -1.0) {
+    config.pruneValue = *o.sparsity;
+  } else if (o.threshold) {
     config.pruneMode = PruneMode::Threshold;
-    config.pruneValue = o.threshold;
-  } else if (o.stdScale != -1.0) {
+    config.pruneValue = *o.threshold;
+  } else if (o.stdScale) {
     config.pruneMode = PruneMode::StdScale;
-    config.pruneValue = o.stdScale;
+    config.pruneValue = *o.stdScale;
   }
-  int kindBits = conv ? o.convBits : o.fcBits;
-  config.bits = kindBits != -1 ? unsigned(kindBits)
-                : o.bits != -1 ? unsigned(o.bits)
-                : conv         ? kDefaultConvBits
-                               : kDefaultFCBits;
-  int kindIndexBits = conv ? o.convIndexBits : o.fcIndexBits;
-  config.indexBits = kindIndexBits != -1 ? unsigned(kindIndexBits)
-                     : o.indexBits != -1 ? unsigned(o.indexBits)
-                     : conv              ? kDefaultConvIndexBits
-                                         : kDefaultFCIndexBits;
+  std::optional<int> kindBits = conv ? o.convBits : o.fcBits;
+  config.bits = unsigned(kindBits.value_or(
+      o.bits.value_or(conv ? kDefaultConvBits : kDefaultFCBits)));
+  std::optional<int> kindIndexBits = conv ? o.convIndexBits : o.fcIndexBits;
+  config.indexBits = unsigned(kindIndexBits.value_or(o.indexBits.value_or(
+      conv ? kDefaultConvIndexBits : kDefaultFCIndexBits)));
   (void)parseInit(o.init, config.init);
   config.seed = o.seed;
   (void)parseSparseFormat(o.format, config.format);

@@ -22,7 +22,9 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
+#include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace dc {
@@ -133,6 +135,29 @@ mlir::LogicalResult replaceWithCompressed(mlir::Operation *oldConstant,
                                           const Layer &layer,
                                           const CompressedTensor &tensor);
 
+/// Copies a given option into `out` (options without a default of their own
+/// stay std::nullopt when not given).
+template <typename OptionT, typename T>
+void readOption(const OptionT &option, std::optional<T> &out) {
+  if (option.hasValue())
+    out = T(option.getValue());
+}
+template <typename OptionT, typename T>
+void readOption(const OptionT &option, T &out) {
+  out = option.getValue();
+}
+
+/// Reads option FIELD of the pass into `o.FIELD` if the pass has that option:
+/// each pass declares only the options it uses (Passes.td).
+#define DC_READ_OPTION(FIELD)                                                  \
+  {                                                                            \
+    auto hasOption = [](auto &pass) -> decltype((void)pass.FIELD.hasValue()) { \
+    };                                                                         \
+    if constexpr (std::is_invocable_v<decltype(hasOption),                     \
+                                      const CompressPassMixin &>)              \
+      readOption(this->FIELD, o.FIELD);                                        \
+  }
+
 /// Mixes the shared option handling into a TableGen-generated pass base.
 template <typename BaseT> class CompressPassMixin : public BaseT {
 public:
@@ -140,37 +165,51 @@ public:
 
   CompressOptions getCompressOptions() const {
     CompressOptions o;
-    o.sparsity = this->sparsity;
-    o.fcSparsity = this->fcSparsity;
-    o.convSparsity = this->convSparsity;
-    o.threshold = this->threshold;
-    o.stdScale = this->stdScale;
-    o.bits = this->bits;
-    o.fcBits = this->fcBits;
-    o.convBits = this->convBits;
-    o.indexBits = this->indexBits;
-    o.fcIndexBits = this->fcIndexBits;
-    o.convIndexBits = this->convIndexBits;
-    o.init = this->init;
-    o.seed = this->seed;
-    o.format = this->format;
-    o.entropy = this->entropy;
-    o.minElements = this->minElements;
-    o.report = this->report;
+    DC_READ_OPTION(sparsity)
+    DC_READ_OPTION(fcSparsity)
+    DC_READ_OPTION(convSparsity)
+    DC_READ_OPTION(threshold)
+    DC_READ_OPTION(stdScale)
+    DC_READ_OPTION(bits)
+    DC_READ_OPTION(fcBits)
+    DC_READ_OPTION(convBits)
+    DC_READ_OPTION(indexBits)
+    DC_READ_OPTION(fcIndexBits)
+    DC_READ_OPTION(convIndexBits)
+    DC_READ_OPTION(init)
+    DC_READ_OPTION(seed)
+    DC_READ_OPTION(format)
+    DC_READ_OPTION(entropy)
+    DC_READ_OPTION(minElements)
+    DC_READ_OPTION(report)
     return o;
   }
 
-  /// Validates the options as soon as they are parsed, so that a bad value
-  /// fails the pipeline before any work.
+  /// Checks the option names (an unknown one names this pass and the
+  /// nearest option) and validates the values as soon as they are parsed, so
+  /// that a bad value fails the pipeline before any work. Every message
+  /// starts with this pass's name.
   mlir::LogicalResult initializeOptions(
       llvm::StringRef options,
       llvm::function_ref<mlir::LogicalResult(const llvm::Twine &)>
           errorHandler) override {
-    if (mlir::failed(BaseT::initializeOptions(options, errorHandler)))
-      return mlir::failure();
-    std::string error = validateOptions(getCompressOptions());
+    llvm::StringRef name = this->getArgument();
+    std::string printed;
+    llvm::raw_string_ostream printedStream(printed);
+    this->printAsTextualPipeline(printedStream);
+    std::string error = checkOptionNames(options, optionNamesOf(printed));
+    if (error.empty())
+      error = checkOptionValues(options, compressOptionKind);
     if (!error.empty())
-      return errorHandler(this->getArgument() + ": " + error);
+      return errorHandler(name + ": " + error);
+    if (mlir::failed(BaseT::initializeOptions(
+            options, [&](const llvm::Twine &message) {
+              return errorHandler(renameOptionError(message.str(), name));
+            })))
+      return mlir::failure();
+    error = validateOptions(getCompressOptions());
+    if (!error.empty())
+      return errorHandler(name + ": " + error);
     return mlir::success();
   }
 
@@ -190,6 +229,8 @@ public:
       return this->signalPassFailure();
   }
 };
+
+#undef DC_READ_OPTION
 
 } // namespace dc
 

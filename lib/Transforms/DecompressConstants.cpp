@@ -15,6 +15,21 @@ namespace dc {
 using namespace mlir;
 using namespace dc;
 
+/// Constants up to this many elements become a plain `dense<...>` attribute
+/// (MLIR prints one as `dense<[...]>` up to 100 elements, more with
+/// --mlir-print-elementsattrs-with-hex-if-larger); larger ones a
+/// `dense_resource` blob, which the context does not hash and unique.
+static constexpr int64_t kDenseAttrLimit = 4096;
+
+static ElementsAttr makeDecodedAttr(RankedTensorType type,
+                                    ArrayRef<float> values,
+                                    StringRef blobName) {
+  if (type.getElementType().isF32() && type.getNumElements() <= kDenseAttrLimit)
+    return DenseElementsAttr::get(type, values);
+  // f16 / bf16 layers: the decoded values are of that type exactly.
+  return makeWeightElements(type, values, blobName);
+}
+
 namespace {
 struct DecompressConstantsPass
     : dc::impl::DCDecompressConstantsBase<DecompressConstantsPass> {
@@ -36,9 +51,8 @@ struct DecompressConstantsPass
         std::string blobName = "dc_decoded";
         if (auto layer = constant->getAttrOfType<StringAttr>("dc.layer"))
           blobName = (layer.getValue() + "_decoded").str();
-        // f16 / bf16 layers: the decoded values are of that type exactly.
-        attr = makeWeightElements(cast<RankedTensorType>(op.getType()), dense,
-                                  blobName);
+        attr = makeDecodedAttr(cast<RankedTensorType>(op.getType()), dense,
+                               blobName);
       }
       OpBuilder builder(op);
       auto replacement = arith::ConstantOp::create(builder, op.getLoc(),

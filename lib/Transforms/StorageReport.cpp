@@ -11,6 +11,9 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+
+#include <mutex>
 
 using namespace mlir;
 using namespace dc;
@@ -85,6 +88,16 @@ dc::measureModuleStorage(ModuleOp module) {
   LayerStorage total;
   total.name = "total";
   total.kind = "total";
+  // The bit widths are averages weighted by stored entries; when no layer
+  // stores any entry (everything pruned), by weights, so that the total
+  // still agrees with its rows.
+  uint64_t entries = 0;
+  for (const LayerStorage &row : rows)
+    entries += row.entries;
+  auto weightOf = [&](const LayerStorage &row) -> double {
+    return entries ? row.entries : row.weights;
+  };
+  double sumWeights = 0;
   for (const LayerStorage &row : rows) {
     total.weights += row.weights;
     total.nonzeros += row.nonzeros;
@@ -94,16 +107,18 @@ dc::measureModuleStorage(ModuleOp module) {
     total.bytesDense += row.bytesDense;
     total.bytesPQ += row.bytesPQ;
     total.bytesPQH += row.bytesPQH;
-    total.weightBits += row.weightBits * row.entries;
-    total.indexBits += row.indexBits * row.entries;
-    total.avgWeightBitsCoded += row.avgWeightBitsCoded * row.entries;
-    total.avgIndexBitsCoded += row.avgIndexBitsCoded * row.entries;
+    double w = weightOf(row);
+    sumWeights += w;
+    total.weightBits += row.weightBits * w;
+    total.indexBits += row.indexBits * w;
+    total.avgWeightBitsCoded += row.avgWeightBitsCoded * w;
+    total.avgIndexBitsCoded += row.avgIndexBitsCoded * w;
   }
-  if (total.entries) {
-    total.weightBits /= total.entries;
-    total.indexBits /= total.entries;
-    total.avgWeightBitsCoded /= total.entries;
-    total.avgIndexBitsCoded /= total.entries;
+  if (sumWeights > 0) {
+    total.weightBits /= sumWeights;
+    total.indexBits /= sumWeights;
+    total.avgWeightBitsCoded /= sumWeights;
+    total.avgIndexBitsCoded /= sumWeights;
   }
   rows.push_back(std::move(total));
   return rows;
@@ -150,16 +165,29 @@ void dc::printStorageReportJSON(ArrayRef<LayerStorage> rows,
 
 void dc::printStorageReportTable(ArrayRef<LayerStorage> rows,
                                  llvm::raw_ostream &os) {
-  os << llvm::format("%-16s %-5s %11s %7s %6s %6s %6s %6s %12s %7s %7s\n",
-                     "layer", "kind", "weights", "kept", "wbits", "wbitsH",
-                     "ibits", "ibitsH", "bytes_pqh", "pq", "pqh");
+  // The name column is as wide as the longest name, so long layer names
+  // (ONNX initializers) keep the other columns aligned.
+  int nameWidth = 5;
+  for (const LayerStorage &r : rows)
+    nameWidth = std::max<int>(nameWidth, r.name.size());
+  os << "columns: weights = elements; kept = nonzeros / weights; wbits, "
+        "ibits = fixed width\n"
+        "  of a codebook index / relative index (bits); wbitsH, ibitsH = "
+        "average bits per\n"
+        "  stored entry after entropy coding; bytes_pqh = bytes after pruning, "
+        "quantization\n"
+        "  and entropy coding; pq, pqh = bytes_pq, bytes_pqh as percent of "
+        "bytes_dense\n";
+  os << llvm::format("%-*s %-5s %11s %7s %6s %6s %6s %6s %12s %7s %7s\n",
+                     nameWidth, "layer", "kind", "weights", "kept", "wbits",
+                     "wbitsH", "ibits", "ibitsH", "bytes_pqh", "pq", "pqh");
   for (const LayerStorage &r : rows) {
     double kept = r.weights ? 100.0 * r.nonzeros / r.weights : 0;
     double pq = r.bytesDense ? 100.0 * r.bytesPQ / r.bytesDense : 0;
     double pqh = r.bytesDense ? 100.0 * r.bytesPQH / r.bytesDense : 0;
-    os << llvm::format("%-16s %-5s %11llu %6.2f%% %6.2f %6.2f %6.2f %6.2f "
+    os << llvm::format("%-*s %-5s %11llu %6.2f%% %6.2f %6.2f %6.2f %6.2f "
                        "%12llu %6.2f%% %6.2f%%\n",
-                       r.name.c_str(), r.kind.c_str(),
+                       nameWidth, r.name.c_str(), r.kind.c_str(),
                        (unsigned long long)r.weights, kept, r.weightBits,
                        r.avgWeightBitsCoded, r.indexBits, r.avgIndexBitsCoded,
                        (unsigned long long)r.bytesPQH, pq, pqh);
@@ -169,19 +197,84 @@ void dc::printStorageReportTable(ArrayRef<LayerStorage> rows,
                      t.ratioPQH());
 }
 
+namespace {
+/// The listeners of ScopedStorageReportListener, by context.
+struct ListenerRegistry {
+  std::mutex mutex;
+  llvm::DenseMap<MLIRContext *, ScopedStorageReportListener::Callback> map;
+};
+} // namespace
+
+static ListenerRegistry &getListeners() {
+  static ListenerRegistry registry;
+  return registry;
+}
+
+ScopedStorageReportListener::ScopedStorageReportListener(MLIRContext *context,
+                                                         Callback callback)
+    : context(context) {
+  ListenerRegistry &registry = getListeners();
+  std::lock_guard<std::mutex> lock(registry.mutex);
+  registry.map[context] = std::move(callback);
+}
+
+ScopedStorageReportListener::~ScopedStorageReportListener() {
+  ListenerRegistry &registry = getListeners();
+  std::lock_guard<std::mutex> lock(registry.mutex);
+  registry.map.erase(context);
+}
+
+/// Hands `text` to the listener of `context`; false if there is none.
+static bool notifyListener(MLIRContext *context, StringRef text,
+                           bool isTable) {
+  ListenerRegistry &registry = getListeners();
+  std::lock_guard<std::mutex> lock(registry.mutex);
+  auto it = registry.map.find(context);
+  if (it == registry.map.end())
+    return false;
+  it->second(text, isTable);
+  return true;
+}
+
+std::string dc::checkReportPath(StringRef path) {
+  if (path == "-")
+    return "";
+  if (llvm::sys::fs::is_directory(path))
+    return "report path '" + path.str() + "' is a directory";
+  StringRef dir = llvm::sys::path::parent_path(path);
+  if (dir.empty())
+    dir = ".";
+  if (!llvm::sys::fs::is_directory(dir))
+    return "cannot write the storage report '" + path.str() +
+           "': directory '" + dir.str() + "' does not exist";
+  if (llvm::sys::fs::access(dir, llvm::sys::fs::AccessMode::Write))
+    return "cannot write the storage report '" + path.str() +
+           "': directory '" + dir.str() + "' is not writable";
+  return "";
+}
+
 LogicalResult dc::writeStorageReport(ModuleOp module, StringRef path) {
   FailureOr<std::vector<LayerStorage>> rows = measureModuleStorage(module);
   if (failed(rows))
     return failure();
+  MLIRContext *context = module.getContext();
   if (path == "-") {
-    printStorageReportTable(*rows, llvm::errs());
+    std::string table;
+    llvm::raw_string_ostream tableStream(table);
+    printStorageReportTable(*rows, tableStream);
+    if (!notifyListener(context, table, /*isTable=*/true))
+      llvm::errs() << table;
     return success();
   }
+  std::string json;
+  llvm::raw_string_ostream jsonStream(json);
+  printStorageReportJSON(*rows, jsonStream);
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
   if (ec)
     return module.emitError() << "cannot write the storage report '" << path
                               << "': " << ec.message();
-  printStorageReportJSON(*rows, os);
+  os << json;
+  notifyListener(context, json, /*isTable=*/false);
   return success();
 }

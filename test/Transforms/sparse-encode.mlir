@@ -14,8 +14,7 @@
 // CSR: dc.layer = "eie", gaps = dense<0> : tensor<2xi8>, num_entries = 3 : i64, pointers = dense_resource<eie_pointers> : tensor<24xi32>, values = dense<57> : tensor<1xi8>
 // CSR-SAME: #dc.encoding<format = csr, bits = 2, index_bits = 4>
 // DEC-LABEL: func @eie
-// DEC: arith.constant {dc.layer = "eie"} dense_resource<eie_decoded> : tensor<23x1xf32>
-// DEC: eie_decoded: "0x08000000{{(00000000)+}}0000803F00000040{{(00000000)+}}00004040"
+// DEC: arith.constant {dc.layer = "eie"} dense<{{\[\[}}0.000000e+00], [0.000000e+00], [1.000000e+00], [2.000000e+00], [0.000000e+00], [0.000000e+00], [0.000000e+00], [0.000000e+00], [0.000000e+00], [0.000000e+00], [0.000000e+00], [0.000000e+00], [0.000000e+00], [0.000000e+00], [0.000000e+00], [0.000000e+00], [0.000000e+00], [0.000000e+00], [0.000000e+00], [0.000000e+00], [0.000000e+00], [0.000000e+00], [3.000000e+00]]> : tensor<23x1xf32>
 func.func @eie(%x: tensor<1xf32>) -> tensor<23xf32> {
   %w = arith.constant {dc.layer = "eie"} dense<[[0.0], [0.0], [1.0], [2.0], [0.0], [0.0], [0.0], [0.0], [0.0], [0.0], [0.0], [0.0], [0.0], [0.0], [0.0], [0.0], [0.0], [0.0], [0.0], [0.0], [0.0], [0.0], [3.0]]> : tensor<23x1xf32>
   %o = arith.constant dense<0.0> : tensor<23xf32>

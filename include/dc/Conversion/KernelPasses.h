@@ -19,6 +19,7 @@ struct KernelOptions {
   std::string targetCpu = "host";
   unsigned vectorWidth = 0; // 0: from the target.
   unsigned threads = 1;
+  bool stats = false; // Per-layer layout statistics on stderr.
 };
 
 /// Adds the passes that rewrite contractions on compressed weights into dc

@@ -55,6 +55,20 @@ def DCLowerCompute : Pass<"dc-lower-compute", "mlir::ModuleOp"> {
     (every weight's b-bit codebook index in vector lane words, looked up with
     vector permutes) when the cost model finds it faster; see
     lib/Conversion/Kernels/LowerCompute.cpp and DenseCodeKernel.h.
+
+    `dense-density`: negative (default) lets the cost model pick, per call
+    site, the faster of the sparse layout and the dense-code layout (every
+    weight's codebook index, no column indices, decoded with vector permutes;
+    batch > 1 decodes strips into a dense f32 tile for a register-tiled
+    kernel), the latter only while it is at most 1.25x the layer's bytes_pq;
+    a value in [0, 1] uses the dense-code layout exactly when the density
+    (kept weights / weights) is at least that; above 1 never.
+
+    `threads` > 1 splits the row groups into chunks of about equal cost, an
+    scf.parallel that dc-to-llvm lowers to OpenMP (thread-runtime=omp,
+    default: the output needs libomp) or to MLIR's async runtime
+    (thread-runtime=async: libmlir_async_runtime.so); lowered without either
+    it runs serially.
   }];
   let options = [
     Option<"targetCpu", "target-cpu", "std::string", "\"host\"",
@@ -63,27 +77,17 @@ def DCLowerCompute : Pass<"dc-lower-compute", "mlir::ModuleOp"> {
            "f32 lanes of vector code (0: from the target: 16 with AVX-512, "
            "8 with AVX2, else 4; otherwise a power of two up to 64)">,
     Option<"threads", "threads", "unsigned", "1",
-           "threads of the kernels: > 1 splits the row groups into chunks "
-           "of about equal cost, an scf.parallel that dc-to-llvm lowers "
-           "to OpenMP (thread-runtime=omp, default: the output needs "
-           "libomp) or to MLIR's async runtime (thread-runtime=async: "
-           "libmlir_async_runtime.so); lowered without either it runs "
-           "serially">,
+           "Threads of the kernels (default: 1; > 1: an scf.parallel over "
+           "row-group chunks of equal cost, see the pass description)">,
     Option<"parallelMinWords", "parallel-min-words", "unsigned", "16384",
            "threads > 1: kernels with fewer layout words x column vectors "
            "than this stay on one thread (a task costs a few microseconds)">,
     Option<"rowsPerGroup", "rows-per-group", "unsigned", "4",
            "rows interleaved per group in the execution layout (1..8)">,
     Option<"denseDensity", "dense-density", "double", "-1.0",
-           "which execution layout a call site uses: negative (default) lets "
-           "the cost model pick, per call site, the faster of the sparse "
-           "layout and the dense-code layout (every weight's codebook index, "
-           "no column indices, decoded with vector permutes; batch > 1 "
-           "decodes strips into a dense f32 tile for a register-tiled "
-           "kernel), the latter only while it is at most 1.25x the layer's "
-           "bytes_pq; a value in [0, 1] uses the dense-code layout exactly "
-           "when the density (kept weights / weights) is at least that; "
-           "above 1 never">,
+           "Execution layout per call site: negative (default) lets the cost "
+           "model pick; d in [0, 1] uses dense-code when kept/weights >= d; "
+           "> 1 never">,
     Option<"colBlock", "col-block", "unsigned", "0",
            "batch > 1: columns of X per pass over the weights (0: as many "
            "as fit the accumulators)">,

@@ -15,20 +15,24 @@
 #include "dc/Transforms/Layers.h"
 
 #include "mlir/Support/LLVM.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
 #include "mlir/Support/LogicalResult.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace dc {
 
-/// Raw option values; -1 means "not given" where the option has no default
-/// of its own.
+/// Option values as given: an option that was not given is std::nullopt
+/// (every value, -1 included, is checked by validateOptions).
 struct CompressOptions {
-  double sparsity = -1, fcSparsity = -1, convSparsity = -1;
-  double threshold = -1, stdScale = -1;
-  int bits = -1, fcBits = -1, convBits = -1;
-  int indexBits = -1, fcIndexBits = -1, convIndexBits = -1;
+  std::optional<double> sparsity, fcSparsity, convSparsity;
+  std::optional<double> threshold, stdScale;
+  std::optional<int> bits, fcBits, convBits;
+  std::optional<int> indexBits, fcIndexBits, convIndexBits;
   std::string init = "linear";
   uint64_t seed = 0;
   std::string format = "csc";
@@ -41,9 +45,43 @@ struct CompressOptions {
 constexpr unsigned kDefaultFCBits = 5, kDefaultConvBits = 8;
 constexpr unsigned kDefaultFCIndexBits = 5, kDefaultConvIndexBits = 8;
 
-/// Checks every option value. Returns an empty string when valid, else a
-/// message naming the option.
+/// Checks every option value (and that the report path can be written).
+/// Returns an empty string when valid, else a message naming the option.
 std::string validateOptions(const CompressOptions &options);
+
+/// Splits a pass option string (`a=1 b={x y} c="p q"`) into key/value pairs
+/// the way MLIR's pass option parser does; values keep their quotes.
+llvm::SmallVector<std::pair<llvm::StringRef, llvm::StringRef>>
+splitOptionString(llvm::StringRef options);
+
+/// The option names in a `{a=1 b=2}` or `name{a=1 b=2}` string as printed by
+/// Pass::printAsTextualPipeline or PassOptions::print.
+llvm::SmallVector<std::string> optionNamesOf(llvm::StringRef printed);
+
+/// Checks that every key of `options` is one of `known`; else a message
+/// "no option 'KEY' (did you mean 'NEAREST'?); options: ..." (empty if all
+/// keys are known).
+std::string checkOptionNames(llvm::StringRef options,
+                             llvm::ArrayRef<std::string> known);
+
+/// What an option's value must look like. llvm::cl reports a malformed value
+/// straight to stderr ("for the --seed option: ..."), without the pass name,
+/// so the values are checked before they reach it.
+enum class OptionValueKind { Real, Integer, Unsigned, Bool, String };
+
+/// The kind of the `dc-compress` option `name` (String for unknown names).
+OptionValueKind compressOptionKind(llvm::StringRef name);
+
+/// Checks the value of every `key=value` of `options` against
+/// `kindOf(key)`; returns "option 'KEY' must be ..., got 'VALUE'" or "".
+std::string
+checkOptionValues(llvm::StringRef options,
+                  llvm::function_ref<OptionValueKind(llvm::StringRef)> kindOf);
+
+/// MLIR's option parser prefixes its messages with "<Pass-Options-Parser>: ";
+/// returns `message` with that prefix replaced by `name` (the pass or
+/// pipeline the user typed) and without a trailing newline.
+std::string renameOptionError(llvm::StringRef message, llvm::StringRef name);
 
 enum class PruneMode { None, Fraction, Threshold, StdScale };
 

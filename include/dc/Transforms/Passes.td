@@ -5,45 +5,68 @@
 
 include "mlir/Pass/PassBase.td"
 
-// The options of `dc-compress`, defined once. Every compression pass takes
-// all of them (each uses the ones it needs), and the `dc-compress` pipeline
-// hands its option string unchanged to each of its passes. Unset numeric
-// options are negative or 0; the effective defaults are resolved per layer
-// (dc/Transforms/CompressConfig.h).
-defvar DCCompressOptions = [
-  Option<"sparsity", "sparsity", "double", "-1.0",
-         "Fraction of the weights pruned in every layer, in [0, 1)">,
-  Option<"fcSparsity", "fc-sparsity", "double", "-1.0",
-         "Fraction pruned in fc layers (overrides sparsity)">,
-  Option<"convSparsity", "conv-sparsity", "double", "-1.0",
-         "Fraction pruned in conv layers (overrides sparsity)">,
-  Option<"threshold", "threshold", "double", "-1.0",
-         "Prune |w| < threshold (>= 0)">,
-  Option<"stdScale", "std-scale", "double", "-1.0",
-         "Prune |w| < std-scale x std(layer) (>= 0)">,
-  Option<"bits", "bits", "int", "-1",
-         "Codebook index width of every layer, 1..16">,
-  Option<"fcBits", "fc-bits", "int", "-1",
-         "Codebook index width of fc layers, 1..16 (default 5)">,
-  Option<"convBits", "conv-bits", "int", "-1",
-         "Codebook index width of conv layers, 1..16 (default 8)">,
-  Option<"indexBits", "index-bits", "int", "-1",
-         "Relative-index width of every layer, 1..16">,
-  Option<"fcIndexBits", "fc-index-bits", "int", "-1",
-         "Relative-index width of fc layers, 1..16 (default 5)">,
-  Option<"convIndexBits", "conv-index-bits", "int", "-1",
-         "Relative-index width of conv layers, 1..16 (default 8)">,
-  Option<"init", "init", "std::string", "\"linear\"",
-         "Centroid initialization: linear, density, random, kmeans++, optimal">,
-  Option<"seed", "seed", "uint64_t", "0", "Seed of random initializations">,
-  Option<"format", "format", "std::string", "\"csc\"",
-         "Sparse layout: csc or csr">,
-  Option<"entropy", "entropy", "std::string", "\"huffman\"",
-         "Entropy coder: huffman or none">,
+// The options of the compression passes, each defined once. A pass takes
+// only the options it uses; the `dc-compress` pipeline takes all of them
+// (lib/Pipelines/CompressPipeline.cpp) and hands each pass its own. An
+// option that is not given is not given: the passes test `hasValue()`, there
+// is no sentinel value (an explicit -1 is as invalid as -2). Values are
+// checked when the options are parsed, before any work
+// (dc/Transforms/CompressConfig.h), and resolved per layer: fc-/conv- options
+// override the general one, a `dc.config` attribute on the layer overrides
+// both. The ODS defaults below are the effective defaults where there is
+// one; for the others (no pruning unless asked) they are only placeholders.
+defvar DCMinElementsOption =
   Option<"minElements", "min-elements", "int64_t", "0",
-         "Smallest layer (in elements) that is compressed">,
+         "Smallest layer compressed, in weights (default: 0, every layer)">;
+defvar DCReportOption =
   Option<"report", "report", "std::string", "\"\"",
-         "Storage report: a JSON file, or - for a table on stderr">
+         "Storage report after this pass: FILE (JSON) or - (table on stderr); "
+         "default: none">;
+
+defvar DCPruneOptions = [
+  Option<"sparsity", "sparsity", "double", "0.0",
+         "Fraction of the weights pruned in every layer, in [0, 1) "
+         "(default: no pruning)">,
+  Option<"fcSparsity", "fc-sparsity", "double", "0.0",
+         "Fraction pruned in fc layers, in [0, 1) (default: sparsity)">,
+  Option<"convSparsity", "conv-sparsity", "double", "0.0",
+         "Fraction pruned in conv layers, in [0, 1) (default: sparsity)">,
+  Option<"threshold", "threshold", "double", "0.0",
+         "Prune |w| < threshold, >= 0 (instead of sparsity)">,
+  Option<"stdScale", "std-scale", "double", "0.0",
+         "Prune |w| < std-scale x std(layer), >= 0 (instead of sparsity)">,
+];
+
+defvar DCClusterOptions = [
+  Option<"bits", "bits", "int", "0",
+         "Codebook index width in bits, 1..16, of every layer "
+         "(default: fc-bits, conv-bits)">,
+  Option<"fcBits", "fc-bits", "int", "5",
+         "Codebook index width of fc layers in bits, 1..16 (default: 5)">,
+  Option<"convBits", "conv-bits", "int", "8",
+         "Codebook index width of conv layers in bits, 1..16 (default: 8)">,
+  Option<"init", "init", "std::string", "\"linear\"",
+         "Centroid initialization: linear, density, random, kmeans++, optimal "
+         "(default: linear)">,
+  Option<"seed", "seed", "uint64_t", "0",
+         "Seed of the random and kmeans++ initializations (default: 0)">,
+];
+
+defvar DCSparseEncodeOptions = [
+  Option<"indexBits", "index-bits", "int", "0",
+         "Relative-index width in bits, 1..16, of every layer "
+         "(default: fc-index-bits, conv-index-bits)">,
+  Option<"fcIndexBits", "fc-index-bits", "int", "5",
+         "Relative-index width of fc layers in bits, 1..16 (default: 5)">,
+  Option<"convIndexBits", "conv-index-bits", "int", "8",
+         "Relative-index width of conv layers in bits, 1..16 (default: 8)">,
+  Option<"format", "format", "std::string", "\"csc\"",
+         "Sparse layout: csc or csr (default: csc)">,
+];
+
+defvar DCHuffmanOptions = [
+  Option<"entropy", "entropy", "std::string", "\"huffman\"",
+         "Entropy coder: huffman or none (default: huffman)">,
 ];
 
 def DCPrune : Pass<"dc-prune", "mlir::ModuleOp"> {
@@ -67,7 +90,8 @@ def DCPrune : Pass<"dc-prune", "mlir::ModuleOp"> {
     ```
   }];
   let dependentDialects = ["mlir::arith::ArithDialect"];
-  let options = DCCompressOptions;
+  let options = !listconcat(DCPruneOptions,
+                            [DCMinElementsOption, DCReportOption]);
 }
 
 def DCCluster : Pass<"dc-cluster", "mlir::ModuleOp"> {
@@ -86,7 +110,8 @@ def DCCluster : Pass<"dc-cluster", "mlir::ModuleOp"> {
     ```
   }];
   let dependentDialects = ["dc::DCDialect"];
-  let options = DCCompressOptions;
+  let options = !listconcat(DCClusterOptions,
+                            [DCMinElementsOption, DCReportOption]);
 }
 
 def DCSparseEncode : Pass<"dc-sparse-encode", "mlir::ModuleOp"> {
@@ -104,7 +129,8 @@ def DCSparseEncode : Pass<"dc-sparse-encode", "mlir::ModuleOp"> {
     ```
   }];
   let dependentDialects = ["dc::DCDialect"];
-  let options = DCCompressOptions;
+  let options = !listconcat(DCSparseEncodeOptions,
+                            [DCMinElementsOption, DCReportOption]);
 }
 
 def DCHuffman : Pass<"dc-huffman", "mlir::ModuleOp"> {
@@ -116,7 +142,8 @@ def DCHuffman : Pass<"dc-huffman", "mlir::ModuleOp"> {
     With `report`, writes the storage report of all layers afterwards.
   }];
   let dependentDialects = ["dc::DCDialect"];
-  let options = DCCompressOptions;
+  let options = !listconcat(DCHuffmanOptions,
+                            [DCMinElementsOption, DCReportOption]);
 }
 
 def DCDecompressConstants : Pass<"dc-decompress-constants", "mlir::ModuleOp"> {

@@ -21,6 +21,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -53,8 +54,31 @@ void printStorageReportJSON(llvm::ArrayRef<LayerStorage> rows,
 void printStorageReportTable(llvm::ArrayRef<LayerStorage> rows,
                              llvm::raw_ostream &os);
 
+/// Receives the storage reports written in one MLIRContext instead of (for
+/// the table) or in addition to (for a JSON file) their usual destination:
+/// `text` is the JSON document or, with `isTable`, the `report=-` table. The C
+/// interface uses it to return the report. Registered for the lifetime of
+/// the object; at most one per context.
+class ScopedStorageReportListener {
+public:
+  using Callback = std::function<void(llvm::StringRef text, bool isTable)>;
+  ScopedStorageReportListener(mlir::MLIRContext *context, Callback callback);
+  ~ScopedStorageReportListener();
+  ScopedStorageReportListener(const ScopedStorageReportListener &) = delete;
+  ScopedStorageReportListener &
+  operator=(const ScopedStorageReportListener &) = delete;
+
+private:
+  mlir::MLIRContext *context;
+};
+
+/// Checks, before any work, that a report can be written to `path` (its
+/// directory exists and is writable); "-" is always fine. Returns an error
+/// message or "".
+std::string checkReportPath(llvm::StringRef path);
+
 /// Measures `module` and writes the report to `path` (JSON), or prints the
-/// table to stderr when `path` is "-".
+/// table to stderr when `path` is "-" (to a listener if one is registered).
 mlir::LogicalResult writeStorageReport(mlir::ModuleOp module,
                                        llvm::StringRef path);
 

@@ -9,5 +9,6 @@ void dc::addKernelPasses(mlir::OpPassManager &pm,
   lower.targetCpu = options.targetCpu;
   lower.vectorWidth = options.vectorWidth;
   lower.threads = options.threads;
+  lower.stats = options.stats;
   pm.addPass(createDCLowerCompute(lower));
 }
