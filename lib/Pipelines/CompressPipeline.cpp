@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dc/Pipelines/Pipelines.h"
+#include "dc/Transforms/ClusterForPipeline.h"
 #include "dc/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
@@ -18,13 +19,16 @@ using namespace mlir;
 static LogicalResult
 buildCompressPipeline(OpPassManager &pm, StringRef options,
                       function_ref<LogicalResult(const Twine &)> errorHandler) {
-  std::unique_ptr<Pass> passes[] = {dc::createDCPrune(), dc::createDCCluster(),
+  // The cluster pass sees `report` (to record the clustering errors) but
+  // does not write it.
+  std::unique_ptr<Pass> passes[] = {dc::createDCPrune(),
+                                    dc::createDCClusterForPipeline(),
                                     dc::createDCSparseEncode(),
                                     dc::createDCHuffman()};
   for (auto [i, pass] : llvm::enumerate(passes)) {
     std::string passOptions = options.str();
     // A later occurrence of an option overrides an earlier one.
-    if (i + 1 != std::size(passes))
+    if (i + 1 != std::size(passes) && i != 1)
       passOptions += " report=";
     if (failed(pass->initializeOptions(passOptions, errorHandler)))
       return failure();
