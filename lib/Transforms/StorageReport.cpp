@@ -130,6 +130,9 @@ dc::measureModuleStorage(ModuleOp module) {
     total.avgWeightBitsCoded /= total.entries;
     total.avgIndexBitsCoded /= total.entries;
   }
+  if (auto tune = module->getAttrOfType<DictionaryAttr>("dc.autotune"))
+    if (auto seconds = tune.getAs<FloatAttr>("search_seconds"))
+      total.searchSeconds = seconds.getValueAsDouble();
   rows.push_back(std::move(total));
   return rows;
 }
