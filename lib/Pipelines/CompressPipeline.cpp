@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dc/Pipelines/Pipelines.h"
+#include "dc/Transforms/ClusterForPipeline.h"
 #include "dc/Transforms/CompressConfig.h"
 #include "dc/Transforms/Passes.h"
 
@@ -135,16 +136,19 @@ buildCompressPipeline(OpPassManager &pm, StringRef options,
   if (!error.empty())
     return errorHandler(kName + ": " + error);
 
-  std::unique_ptr<Pass> passes[] = {dc::createDCPrune(), dc::createDCCluster(),
+  // The cluster pass sees `report` (to record the clustering errors) but
+  // does not write it; the last pass writes it.
+  std::unique_ptr<Pass> passes[] = {dc::createDCPrune(),
+                                    dc::createDCClusterForPipeline(),
                                     dc::createDCSparseEncode(),
                                     dc::createDCHuffman()};
   auto given = dc::splitOptionString(options);
   for (auto [i, pass] : llvm::enumerate(passes)) {
-    bool last = i + 1 == std::size(passes);
+    bool seesReport = i + 1 == std::size(passes) || i == 1;
     SmallVector<std::string> names = optionNames(*pass);
     std::string passOptions;
     for (auto [key, value] : given) {
-      if (!llvm::is_contained(names, key) || (key == "report" && !last))
+      if (!llvm::is_contained(names, key) || (key == "report" && !seesReport))
         continue;
       passOptions += (key + "=" + value + " ").str();
     }

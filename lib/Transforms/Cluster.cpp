@@ -11,8 +11,12 @@
 #include "dc/Transforms/Passes.h"
 
 #include "dc/Core/KMeans.h"
+#include "Importance.h"
+#include "dc/Transforms/ClusterForPipeline.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+
+#include <cmath>
 
 namespace dc {
 #define GEN_PASS_DEF_DCCLUSTER
@@ -36,48 +40,55 @@ std::string dc::clusterWeights(ArrayRef<float> w,
                                const LayerConfig &config,
                                CompressedTensor &result,
                                const ParallelFor &pfor, Type elementType) {
-  size_t numSurvivors = 0;
-  for (float v : w)
-    numSurvivors += v != 0.0f;
-  std::vector<float> survivors;
-  survivors.reserve(numSurvivors);
-  for (float v : w)
-    if (v != 0.0f)
-      survivors.push_back(v);
+  return clusterLayer(w, shape, config, {}, result, nullptr, pfor,
+                      elementType);
+}
+
+std::string dc::clusterLayer(ArrayRef<float> w,
+                             const std::vector<int64_t> &shape,
+                             const LayerConfig &config,
+                             const std::vector<float> &importance,
+                             CompressedTensor &result,
+                             QuantizationStats *stats,
+                             const ParallelFor &pfor, Type elementType) {
   KMeansOptions options;
   options.numClusters = (1u << config.bits) - 1;
   options.init = config.init;
   options.seed = config.seed;
-  if (!survivors.empty() && options.numClusters > 0) {
+  std::vector<float> centroids;
+  {
+    SortedSample sample = survivorSample(w, importance);
+    if (!sample.values().empty() && options.numClusters > 0)
+      centroids = kmeans1D(sample, options).centroids;
+    // f16 / bf16: decoding must give values of the weights' type exactly.
+    roundCentroids(centroids, elementType);
+    if (stats) {
+      stats->squaredNorm = sample.sumSquares(0, sample.size());
+      stats->squaredError = quantizationError(sample, centroids, false);
+      stats->squaredErrorLinear = stats->squaredError;
+      if (options.init != KMeansInit::Linear && !sample.values().empty() &&
+          options.numClusters > 0) {
+        KMeansOptions linear = options;
+        linear.init = KMeansInit::Linear;
+        stats->squaredErrorLinear = quantizationError(
+            sample, kmeans1D(sample, linear).centroids, false);
+      }
+    }
+  }
+  if (!centroids.empty()) {
     // Fast path: assign and pack in one pass over the weights, without the
     // n-element index vector (same bytes as encodeIndices below).
-    KMeansResult clusters = kmeans1D(survivors, options);
-    roundCentroids(clusters.centroids, elementType);
-    std::vector<float>().swap(survivors);
-    if (encodeClusteredDense(shape, w.data(), w.size(), clusters.centroids,
-                             config.bits, config.indexBits, result, nullptr,
-                             pfor))
+    if (encodeClusteredDense(shape, w.data(), w.size(), centroids, config.bits,
+                             config.indexBits, result, nullptr, pfor))
       return "";
-    for (float v : w)
-      if (v != 0.0f)
-        survivors.push_back(v);
   }
   std::vector<float> codebook{0.0f};
-  std::vector<uint32_t> survivorIndices;
-  if (!survivors.empty() && options.numClusters > 0) {
-    KMeansResult clusters = kmeans1D(survivors, options);
-    roundCentroids(clusters.centroids, elementType);
-    survivorIndices = assignNearest(survivors, clusters.centroids);
-    codebook.insert(codebook.end(), clusters.centroids.begin(),
-                    clusters.centroids.end());
-  }
-  std::vector<float>().swap(survivors);
+  codebook.insert(codebook.end(), centroids.begin(), centroids.end());
+  NearestCentroid nearest(centroids);
   std::vector<uint32_t> indices(w.size(), 0);
-  size_t next = 0;
-  if (!survivorIndices.empty())
-    for (size_t i = 0, n = w.size(); i < n; ++i)
-      if (w[i] != 0.0f)
-        indices[i] = survivorIndices[next++] + 1;
+  for (size_t i = 0, n = w.size(); i < n; ++i)
+    if (w[i] != 0.0f)
+      indices[i] = nearest(w[i]) + 1;
   EncodingParams params;
   params.format = StorageFormat::Dense;
   params.bits = config.bits;
@@ -115,13 +126,58 @@ public:
     if (failed(data))
       return;
     auto shape = cast<RankedTensorType>(constant.getType()).getShape();
-    std::string error =
-        clusterWeights(*data, std::vector<int64_t>(shape.begin(), shape.end()),
-                       task.config, results[index], parallelFor,
-                       task.layer.elementType);
+    std::vector<float> importance;
+    task.error = readImportance(constant, task.layer.name, importance);
+    if (!task.error.empty())
+      return;
+    std::string error = clusterLayer(
+        *data, std::vector<int64_t>(shape.begin(), shape.end()), task.config,
+        importance, results[index], wantStats ? &stats[index] : nullptr,
+        parallelFor, task.layer.elementType);
     if (!error.empty())
       task.error = "layer '" + task.layer.name + "': " + error;
   }
+
+  void reserve(size_t numTasks) override {
+    EncodingStage::reserve(numTasks);
+    stats.resize(numTasks);
+  }
+
+  LogicalResult apply(size_t index, LayerTask &task) override {
+    // A use of the weight, to find the new dc.constant through the
+    // dc.decompress that replaces it.
+    Value weight = task.layer.constant->getResult(0);
+    OpOperand *use = weight.use_empty() ? nullptr : &*weight.use_begin();
+    if (failed(EncodingStage::apply(index, task)))
+      return failure();
+    if (!wantStats || !use)
+      return success();
+    // The new dc.constant carries the errors for the storage report.
+    const QuantizationStats &s = stats[index];
+    auto decompress = use->get().getDefiningOp<DecompressOp>();
+    if (!decompress)
+      return success();
+    Operation *constant = decompress->getOperand(0).getDefiningOp();
+    if (!constant)
+      return success();
+    Builder b(constant->getContext());
+    auto rel = [&](double squared) {
+      return b.getF64FloatAttr(
+          s.squaredNorm > 0 ? std::sqrt(squared / s.squaredNorm) : 0.0);
+    };
+    constant->setAttr(
+        kQuantizationAttr,
+        b.getDictionaryAttr(
+            {b.getNamedAttr("rel_error", rel(s.squaredError)),
+             b.getNamedAttr("rel_error_linear", rel(s.squaredErrorLinear)),
+             b.getNamedAttr("sq_norm", b.getF64FloatAttr(s.squaredNorm))}));
+    return success();
+  }
+
+  bool wantStats = false;
+
+private:
+  std::vector<QuantizationStats> stats;
 
 };
 
@@ -129,7 +185,25 @@ struct ClusterPass : CompressPassMixin<dc::impl::DCClusterBase<ClusterPass>> {
   using CompressPassMixin::CompressPassMixin;
   void runOnOperation() override {
     ClusterStage stage;
-    runStage(stage);
+    CompressOptions options = getCompressOptions();
+    stage.wantStats = !options.report.empty();
+    if (!inPipeline)
+      return runStage(stage);
+    // Inside dc-compress: the last pass writes the report.
+    std::string error = validateOptions(options);
+    if (!error.empty()) {
+      getOperation().emitError() << getArgument() << ": " << error;
+      return signalPassFailure();
+    }
+    if (failed(runCompressStage(getOperation(), options, stage)))
+      return signalPassFailure();
   }
+  bool inPipeline = false;
 };
 } // namespace
+
+std::unique_ptr<Pass> dc::createDCClusterForPipeline() {
+  auto pass = std::make_unique<ClusterPass>();
+  pass->inPipeline = true;
+  return pass;
+}

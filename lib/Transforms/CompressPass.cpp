@@ -274,7 +274,7 @@ LogicalResult dc::replaceWithCompressed(Operation *oldConstant,
   ConstantOp constant = buildConstant(builder, loc, tensorType, tensor,
                                       blobKey(layer.name, ""));
   constant->setAttr("dc.layer", builder.getStringAttr(layer.name));
-  for (StringRef name : {"dc.config", "dc.pruned"})
+  for (StringRef name : {"dc.config", "dc.pruned", "dc.quantization"})
     if (Attribute attr = oldConstant->getAttr(name))
       constant->setAttr(name, attr);
   if (failed(verify(constant)))

@@ -15,8 +15,30 @@
 
 #include <mutex>
 
+#include <cmath>
+
 using namespace mlir;
 using namespace dc;
+
+/// The clustering errors dc-cluster recorded on the layer, if any.
+static void readQuantization(Operation *op, LayerStorage &row) {
+  auto dict = op->getAttrOfType<DictionaryAttr>("dc.quantization");
+  if (!dict)
+    return;
+  auto get = [&](StringRef key) -> std::optional<double> {
+    if (auto f = dict.getAs<FloatAttr>(key))
+      return f.getValueAsDouble();
+    return std::nullopt;
+  };
+  auto rel = get("rel_error"), linear = get("rel_error_linear"),
+       norm = get("sq_norm");
+  if (!rel || !linear || !norm)
+    return;
+  row.hasQuantization = true;
+  row.relError = *rel;
+  row.relErrorLinear = *linear;
+  row.squaredNorm = *norm;
+}
 
 /// Measures one layer; returns an error message or "".
 static std::string measureLayer(const Layer &layer, LayerStorage &row) {
@@ -49,6 +71,7 @@ static std::string measureLayer(const Layer &layer, LayerStorage &row) {
     row.bytesDense = stats.weights * getDenseElementBytes(layer.elementType);
     row.bytesPQ = stats.bytesPQ();
     row.bytesPQH = stats.bytesPQH();
+    readQuantization(op, row);
     return "";
   }
   // Not compressed: dense in its element type.
@@ -113,6 +136,17 @@ dc::measureModuleStorage(ModuleOp module) {
     total.indexBits += row.indexBits * w;
     total.avgWeightBitsCoded += row.avgWeightBitsCoded * w;
     total.avgIndexBitsCoded += row.avgIndexBitsCoded * w;
+    if (row.hasQuantization) {
+      total.hasQuantization = true;
+      total.relError += row.relError * row.relError * row.squaredNorm;
+      total.relErrorLinear +=
+          row.relErrorLinear * row.relErrorLinear * row.squaredNorm;
+      total.squaredNorm += row.squaredNorm;
+    }
+  }
+  if (total.squaredNorm > 0) {
+    total.relError = std::sqrt(total.relError / total.squaredNorm);
+    total.relErrorLinear = std::sqrt(total.relErrorLinear / total.squaredNorm);
   }
   if (sumWeights > 0) {
     total.weightBits /= sumWeights;
@@ -120,6 +154,9 @@ dc::measureModuleStorage(ModuleOp module) {
     total.avgWeightBitsCoded /= sumWeights;
     total.avgIndexBitsCoded /= sumWeights;
   }
+  if (auto tune = module->getAttrOfType<DictionaryAttr>("dc.autotune"))
+    if (auto seconds = tune.getAs<FloatAttr>("search_seconds"))
+      total.searchSeconds = seconds.getValueAsDouble();
   rows.push_back(std::move(total));
   return rows;
 }
@@ -145,6 +182,12 @@ static void writeRow(llvm::json::OStream &j, const LayerStorage &row) {
     j.attribute("bytes_pqh", row.bytesPQH);
     j.attribute("ratio_pq", row.ratioPQ());
     j.attribute("ratio_pqh", row.ratioPQH());
+    if (row.hasQuantization) {
+      j.attribute("rel_error", row.relError);
+      j.attribute("rel_error_linear", row.relErrorLinear);
+    }
+    if (row.searchSeconds >= 0)
+      j.attribute("search_seconds", row.searchSeconds);
   });
 }
 

@@ -168,4 +168,29 @@ def DCDecompressConstants : Pass<"dc-decompress-constants", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
+def DCAutotune : Pass<"dc-autotune", "mlir::ModuleOp"> {
+  let summary = "Choose every layer's sparsity and bit widths under an error "
+                "bound (data-free)";
+  let description = [{
+    Per layer, searches the sparsity (multiples of 1/64), the codebook width
+    (1..8) and the relative-index width (1..8) that minimize the layer's
+    encoded bytes (`bytes_pqh` as dc-compress produces it, entropy coding
+    included) subject to `max-rel-error`: the relative L2 error
+    ||w - w_hat|| / ||w|| of the layer's reconstructed weights, with
+    `init = "optimal"` clustering (weighted by `dc.importance` when
+    present). Writes the choice as the layer's `dc.config` (format and
+    entropy as the layer's dc.config had them, else csc and huffman); a layer
+    that no setting meets, or whose best setting is not smaller than dense,
+    gets `{skip = true}`. The module gets `dc.autotune = {max_rel_error,
+    search_seconds}`, which the storage report's total shows as
+    `search_seconds`. Run it before dc-compress:
+    `--dc-autotune=max-rel-error=0.1 --dc-compress=report=-`.
+  }];
+  let options = [
+    Option<"maxRelError", "max-rel-error", "double", "0.0",
+           "Bound on each layer's relative L2 reconstruction error, > 0 "
+           "(required)">
+  ];
+}
+
 #endif // DC_TRANSFORMS_PASSES_TD

@@ -36,6 +36,14 @@ struct LayerStorage {
   uint64_t codebookEntries = 0;
   double avgWeightBitsCoded = 0, avgIndexBitsCoded = 0;
   uint64_t bytesDense = 0, bytesPQ = 0, bytesPQH = 0;
+  /// Relative L2 error of the clustering (chosen initialization, and
+  /// linear initialization), from the `dc.quantization` attribute dc-cluster
+  /// writes when a report is asked for; the total combines layers by their
+  /// squared norms. Absent (hasQuantization false) otherwise.
+  bool hasQuantization = false;
+  double relError = 0, relErrorLinear = 0, squaredNorm = 0;
+  /// Seconds dc-autotune spent searching (total only; < 0: not run).
+  double searchSeconds = -1;
   double ratioPQ() const { return bytesPQ ? double(bytesDense) / bytesPQ : 0; }
   double ratioPQH() const {
     return bytesPQH ? double(bytesDense) / bytesPQH : 0;
