@@ -280,3 +280,44 @@ def test_shape_computations_fold_at_import():
                [_f32("x", [2, 3])], [_f32("y", None)])
     t = import_onnx(m)
     assert 'dc.layer = "w"' in t and "linalg.matmul" in t
+
+
+# --- export_module: any nn.Module, named by its state_dict ---
+
+def test_export_module_names_and_numbers(tmp_path):
+    import json
+    import re
+
+    import torch
+    from torch import nn
+
+    from deep_compression.onnx_import import export_module
+    torch.manual_seed(0)
+    m = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(),
+                      nn.Conv2d(8, 8, 3, groups=8), nn.AvgPool2d(2), nn.Flatten(), nn.Dropout(),
+                      nn.Linear(8 * 3 * 3, 10), nn.GELU())
+    with torch.no_grad():  # non-trivial BatchNorm statistics
+        m[1].running_mean.uniform_(-1, 1)
+        m[1].running_var.uniform_(0.5, 2)
+        m[1].weight.uniform_(0.5, 2)
+    m.train()
+    x = torch.randn(2, 3, 8, 8)
+    text = export_module(m, x)
+    assert m.training  # the caller's mode is restored
+    names = re.findall(r'dc.layer = "([^"]+)"', text)
+    assert [n for n in names if n.endswith("weight")] == ["0.weight", "3.weight", "7.weight"]
+    assert "BatchNorm" not in text and "1.running_mean" not in names
+    mlir = tmp_path / "m.mlir"
+    mlir.write_text(text)
+    rep = tmp_path / "r.json"
+    so = native.compile_module(str(mlir), str(tmp_path), name="exported")
+    so_c = native.compile_module(str(mlir), str(tmp_path), name="exported_c",
+                                 compress="bits=8 report=%s" % rep)
+    m.eval()
+    with torch.no_grad():
+        want = m(x).numpy()
+    np.testing.assert_allclose(native.load(so, text)(x.numpy())[0], want, rtol=1e-4, atol=1e-5)
+    got_c = native.load(so_c, text)(x.numpy())[0]
+    assert np.abs(got_c - want).max() < 0.1 * np.abs(want).max()
+    layers = [l["name"] for l in json.loads(rep.read_text())["layers"]]
+    assert "0.weight" in layers and "7.weight" in layers
