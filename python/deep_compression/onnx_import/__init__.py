@@ -16,7 +16,12 @@ def import_onnx(model, input_shapes=None):
     name: dims} fixing dynamic dimensions. Returns MLIR text; raises
     :class:`OnnxImportError` (one line) on anything it cannot translate."""
     from .graph import Importer
-    return Importer(model, input_shapes).run()
+    try:
+        return Importer(model, input_shapes).run()
+    except OnnxImportError:
+        raise
+    except Exception as e:  # a malformed graph outside any node
+        raise OnnxImportError("cannot import the model (%s: %s)" % (type(e).__name__, e))
 
 
 def export_module(module, example_input, input_names=None):
