@@ -47,10 +47,16 @@ def export_module(module, example_input, input_names=None):
     fd, path = tempfile.mkstemp(suffix=".onnx", prefix="dc-export-")
     os.close(fd)
     try:
-        with torch.no_grad():
+        # Not under no_grad: there nn.TransformerEncoderLayer takes its fused
+        # fast path, an aten op torch.onnx cannot export.
+        try:
             torch.onnx.export(module, inputs, path, opset_version=13, input_names=names,
                               do_constant_folding=False,
                               training=torch.onnx.TrainingMode.PRESERVE)
+        except Exception as e:
+            msg = str(e).strip().splitlines()
+            raise OnnxImportError("torch.onnx.export failed: %s: %s" % (
+                type(e).__name__, msg[0] if msg else ""))
         return import_onnx(path, {n: list(t.shape) for n, t in zip(names, inputs)})
     finally:
         os.unlink(path)
