@@ -3,7 +3,7 @@ BUILD ?= build
 PY := /usr/bin/python3
 JOBS ?= $(shell nproc)
 
-.PHONY: demo check deps configure build check-lit check-unit check-python bench clean
+.PHONY: demo check check-models deps configure build check-lit check-unit check-python bench clean
 
 deps:
 	./scripts/install-deps.sh
@@ -23,6 +23,11 @@ check: build
 	ninja -C $(BUILD) check-dc
 	cd $(BUILD) && ctest --output-on-failure
 	DC_BUILD_DIR=$(abspath $(BUILD)) $(PY) -m pytest -q python/tests
+
+# Every model of the ONNX import (torchvision, transformer), dense and
+# compressed, against onnxruntime (docs/ONNX.md).
+check-models: build
+	DC_BUILD_DIR=$(abspath $(BUILD)) DC_CHECK_MODELS=all $(PY) -m pytest -q python/tests/test_onnx_models.py
 
 bench: build
 	./bench/run-all.sh $(BUILD)

@@ -73,18 +73,36 @@ def test_gemm_relu_compressed_differs_but_runs(tmp_path):
 
 
 def _cli(*args):
+    """The real command, in a separate process."""
     return subprocess.run([sys.executable, "-m", "deep_compression", "import-onnx"] + list(args),
                           cwd=PY_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def test_cli_dynamic_dim_is_one_error_line(tmp_path):
+class _Result:
+    def __init__(self, returncode, stderr):
+        self.returncode, self.stderr = returncode, stderr
+
+
+def _cli_here(capsys, *args):
+    """The same command's main() in this process (no interpreter start-up)."""
+    from deep_compression import cli
+    capsys.readouterr()
+    try:
+        cli.main(["import-onnx"] + list(args))
+        code = 0
+    except SystemExit as e:
+        code = e.code
+    return _Result(code, capsys.readouterr().err)
+
+
+def test_cli_dynamic_dim_is_one_error_line(tmp_path, capsys):
     p = str(tmp_path / "m.onnx")
     onnx.save(_mlp(), p)
     r = _cli(p, "-o", str(tmp_path / "o.mlir"))
     assert r.returncode == 1
     assert r.stderr.strip().splitlines() == [
         "error: input 'x' has dynamic shape [N, 16]; fix it with --input-shape x=D0,D1,..."]
-    r = _cli(p, "-o", str(tmp_path / "o.mlir"), "--input-shape", "x=2,16")
+    r = _cli_here(capsys, p, "-o", str(tmp_path / "o.mlir"), "--input-shape", "x=2,16")
     assert r.returncode == 0, r.stderr
     assert "func.func @forward(%arg0: tensor<2x16xf32>) -> tensor<2x10xf32>" in \
         (tmp_path / "o.mlir").read_text()
@@ -96,25 +114,25 @@ def test_cli_dynamic_dim_is_one_error_line(tmp_path):
     (["--input-shape", "x=2,15"], "contradicts the model's static shape"),
     (["--input-shape", "x2,16"], "expected NAME=D0,D1,..."),
 ])
-def test_cli_bad_input_shape(tmp_path, args, msg):
+def test_cli_bad_input_shape(tmp_path, capsys, args, msg):
     p = str(tmp_path / "m.onnx")
     onnx.save(_mlp(), p)
-    r = _cli(p, "-o", str(tmp_path / "o.mlir"), *args)
+    r = _cli_here(capsys, p, "-o", str(tmp_path / "o.mlir"), *args)
     assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1
     assert msg in r.stderr
 
 
-def test_cli_unsupported_op_and_bad_file(tmp_path):
+def test_cli_unsupported_op_and_bad_file(tmp_path, capsys):
     m = _model([helper.make_node("Det", ["x"], ["y"], name="det0")], [_f32("x", [3, 3])],
                [_f32("y", [])])
     p = str(tmp_path / "m.onnx")
     onnx.save(m, p)
-    r = _cli(p, "-o", str(tmp_path / "o.mlir"))
+    r = _cli_here(capsys, p, "-o", str(tmp_path / "o.mlir"))
     assert r.returncode == 1
     assert r.stderr.strip() == "error: unsupported op 'Det' (node 'det0')"
     bad = tmp_path / "bad.onnx"
     bad.write_bytes(b"not a model")
-    r = _cli(str(bad), "-o", str(tmp_path / "o.mlir"))
+    r = _cli_here(capsys, str(bad), "-o", str(tmp_path / "o.mlir"))
     assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1
     assert "Traceback" not in r.stderr
     assert not (tmp_path / "o.mlir").exists()
@@ -280,3 +298,44 @@ def test_shape_computations_fold_at_import():
                [_f32("x", [2, 3])], [_f32("y", None)])
     t = import_onnx(m)
     assert 'dc.layer = "w"' in t and "linalg.matmul" in t
+
+
+# --- export_module: any nn.Module, named by its state_dict ---
+
+def test_export_module_names_and_numbers(tmp_path):
+    import json
+    import re
+
+    import torch
+    from torch import nn
+
+    from deep_compression.onnx_import import export_module
+    torch.manual_seed(0)
+    m = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(),
+                      nn.Conv2d(8, 8, 3, groups=8), nn.AvgPool2d(2), nn.Flatten(), nn.Dropout(),
+                      nn.Linear(8 * 3 * 3, 10), nn.GELU())
+    with torch.no_grad():  # non-trivial BatchNorm statistics
+        m[1].running_mean.uniform_(-1, 1)
+        m[1].running_var.uniform_(0.5, 2)
+        m[1].weight.uniform_(0.5, 2)
+    m.train()
+    x = torch.randn(2, 3, 8, 8)
+    text = export_module(m, x)
+    assert m.training  # the caller's mode is restored
+    names = re.findall(r'dc.layer = "([^"]+)"', text)
+    assert [n for n in names if n.endswith("weight")] == ["0.weight", "3.weight", "7.weight"]
+    assert "BatchNorm" not in text and "1.running_mean" not in names
+    mlir = tmp_path / "m.mlir"
+    mlir.write_text(text)
+    rep = tmp_path / "r.json"
+    so = native.compile_module(str(mlir), str(tmp_path), name="exported")
+    so_c = native.compile_module(str(mlir), str(tmp_path), name="exported_c",
+                                 compress="bits=8 report=%s" % rep)
+    m.eval()
+    with torch.no_grad():
+        want = m(x).numpy()
+    np.testing.assert_allclose(native.load(so, text)(x.numpy())[0], want, rtol=1e-4, atol=1e-5)
+    got_c = native.load(so_c, text)(x.numpy())[0]
+    assert np.abs(got_c - want).max() < 0.1 * np.abs(want).max()
+    layers = [l["name"] for l in json.loads(rep.read_text())["layers"]]
+    assert "0.weight" in layers and "7.weight" in layers

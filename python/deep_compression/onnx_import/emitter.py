@@ -98,7 +98,8 @@ class Emitter:
         self.resources = []  # (key, hex)
         self._names = set()
         self._resource_keys = set()
-        self._const_cache = {}  # id(Const) -> Tensor
+        self._const_cache = {}  # id(Const) -> (Const, Tensor)
+        self._content_cache = {}  # (name, shape, digest) -> Tensor
         self._scalar_cache = {}
         self.layer_names = {}  # dc.layer name -> count of constants so named
         self.counter = 0
@@ -152,18 +153,26 @@ class Emitter:
         if arr.dtype.kind not in "fiub":
             raise OnnxImportError("constant '%s' of type %s cannot be a run-time tensor"
                                   % (c.name, arr.dtype))
-        arr = arr.astype(np.float32)
+        arr = np.ascontiguousarray(arr, dtype=np.float32)
+        # The same values under the same name (a weight used twice through
+        # folded transposes, or deduplicated by torch.onnx) are one constant.
+        import hashlib
+        key = (c.name, arr.shape, hashlib.sha1(arr.tobytes()).hexdigest())
+        if key in self._content_cache:
+            self._const_cache[id(c)] = (c, self._content_cache[key])
+            return self._content_cache[key]
         ssa = self.fresh(c.name)
         t = ttype(arr.shape)
         if arr.size == 0:
             self.emit("%%%s = tensor.empty() : %s" % (ssa, t))
         else:
-            key = self.resource(c.name, arr)
+            blob = self.resource(c.name, arr)
             self.layer_names[c.name] = self.layer_names.get(c.name, 0) + 1
             self.emit('%%%s = arith.constant {dc.layer = "%s"} dense_resource<%s> : %s'
-                      % (ssa, c.name.replace("\\", "\\\\").replace('"', '\\"'), key, t))
+                      % (ssa, c.name.replace("\\", "\\\\").replace('"', '\\"'), blob, t))
         out = Tensor(ssa, arr.shape)
         self._const_cache[id(c)] = (c, out)  # keep c alive: ids stay unique
+        self._content_cache[key] = out
         return out
 
     def index_tensor(self, array, base="idx"):

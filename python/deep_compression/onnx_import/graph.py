@@ -159,6 +159,15 @@ class Importer:
         cx = NodeContext(self, node, index, inputs)
         if node.op_type not in REGISTRY and node.op_type not in FOLDERS:
             raise OnnxImportError("unsupported op '%s' (node '%s')" % (node.op_type, cx.label))
+        try:
+            self._dispatch(node, cx, inputs)
+        except OnnxImportError:
+            raise
+        except Exception as e:  # a malformed node: still one line naming it
+            raise OnnxImportError("%s node '%s': cannot import it (%s: %s)" % (
+                node.op_type, cx.label, type(e).__name__, e))
+
+    def _dispatch(self, node, cx, inputs):
         present = [v for v in inputs if v is not None]
         if node.op_type in FOLDERS and all(isinstance(v, Const) for v in present):
             outs = FOLDERS[node.op_type](cx, [None if v is None else v.array for v in inputs])

@@ -90,8 +90,18 @@ def matmul(cx):
 
 # --- Convolution ---------------------------------------------------------
 
+def _positive(cx, **lists):
+    for name, vals in lists.items():
+        if any(int(v) < 1 for v in vals):
+            cx.fail("%s=%s must be positive" % (name, list(vals)))
+
+
 def _spatial_pads(cx, in_sp, kernel, strides, dilations, allow_ceil=False):
     nsp = len(in_sp)
+    _positive(cx, kernel_shape=kernel, strides=strides, dilations=dilations)
+    if not len(kernel) == len(strides) == len(dilations) == nsp:
+        cx.fail("kernel_shape=%s, strides=%s, dilations=%s for %d spatial dimensions" % (
+            list(kernel), list(strides), list(dilations), nsp))
     auto = cx.attr("auto_pad", "NOTSET")
     if auto in ("NOTSET", ""):
         pads = list(cx.attr("pads", [0] * (2 * nsp)))
@@ -191,6 +201,7 @@ def conv(cx):
     strides = list(cx.attr("strides", [1] * nsp))
     dil = list(cx.attr("dilations", [1] * nsp))
     group = int(cx.attr("group", 1))
+    _positive(cx, group=[group])
     sp = list(x.shape[4 - nsp:])
     lo, hi = _spatial_pads(cx, sp, list(w.shape[4 - nsp:]), strides, dil)
     if one_d:
@@ -219,6 +230,11 @@ def conv_transpose(cx):
     dil = pre + list(cx.attr("dilations", [1] * nsp))
     outpad = prez + list(cx.attr("output_padding", [0] * nsp))
     group = int(cx.attr("group", 1))
+    _positive(cx, strides=strides, dilations=dil, group=[group])
+    if len(strides) != 2 or len(dil) != 2 or len(outpad) != 2:
+        cx.fail("strides/dilations/output_padding need %d values" % nsp)
+    if any(p < 0 for p in outpad):
+        cx.fail("output_padding=%s must not be negative" % outpad[len(prez):])
     n, c, h, wd = x.shape
     cw, fg, kh, kw = w.shape
     if cw != c or c % group:
