@@ -130,11 +130,17 @@ def cmd_experiment(args):
                          batch=args.batch, plots=not args.no_plots, seed=args.seed,
                          dataset=args.dataset, baseline=args.baseline,
                          fig6=not args.no_fig6, threads=args.threads)
+    failed = False
     if args.max_loss is not None:
         loss = res["compressed_error"] - res["baseline_error"]
-        if loss > args.max_loss:
+        if loss > args.max_loss + 1e-9:
             print("FAIL: accuracy loss %.2f points > %.2f" % (100 * loss, 100 * args.max_loss))
-            sys.exit(1)
+            failed = True
+    if args.min_ratio is not None and res["ratio"] < args.min_ratio:
+        print("FAIL: compression %.1fx < %.1fx" % (res["ratio"], args.min_ratio))
+        failed = True
+    if failed:
+        sys.exit(1)
 
 
 def main(argv=None):
@@ -194,6 +200,8 @@ def main(argv=None):
                    help="skip the accuracy-vs-compression plot (it retrains 14 models)")
     s.add_argument("--max-loss", type=float, default=None,
                    help="exit 1 if compressed - baseline error exceeds this fraction")
+    s.add_argument("--min-ratio", type=float, default=None,
+                   help="exit 1 if the compiled model's compression ratio is below this")
     s.set_defaults(fn=cmd_experiment)
 
     for s in sub.choices.values():
