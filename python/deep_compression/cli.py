@@ -1,4 +1,7 @@
-"""Command line: ``python3 -m deep_compression {fetch-data,train,compress,export,experiment}``."""
+"""Command line: ``python3 -m deep_compression {fetch-data,train,compress,export,experiment}``.
+
+Every command fails with one line ``python3 -m deep_compression CMD: error: ...`` and exit 1
+(``DC_DEBUG=1`` re-raises for the traceback)."""
 
 import argparse
 import json
@@ -37,11 +40,12 @@ def cmd_train(args):
                                  seed=args.seed, log=print if args.verbose else None)
     _, _, xte, yte = train.tensors(args.model, split)
     err = train.error(model, xte, yte)
-    out = args.out or os.path.join(experiment.default_out_dir(), "%s_baseline.pt" % args.model)
+    out = args.out or os.path.join(experiment.default_out_dir(), "%s_baseline.pt" %
+                                   experiment.tag(args.model, args.dataset))
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     torch.save({"model": args.model, "state_dict": model.state_dict()}, out)
-    print("%s: test error %.2f%% on %d digits (%.1fs) -> %s" % (
-        args.model, 100 * err, len(yte), time.time() - t, out))
+    print("%s: test error %.2f%% on %d %s test images (%.1fs) -> %s" % (
+        args.model, 100 * err, len(yte), args.dataset, time.time() - t, out))
 
 
 def cmd_compress(args):
@@ -62,15 +66,16 @@ def cmd_compress(args):
                                           prune=not args.no_prune, quant=not args.no_quant)
     print("compressed test error (PyTorch) %.2f%% (%.1fs)" % (
         100 * train.error(model, xte, yte), time.time() - t))
-    pt = os.path.join(out_dir, "%s_compressed.pt" % args.model)
+    prefix = experiment.tag(args.model, args.dataset)
+    pt = os.path.join(out_dir, "%s_compressed.pt" % prefix)
     compress.save(pt, args.model, model, quantized)
-    mlir = os.path.join(out_dir, "%s.dc.mlir" % args.model)
+    mlir = os.path.join(out_dir, "%s.dc.mlir" % prefix)
     export.write(mlir, export.export_mlir(model, models.input_shape(args.model),
                                           batch=args.batch, quantized=quantized))
     if quantized:
         st = report.python_storage_report(model, quantized)
-        print("storage (C++ core, csc + huffman): %.1f KB -> %.1f KB, %.1fx" % (
-            st["total"]["bytes_dense"] / 1024, st["total"]["bytes_pqh"] / 1024,
+        print("storage (C++ core, %s + huffman): %.1f KB -> %.1f KB, %.1fx" % (
+            report.FORMAT, st["total"]["bytes_dense"] / 1024, st["total"]["bytes_pqh"] / 1024,
             report.ratio(st)))
     print("wrote %s and %s" % (pt, mlir))
 
