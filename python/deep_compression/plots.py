@@ -224,13 +224,15 @@ def accuracy_vs_compression(name, baseline, split, out_dir, epochs=None, log=Non
         pts = sorted(pts)
         ax.plot([100 * s for s, _ in pts], [100 * e for _, e in pts], styles[label], label=label)
     ax.axhline(0, color="gray", lw=0.8)
-    top = 8.0
+    # Fit the y range to the points (at most 8 points; larger losses marked at the top).
+    losses = [100 * e for pts in curves.values() for _, e in pts]
+    top = min(8.0, max(1.0, 1.2 * max(losses)))
     for label, pts in curves.items():
         for sz, e in pts:
             if 100 * e > top:  # off the scale: mark at the top edge
                 ax.annotate("%.0f" % (100 * e), (100 * sz, top), fontsize=7, ha="center",
                             va="top", color="tab:red")
-    ax.set_ylim(-1.0, top)
+    ax.set_ylim(min(-0.2, 1.2 * min(losses)), top)
     ax.set_xscale("log")
     # A log axis over less than a decade gets one major label: label 1-2-5 steps.
     sizes = [100 * sz for pts in curves.values() for sz, _ in pts]
