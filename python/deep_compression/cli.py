@@ -1,5 +1,8 @@
 """Command line: ``python3 -m deep_compression {fetch-data,train,compress,export,experiment,
-import-onnx}``."""
+import-onnx}``.
+
+Every command fails with one line ``python3 -m deep_compression CMD: error: ...`` and exit 1
+(``DC_DEBUG=1`` re-raises for the traceback)."""
 
 import argparse
 import json
@@ -38,11 +41,12 @@ def cmd_train(args):
                                  seed=args.seed, log=print if args.verbose else None)
     _, _, xte, yte = train.tensors(args.model, split)
     err = train.error(model, xte, yte)
-    out = args.out or os.path.join(experiment.default_out_dir(), "%s_baseline.pt" % args.model)
+    out = args.out or os.path.join(experiment.default_out_dir(), "%s_baseline.pt" %
+                                   experiment.tag(args.model, args.dataset))
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     torch.save({"model": args.model, "state_dict": model.state_dict()}, out)
-    print("%s: test error %.2f%% on %d digits (%.1fs) -> %s" % (
-        args.model, 100 * err, len(yte), time.time() - t, out))
+    print("%s: test error %.2f%% on %d %s test images (%.1fs) -> %s" % (
+        args.model, 100 * err, len(yte), args.dataset, time.time() - t, out))
 
 
 def cmd_compress(args):
@@ -63,15 +67,16 @@ def cmd_compress(args):
                                           prune=not args.no_prune, quant=not args.no_quant)
     print("compressed test error (PyTorch) %.2f%% (%.1fs)" % (
         100 * train.error(model, xte, yte), time.time() - t))
-    pt = os.path.join(out_dir, "%s_compressed.pt" % args.model)
+    prefix = experiment.tag(args.model, args.dataset)
+    pt = os.path.join(out_dir, "%s_compressed.pt" % prefix)
     compress.save(pt, args.model, model, quantized)
-    mlir = os.path.join(out_dir, "%s.dc.mlir" % args.model)
+    mlir = os.path.join(out_dir, "%s.dc.mlir" % prefix)
     export.write(mlir, export.export_mlir(model, models.input_shape(args.model),
                                           batch=args.batch, quantized=quantized))
     if quantized:
         st = report.python_storage_report(model, quantized)
-        print("storage (C++ core, csc + huffman): %.1f KB -> %.1f KB, %.1fx" % (
-            st["total"]["bytes_dense"] / 1024, st["total"]["bytes_pqh"] / 1024,
+        print("storage (C++ core, %s + huffman): %.1f KB -> %.1f KB, %.1fx" % (
+            report.FORMAT, st["total"]["bytes_dense"] / 1024, st["total"]["bytes_pqh"] / 1024,
             report.ratio(st)))
     print("wrote %s and %s" % (pt, mlir))
 
@@ -131,11 +136,17 @@ def cmd_experiment(args):
                          batch=args.batch, plots=not args.no_plots, seed=args.seed,
                          dataset=args.dataset, baseline=args.baseline,
                          fig6=not args.no_fig6, threads=args.threads)
+    failed = False
     if args.max_loss is not None:
         loss = res["compressed_error"] - res["baseline_error"]
-        if loss > args.max_loss:
+        if loss > args.max_loss + 1e-9:
             print("FAIL: accuracy loss %.2f points > %.2f" % (100 * loss, 100 * args.max_loss))
-            sys.exit(1)
+            failed = True
+    if args.min_ratio is not None and res["ratio"] < args.min_ratio:
+        print("FAIL: compression %.1fx < %.1fx" % (res["ratio"], args.min_ratio))
+        failed = True
+    if failed:
+        sys.exit(1)
 
 
 def cmd_import_onnx(args):
@@ -218,6 +229,8 @@ def main(argv=None):
                    help="skip the accuracy-vs-compression plot (it retrains 14 models)")
     s.add_argument("--max-loss", type=float, default=None,
                    help="exit 1 if compressed - baseline error exceeds this fraction")
+    s.add_argument("--min-ratio", type=float, default=None,
+                   help="exit 1 if the compiled model's compression ratio is below this")
     s.set_defaults(fn=cmd_experiment)
 
     for s in sub.choices.values():

@@ -4,12 +4,16 @@
   pruning + retraining, with the k-means centroids (initial linear and
   fine-tuned) marked (paper Fig. 5);
 - ``<model>_huffman_weights.png`` / ``<model>_huffman_gaps.png``: distribution of
-  the codebook indices and of the relative-index gaps in the CSC streams, with
-  the Huffman code length of each symbol (encoded by the C++ core);
+  the codebook indices and of the relative-index gaps in the sparse streams
+  (``report.FORMAT``, CSR), with the Huffman code length of each symbol (encoded
+  by the C++ core);
 - ``<model>_storage.png``: per-layer storage split into weights, indices and
-  codebook (CSC + Huffman, measured on the core's streams);
+  codebook (CSR + Huffman, measured on the core's streams);
 - ``<model>_accuracy_vs_compression.png``: accuracy loss vs size for pruning
-  only, quantization only and both (paper Fig. 6; short retraining per point).
+  only, quantization only and both (paper Fig. 6; short retraining per point, on
+  the first ``FIG6_TRAIN_IMAGES`` training images, tested on the whole test set).
+
+``<model>`` is the experiment's tag: the model name, plus the data set unless MNIST.
 """
 
 import copy
@@ -19,6 +23,7 @@ from collections import OrderedDict
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.ticker  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -39,9 +44,10 @@ def weight_distributions(name, baseline, pruned_weights, quantized, out_dir, log
     paths = []
     for layer, mod in models.layers(baseline).items():
         before = mod.weight.detach().numpy().ravel()
-        fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+        fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), sharex=True)
         axes[0].hist(before, bins=200, color="tab:blue")
-        axes[0].set_title("%s %s: before pruning (%d weights)" % (name, layer, before.size))
+        axes[0].set_title("%s %s: before pruning (%d weights)" % (tag or name, layer,
+                                                                 before.size))
         axes[0].set_xlabel("weight value")
         axes[0].set_ylabel("count")
         if pruned_weights is not None and layer in pruned_weights:
@@ -64,6 +70,12 @@ def weight_distributions(name, baseline, pruned_weights, quantized, out_dir, log
         axes[1].set_title("after pruning + retraining (%d kept, %.1f%%)" % (
             survivors.size, 100.0 * survivors.size / max(1, w.size)))
         axes[1].set_xlabel("weight value")
+        # One x range for both panels (sharex): the union of both distributions.
+        lo = min(before.min(), survivors.min() if survivors.size else before.min())
+        hi = max(before.max(), survivors.max() if survivors.size else before.max())
+        pad = 0.03 * (hi - lo)
+        axes[0].set_xlim(lo - pad, hi + pad)
+        axes[1].tick_params(labelbottom=True)
         paths.append(_save(fig, os.path.join(out_dir, "%s_weights_%s.png" % (tag or name, layer)), log))
     return paths
 
@@ -144,8 +156,8 @@ def storage_plot(name, baseline, quantized, out_dir, index_bits=report.INDEX_BIT
     ax.set_xticklabels(list(rows))
     ax.set_ylabel("KB")
     ax.set_ylim(0, bottom.max() * 1.25)
-    ax.set_title("%s: compressed storage per layer (CSC, %d-bit gaps, Huffman)" % (
-        name, index_bits))
+    ax.set_title("%s: compressed storage per layer (%s, %d-bit gaps, Huffman)" % (
+        tag or name, report.FORMAT.upper(), index_bits))
     ax.legend(fontsize=8)
     return _save(fig, os.path.join(out_dir, "%s_storage.png" % (tag or name)), log)
 
@@ -165,9 +177,15 @@ def _size_pq(model, quantized=None, fmt=report.FORMAT, index_bits=report.INDEX_B
     return total
 
 
-def accuracy_vs_compression(name, baseline, split, out_dir, epochs=None, log=None, tag=None):
-    """Paper Fig. 6, cheaply: a few points per curve, short retraining each."""
+FIG6_TRAIN_IMAGES = 10000
+
+
+def accuracy_vs_compression(name, baseline, split, out_dir, epochs=None, log=None, tag=None,
+                            train_images=FIG6_TRAIN_IMAGES):
+    """Paper Fig. 6, cheaply: a few points per curve, short retraining each on the first
+    ``train_images`` training images (the test error on the whole test set)."""
     xtr, ytr, xte, yte = train.tensors(name, split)
+    xtr, ytr = xtr[:train_images], ytr[:train_images]
     epochs = epochs if epochs is not None else (2 if name == "lenet300" else 1)
     base_err = train.error(baseline, xte, yte)
     dense_bytes = sum(m.weight.numel() * 4 for m in models.layers(baseline).values())
@@ -206,17 +224,27 @@ def accuracy_vs_compression(name, baseline, split, out_dir, epochs=None, log=Non
         pts = sorted(pts)
         ax.plot([100 * s for s, _ in pts], [100 * e for _, e in pts], styles[label], label=label)
     ax.axhline(0, color="gray", lw=0.8)
-    top = 8.0
+    # Fit the y range to the points (at most 8 points; larger losses marked at the top).
+    losses = [100 * e for pts in curves.values() for _, e in pts]
+    top = min(8.0, max(1.0, 1.2 * max(losses)))
     for label, pts in curves.items():
         for sz, e in pts:
             if 100 * e > top:  # off the scale: mark at the top edge
                 ax.annotate("%.0f" % (100 * e), (100 * sz, top), fontsize=7, ha="center",
                             va="top", color="tab:red")
-    ax.set_ylim(-1.0, top)
+    ax.set_ylim(min(-0.2, 1.2 * min(losses)), top)
     ax.set_xscale("log")
+    # A log axis over less than a decade gets one major label: label 1-2-5 steps.
+    sizes = [100 * sz for pts in curves.values() for sz, _ in pts]
+    ticks = [t for t in (0.5, 1, 2, 3, 5, 10, 20, 30, 50, 100)
+             if min(sizes) / 1.5 <= t <= max(sizes) * 1.5]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels(["%g%%" % t for t in ticks])
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.set_xlabel("model size ratio after compression (%, fixed-width streams, no Huffman)")
     ax.set_ylabel("accuracy loss (points)")
-    ax.set_title("%s: accuracy vs compression (baseline error %.2f%%)" % (name, 100 * base_err))
+    ax.set_title("%s: accuracy vs compression (baseline error %.2f%%)" % (tag or name,
+                                                                         100 * base_err))
     ax.legend(fontsize=8)
     path = _save(fig, os.path.join(out_dir, "%s_accuracy_vs_compression.png" % (tag or name)), log)
     return path, {k: [list(p) for p in sorted(v)] for k, v in curves.items()}

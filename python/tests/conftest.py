@@ -15,3 +15,4 @@ def dc_core():
     missing module is a failure, not a skip."""
     from deep_compression import core
     return core.load()
+
