@@ -36,19 +36,23 @@ static void collectBlobs(Operation *op, llvm::DenseSet<BlobEntry *> &blobs) {
   });
 }
 
-/// Empties the blobs of `candidates` that no operation of the IR around
-/// `module` references any more (the replaced weights), releasing their
-/// memory; the printers only emit referenced blobs, so the output does not
-/// change.
+/// Empties the blobs of `candidates` that no operation of `module`
+/// references any more (the replaced weights), releasing their memory; the
+/// printers only emit referenced blobs, so the output does not change.
+///
+/// A pass may touch only the operation it is anchored on: when `module` is
+/// nested, the pass manager may be running this pass on sibling modules in
+/// parallel, and they (or the parent) may reference the same blobs. Walking
+/// the parent then races with their rewrites (a heap-use-after-free under
+/// ASan), and emptying a blob they still use corrupts them. So blobs are
+/// released only when `module` is the top-level operation; in nested
+/// modules they stay until the context goes away.
 static void releaseUnreferencedBlobs(ModuleOp module,
                                      llvm::DenseSet<BlobEntry *> &candidates) {
-  if (candidates.empty())
+  if (candidates.empty() || module->getParentOp())
     return;
-  Operation *top = module.getOperation();
-  while (Operation *parent = top->getParentOp())
-    top = parent;
   llvm::DenseSet<BlobEntry *> referenced;
-  top->walk([&](Operation *op) { collectBlobs(op, referenced); });
+  module->walk([&](Operation *op) { collectBlobs(op, referenced); });
   for (BlobEntry *entry : candidates)
     if (!referenced.contains(entry) && entry->getBlob() &&
         !entry->getBlob()->getData().empty())
@@ -109,10 +113,12 @@ std::string dc::blobKey(StringRef layerName, StringRef suffix) {
 FailureOr<ArrayRef<float>> dc::readFiniteWeights(LayerTask &task,
                                                  std::vector<float> &storage) {
   auto constant = cast<arith::ConstantOp>(task.layer.constant);
+  std::string why;
   FailureOr<ArrayRef<float>> data =
-      getF32Elements(cast<ElementsAttr>(constant.getValue()), storage);
+      getF32Elements(cast<ElementsAttr>(constant.getValue()), storage, &why);
   if (failed(data)) {
-    task.error = "layer '" + task.layer.name + "': cannot read the weights";
+    task.error =
+        "layer '" + task.layer.name + "': cannot read the weights: " + why;
     return failure();
   }
   task.error = checkFinite(*data, task.layer.name);

@@ -2,6 +2,7 @@
 
 #include "dc/Transforms/Layers.h"
 
+#include "dc/Core/CompressedTensor.h"
 #include "dc/Dialect/DC/DC.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -121,7 +122,16 @@ SmallVector<Layer> dc::findLayers(ModuleOp module) {
     layer.constant = constant;
     layer.kind = *kind;
     layer.name = getLayerName(constant, layers.size());
-    layer.numElements = cast<ShapedType>(value.getType()).getNumElements();
+    // Checked: a declared shape may overflow (its payload is checked
+    // against it when the weights are read).
+    auto shaped = cast<ShapedType>(value.getType());
+    uint64_t count = 0;
+    layer.numElements =
+        shaped.hasStaticShape() &&
+                checkedNumElements(shaped.getShape().data(),
+                                   shaped.getRank(), count)
+            ? int64_t(count)
+            : 0;
     layers.push_back(std::move(layer));
   });
   return layers;
