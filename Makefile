@@ -3,7 +3,8 @@ BUILD ?= build
 PY := /usr/bin/python3
 JOBS ?= $(shell nproc)
 
-.PHONY: demo check check-models deps configure build check-lit check-unit check-python bench clean
+.PHONY: demo check check-models deps configure build check-lit check-unit check-python bench clean \
+	check-sanitize fuzz fuzz-long
 
 deps:
 	./scripts/install-deps.sh
@@ -23,6 +24,20 @@ check: build
 	ninja -C $(BUILD) check-dc
 	cd $(BUILD) && ctest --output-on-failure
 	DC_BUILD_DIR=$(abspath $(BUILD)) $(PY) -m pytest -q python/tests
+	$(PY) scripts/check-diagnostics.py
+	$(MAKE) check-sanitize fuzz
+
+# ASan+UBSan build of the C++ tree in build-asan/, lit and gtest under it.
+check-sanitize: deps
+	JOBS=$(JOBS) ./scripts/check-sanitize.sh
+
+# libFuzzer targets in build-fuzz/: a deterministic smoke (fixed runs and
+# seed) and the long campaign (a row per target in docs/Robustness.md).
+fuzz: deps
+	JOBS=$(JOBS) ./scripts/fuzz.sh smoke
+
+fuzz-long: deps
+	JOBS=$(JOBS) ./scripts/fuzz.sh long $(FUZZ_SECONDS)
 
 # Every model of the ONNX import (torchvision, transformer), dense and
 # compressed, against onnxruntime (docs/ONNX.md).
@@ -33,4 +48,4 @@ bench: build
 	./bench/run-all.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-asan build-fuzz

@@ -12,7 +12,8 @@ config.test_exec_root = os.path.join(config.dc_obj_root, "test")
 config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
 
 llvm_config.use_default_substitutions()
-llvm_config.with_system_environment(["HOME", "TMPDIR"])
+llvm_config.with_system_environment(
+    ["HOME", "TMPDIR", "ASAN_OPTIONS", "UBSAN_OPTIONS"])
 # `not`, `FileCheck` and friends are substituted verbatim: put LLVM's tools
 # directory on PATH.
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
@@ -30,8 +31,14 @@ tools = ["dc-opt", "dc-lsp-server"]
 llvm_config.add_tool_substitutions(tools, [config.dc_tools_dir])
 # Stock upstream tools, for the plugin and runner tests.
 llvm_config.add_tool_substitutions(
-    ["mlir-opt", "mlir-runner", "mlir-translate", "clang-22"],
-    [config.llvm_tools_dir])
+    ["mlir-runner", "mlir-translate", "clang-22"], [config.llvm_tools_dir])
+# `make check-sanitize`: the ASan-built plugin needs the ASan runtime
+# preloaded into the (uninstrumented) stock mlir-opt.
+mlir_opt = os.path.join(config.llvm_tools_dir, "mlir-opt")
+preload = os.environ.get("DC_PLUGIN_PRELOAD")
+if preload:
+    mlir_opt = "env LD_PRELOAD=" + preload + " " + mlir_opt
+config.substitutions.append((r"\bmlir-opt\b", mlir_opt))
 
 # Host features for integration tests that need a specific vector ISA.
 try:

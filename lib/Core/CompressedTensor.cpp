@@ -102,6 +102,18 @@ void dc::matrixDims(const std::vector<int64_t> &shape, int64_t &rows,
     cols *= shape[i];
 }
 
+bool dc::checkedNumElements(const int64_t *shape, size_t rank,
+                            uint64_t &count) {
+  uint64_t n = 1;
+  for (size_t i = 0; i < rank; ++i) {
+    if (shape[i] < 0 || __builtin_mul_overflow(n, uint64_t(shape[i]), &n) ||
+        n > uint64_t(INT64_MAX))
+      return false;
+  }
+  count = n;
+  return true;
+}
+
 int64_t dc::numElements(const std::vector<int64_t> &shape) {
   int64_t n = 1;
   for (int64_t d : shape)
@@ -259,6 +271,19 @@ bool checkStreamSize(Span<uint8_t> stream, const char *what, bool huffman,
   return true;
 }
 
+/// The bits of the last byte after the `usedBits` the entries take must be
+/// zero (the encoders write zeros): anything else is trailing garbage.
+bool checkPaddingBits(Span<uint8_t> stream, uint64_t usedBits,
+                      const char *what, std::string *error) {
+  if (usedBits % 8 == 0 || stream.size != (usedBits + 7) / 8)
+    return true;
+  uint8_t last = stream[stream.size - 1];
+  if (last >> (usedBits % 8))
+    return fail(error, std::string(what) + " stream has non-zero padding "
+                                           "bits after its last entry");
+  return true;
+}
+
 /// Decodes one stream; `consumedBits` is the coded size.
 bool decodeStream(Span<uint8_t> stream, Span<uint8_t> codeLengths, bool huffman,
                   unsigned width, uint64_t numEntries, const char *what,
@@ -268,7 +293,7 @@ bool decodeStream(Span<uint8_t> stream, Span<uint8_t> codeLengths, bool huffman,
     if (!unpackFixedWidth(stream.data, stream.size, numEntries, width, out))
       return fail(error, std::string(what) + " stream is too short");
     consumedBits = numEntries * width;
-    return true;
+    return checkPaddingBits(stream, consumedBits, what, error);
   }
   out.clear();
   consumedBits = 0;
@@ -288,7 +313,7 @@ bool decodeStream(Span<uint8_t> stream, Span<uint8_t> codeLengths, bool huffman,
     return fail(error, std::string(what) + " stream has " + str(stream.size) +
                            " bytes, but its " + str(numEntries) +
                            " Huffman-coded entries take " + str(expected));
-  return true;
+  return checkPaddingBits(stream, consumedBits, what, error);
 }
 
 struct DecodeInfo {

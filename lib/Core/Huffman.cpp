@@ -130,9 +130,18 @@ bool dc::verifyHuffmanCodeLengths(const std::vector<uint8_t> &lengths,
       *error = "Huffman code table has no used symbol";
     return false;
   }
-  if (kraft > (uint64_t(1) << kMaxHuffmanCodeLength)) {
+  const uint64_t full = uint64_t(1) << kMaxHuffmanCodeLength;
+  if (kraft > full) {
     if (error)
       *error = "Huffman code lengths are over-subscribed (Kraft sum > 1)";
+    return false;
+  }
+  // As in zlib's inftrees.c: an incomplete code leaves bit patterns that
+  // match no symbol, which only corrupt streams use. The one exception is
+  // a single symbol, coded with one bit (what the encoder produces).
+  if (kraft < full && !(used == 1 && kraft == full / 2)) {
+    if (error)
+      *error = "Huffman code lengths are incomplete (Kraft sum < 1)";
     return false;
   }
   return true;

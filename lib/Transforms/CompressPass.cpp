@@ -1,6 +1,7 @@
 //===- CompressPass.cpp - Shared driver of the compression passes ---------===//
 
 #include "CompressPass.h"
+#include "dc/Core/CompressedTensor.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -36,19 +37,23 @@ static void collectBlobs(Operation *op, llvm::DenseSet<BlobEntry *> &blobs) {
   });
 }
 
-/// Empties the blobs of `candidates` that no operation of the IR around
-/// `module` references any more (the replaced weights), releasing their
-/// memory; the printers only emit referenced blobs, so the output does not
-/// change.
+/// Empties the blobs of `candidates` that no operation of `module`
+/// references any more (the replaced weights), releasing their memory; the
+/// printers only emit referenced blobs, so the output does not change.
+///
+/// A pass may touch only the operation it is anchored on: when `module` is
+/// nested, the pass manager may be running this pass on sibling modules in
+/// parallel, and they (or the parent) may reference the same blobs. Walking
+/// the parent then races with their rewrites (a heap-use-after-free under
+/// ASan), and emptying a blob they still use corrupts them. So blobs are
+/// released only when `module` is the top-level operation; in nested
+/// modules they stay until the context goes away.
 static void releaseUnreferencedBlobs(ModuleOp module,
                                      llvm::DenseSet<BlobEntry *> &candidates) {
-  if (candidates.empty())
+  if (candidates.empty() || module->getParentOp())
     return;
-  Operation *top = module.getOperation();
-  while (Operation *parent = top->getParentOp())
-    top = parent;
   llvm::DenseSet<BlobEntry *> referenced;
-  top->walk([&](Operation *op) { collectBlobs(op, referenced); });
+  module->walk([&](Operation *op) { collectBlobs(op, referenced); });
   for (BlobEntry *entry : candidates)
     if (!referenced.contains(entry) && entry->getBlob() &&
         !entry->getBlob()->getData().empty())
@@ -163,28 +168,39 @@ static float halfToFloat(uint16_t h) {
 }
 
 FailureOr<ArrayRef<float>> dc::getWeightElements(ElementsAttr attr,
-                                                 std::vector<float> &storage) {
+                                                 std::vector<float> &storage,
+                                                 std::string *why) {
   auto type = cast<ShapedType>(attr.getType());
   Type element = type.getElementType();
   if (element.isF32())
-    return getF32Elements(attr, storage);
-  if (!(element.isF16() || element.isBF16()) || !type.hasStaticShape())
+    return getF32Elements(attr, storage, why);
+  auto fail = [&](const char *reason) -> FailureOr<ArrayRef<float>> {
+    if (why)
+      *why = reason;
     return failure();
-  size_t n = type.getNumElements();
+  };
+  if (!(element.isF16() || element.isBF16()) || !type.hasStaticShape())
+    return fail("not a static f32, f16 or bf16 tensor");
+  uint64_t count = 0;
+  if (!checkedNumElements(type.getShape().data(), type.getRank(), count) ||
+      count > kMaxDenseElements)
+    return fail("the weights have more elements than dc materializes");
+  size_t n = count;
   ArrayRef<char> raw;
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
     if (!blob)
-      return failure();
+      return fail("the weights' resource blob is missing");
     raw = blob->getData();
   } else if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
     raw = dense.getRawData();
   } else {
-    return failure();
+    return fail("the weights are neither dense nor dense_resource");
   }
   bool splat = raw.size() == 2 && n != 1;
-  if (!splat && raw.size() != 2 * n)
-    return failure();
+  // Compared without computing 2 * n, which may wrap for a declared shape.
+  if (!splat && (raw.size() % 2 != 0 || raw.size() / 2 != n))
+    return fail("the payload size does not match the declared shape");
   storage.resize(n);
   bool bf16 = element.isBF16();
   for (size_t i = 0; i < n; ++i) {
@@ -240,10 +256,12 @@ ElementsAttr dc::makeWeightElements(RankedTensorType type,
 FailureOr<ArrayRef<float>> dc::readFiniteWeights(LayerTask &task,
                                                  std::vector<float> &storage) {
   auto constant = cast<arith::ConstantOp>(task.layer.constant);
+  std::string why;
   FailureOr<ArrayRef<float>> data =
-      getWeightElements(cast<ElementsAttr>(constant.getValue()), storage);
+      getWeightElements(cast<ElementsAttr>(constant.getValue()), storage, &why);
   if (failed(data)) {
-    task.error = "layer '" + task.layer.name + "': cannot read the weights";
+    task.error =
+        "layer '" + task.layer.name + "': cannot read the weights: " + why;
     return failure();
   }
   task.error = checkFinite(*data, task.layer.name);

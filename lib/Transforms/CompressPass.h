@@ -104,7 +104,8 @@ std::string checkFinite(llvm::ArrayRef<float> data, llvm::StringRef layer);
 /// The f32 values of an f32, f16 or bf16 dense / dense_resource elements
 /// attribute (f16 / bf16 widened exactly).
 mlir::FailureOr<llvm::ArrayRef<float>>
-getWeightElements(mlir::ElementsAttr attr, std::vector<float> &storage);
+getWeightElements(mlir::ElementsAttr attr, std::vector<float> &storage,
+                  std::string *why = nullptr);
 
 /// An elements attribute of `type` (element type f32, f16 or bf16) holding
 /// `data` rounded to that element type (exact for values read from such a

@@ -2,6 +2,7 @@
 
 #include "dc/Transforms/Layers.h"
 
+#include "dc/Core/CompressedTensor.h"
 #include "dc/Dialect/DC/DC.h"
 #include "dc/Transforms/WeightChain.h"
 
@@ -135,7 +136,15 @@ SmallVector<Layer> dc::findLayers(ModuleOp module) {
     layer.constant = op;
     layer.kind = it->second.first;
     layer.name = getLayerName(op, layers.size());
-    layer.numElements = type.getNumElements();
+    // Checked: a declared shape may overflow (its payload is checked
+    // against it when the weights are read).
+    uint64_t count = 0;
+    layer.numElements =
+        type.hasStaticShape() &&
+                checkedNumElements(type.getShape().data(), type.getRank(),
+                                   count)
+            ? int64_t(count)
+            : 0;
     layer.elementType = type.getElementType();
     layer.unsupported = getUnsupportedReason(layer.elementType);
     layers.push_back(std::move(layer));

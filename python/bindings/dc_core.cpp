@@ -13,6 +13,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -54,6 +55,18 @@ dc::EncodingParams makeParams(const std::string &format, unsigned bits,
   params.bits = bits;
   params.indexBits = indexBits;
   return params;
+}
+
+/// Bounds of kmeans1d's arguments.
+constexpr unsigned kMaxClusters = 1u << 16;
+constexpr unsigned kMaxIterations = 1000000;
+
+void requireFinite(const Array<float> &a, const char *what) {
+  const float *data = a.data();
+  for (py::ssize_t i = 0; i < a.size(); ++i)
+    if (!std::isfinite(data[i]))
+      throw py::value_error(std::string(what) + " has a non-finite element " +
+                            std::to_string(i));
 }
 
 std::vector<int64_t> toShape(const std::vector<int64_t> &shape) {
@@ -145,6 +158,17 @@ PYBIND11_MODULE(_dc_core, m) {
          uint64_t seed, unsigned maxIter, double tol) {
         if (k < 1)
           throw py::value_error("k must be at least 1");
+        // Hostile arguments are Python errors, not hangs or crashes.
+        if (k > kMaxClusters)
+          throw py::value_error("k must be at most " +
+                                std::to_string(kMaxClusters) +
+                                " (a 16-bit codebook)");
+        if (!std::isfinite(tol) || tol < 0)
+          throw py::value_error("tol must be a finite number >= 0");
+        if (maxIter > kMaxIterations)
+          throw py::value_error("max_iter must be at most " +
+                                std::to_string(kMaxIterations));
+        requireFinite(values, "values");
         dc::KMeansOptions opts;
         opts.numClusters = k;
         opts.init = parseInit(init);
@@ -166,6 +190,8 @@ PYBIND11_MODULE(_dc_core, m) {
   m.def(
       "assign_nearest",
       [](const Array<float> &values, const Array<float> &centroids) {
+        requireFinite(values, "values");
+        requireFinite(centroids, "centroids");
         std::vector<float> v = toVector(values), c = toVector(centroids);
         for (size_t i = 1; i < c.size(); ++i)
           if (c[i] < c[i - 1])

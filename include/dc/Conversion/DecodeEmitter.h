@@ -16,6 +16,7 @@
 #ifndef DC_CONVERSION_DECODEEMITTER_H
 #define DC_CONVERSION_DECODEEMITTER_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -26,6 +27,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -35,12 +37,44 @@ namespace dc {
 /// bytes past the last used bit (they also clamp their indices).
 constexpr unsigned kStreamPadding = 8;
 
+/// Run-time validation: each decoder of a payload has a status, a mutable
+/// `memref<i32>` global marked kStatusAttrName, 0 while its payload
+/// validated. A decoder that finds its payload corrupt stores a non-zero
+/// DecodeError into it (atomic max) and zeroes what it decoded.
+/// `dc_status()` returns the largest status of the module and `dc_init()`
+/// runs every initializer and returns the same (INTERFACE.md, dc-to-llvm).
+/// One status per payload (not one per module) keeps emission free of
+/// module-wide lookups.
+constexpr llvm::StringLiteral kStatusAttrName = "dc.status";
+/// The run-time validation failures, in the status global.
+enum DecodeError : int32_t {
+  kDecodeOk = 0,
+  /// A stream's checksum differs from the compiler's, Huffman bits match
+  /// no code, or a stream's bit count differs from the one the compiler
+  /// decoded.
+  kDecodeCorruptStream = 1,
+  /// A value index past the codebook.
+  kDecodeIndexOutOfRange = 2,
+  /// An entry past its slice (gaps), or pointers that are not monotone or
+  /// run past the entries.
+  kDecodeEntryOutOfRange = 3,
+};
+/// Unit attribute on the private functions that run one decode-once step
+/// (see emitInitializer); `dc_init()` calls every one of them.
+constexpr llvm::StringLiteral kInitializerAttrName = "dc.initializer";
+
 /// Creates private `memref.global`s at the start of a module, in creation
-/// order, with names made unique through the module's symbol table.
+/// order, with names made unique through the module's symbol table (built
+/// once per emitter), or, with `uniquePrefix`, trusting the caller that its
+/// names are unique (no symbol table: building one per layer made lowering
+/// thousands of layers quadratic; a clash would fail verification).
 class GlobalEmitter {
 public:
-  explicit GlobalEmitter(mlir::ModuleOp module)
-      : module(module), symbolTable(module) {}
+  explicit GlobalEmitter(mlir::ModuleOp module, bool uniquePrefix = false)
+      : module(module) {
+    if (!uniquePrefix)
+      symbolTable.emplace(module);
+  }
 
   /// A constant `memref<N x i8>` holding `bytes` followed by kStreamPadding
   /// zero bytes.
@@ -60,6 +94,11 @@ public:
   /// step (see emitOnce).
   mlir::memref::GlobalOp onceState(mlir::Location loc, llvm::StringRef name);
 
+  /// A status global (see kStatusAttrName), initialized to 0.
+  mlir::memref::GlobalOp status(mlir::Location loc, llvm::StringRef name);
+  /// Inserts a detached function into the module (renamed if needed).
+  void insertFunction(mlir::func::FuncOp fn);
+
   mlir::ModuleOp getModule() { return module; }
 
 private:
@@ -67,9 +106,41 @@ private:
                                 mlir::MemRefType type,
                                 mlir::Attribute initialValue, bool constant);
   mlir::ModuleOp module;
-  mlir::SymbolTable symbolTable;
+  std::optional<mlir::SymbolTable> symbolTable;
   mlir::Operation *lastGlobal = nullptr;
 };
+
+/// Records `code` in the status global `status` when `failed` (i1) holds
+/// (an scf.if around an atomic max: free when the payload is valid).
+void emitFailIf(mlir::OpBuilder &b, mlir::Location loc,
+                mlir::memref::GlobalOp status, mlir::Value failed,
+                DecodeError code);
+
+/// The status (i32) now: an atomic read of the status global.
+mlir::Value emitReadStatus(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::memref::GlobalOp status);
+
+/// Stores 0 into every element of the 1-D `buffer` of `size` elements when
+/// the status is not 0: after a failed validation the decoded data is all
+/// zeros, so compute functions produce zeros instead of garbage.
+void emitZeroIfFailed(mlir::OpBuilder &b, mlir::Location loc,
+                      mlir::memref::GlobalOp status, mlir::Value buffer,
+                      int64_t size);
+
+/// A private function `name()` (renamed if taken) that runs `body` once per
+/// process through emitOnce on `state`, marked kInitializerAttrName so that
+/// `dc_init()` calls it. Call it where the decoded data is needed.
+mlir::func::FuncOp
+emitInitializer(GlobalEmitter &globals, mlir::Location loc,
+                llvm::StringRef name, mlir::memref::GlobalOp state,
+                llvm::function_ref<void(mlir::OpBuilder &, mlir::Location)> body);
+
+/// Adds the public `int32_t dc_init(void)` (calls every initializer of the
+/// module, in order, and returns dc_status()) and `int32_t dc_status(void)`
+/// (the largest status of the module, 0 if none failed) to `module`,
+/// replacing ones emitted earlier. Fails if the module defines other
+/// symbols of these names.
+mlir::LogicalResult emitInitEntryPoints(mlir::ModuleOp module);
 
 /// Runs `body` once per process, safely when several threads reach it at
 /// the same time: `state` (a onceState global) goes 0 -> 1 by an atomic max
@@ -92,6 +163,18 @@ struct StreamRef {
   mlir::Value bytes;
   int64_t size = 0;
 };
+
+/// FNV-1a (32-bit) of `bytes` followed by kStreamPadding zero bytes: the
+/// checksum of a byteStream global's contents.
+uint32_t streamChecksum(llvm::ArrayRef<uint8_t> bytes);
+
+/// Hashes all `stream.size` bytes of `stream` at run time and fails
+/// `status` (kDecodeCorruptStream) unless the hash is `expected`. Huffman
+/// codes have no redundancy (any bits decode to something), so this is what
+/// catches a stream corrupted in the object.
+void emitVerifyChecksum(mlir::OpBuilder &b, mlir::Location loc,
+                        const StreamRef &stream, uint32_t expected,
+                        mlir::memref::GlobalOp status);
 
 /// Loads `table[i]` (i: any integer type or index) with i clamped to
 /// [0, size - 1].
@@ -144,11 +227,11 @@ HuffmanTables getHuffmanTables(mlir::OpBuilder &b, mlir::Location loc,
 /// bit at a time, code = code << 1 | bit, and stops at the first length l with
 /// code - firstCode[l] < count[l] (an scf.while). Returns {symbol (i32), next
 /// cursor (i64)}. Bits matching no code give symbol 0 and consume maxLength
-/// bits.
+/// bits; then `*found` (if given) is false (i1).
 std::pair<mlir::Value, mlir::Value>
 emitReadHuffmanSymbol(mlir::OpBuilder &b, mlir::Location loc,
                       const StreamRef &stream, const HuffmanTables &tables,
-                      mlir::Value bitPos);
+                      mlir::Value bitPos, mlir::Value *found = nullptr);
 
 /// A reader of one dc entry stream (fixed width or Huffman) for loops that
 /// visit the entries in order. With Huffman coding the caller carries the
@@ -159,6 +242,9 @@ struct EntryStreamReader {
   unsigned width = 0;
   bool huffman = false;
   HuffmanTables tables;
+
+  /// Set to validate: Huffman bits matching no code fail the status.
+  mlir::memref::GlobalOp status;
 
   /// Reads entry `index` (index type); returns {value i32, next cursor}.
   std::pair<mlir::Value, mlir::Value> read(mlir::OpBuilder &b,

@@ -72,9 +72,14 @@ inline uint64_t loadLE64(const uint8_t *bytes, size_t size, size_t byte) {
   return word;
 }
 
-/// Bytes needed for `count` values of `numBits` bits.
+/// Bytes needed for `count` values of `numBits` (<= 32) bits; saturates at
+/// UINT64_MAX instead of wrapping (no buffer is that large).
 inline uint64_t packedBytes(uint64_t count, unsigned numBits) {
-  return (count * numBits + 7) / 8;
+  uint64_t bits;
+  if (__builtin_mul_overflow(count, uint64_t(numBits), &bits) ||
+      bits > UINT64_MAX - 7)
+    return UINT64_MAX;
+  return (bits + 7) / 8;
 }
 
 } // namespace dc

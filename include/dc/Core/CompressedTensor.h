@@ -109,10 +109,21 @@ bool verifyCompressedTensor(const CompressedTensorView &view,
 bool decodeEntries(const CompressedTensorView &view, DecodedEntries &entries,
                    std::string *error);
 
-/// The largest tensor the dense decoders materialize (16 GiB of f32). A
-/// compressed payload can be tiny while its shape is huge; beyond this the
-/// decoders report an error instead of failing an allocation.
-constexpr uint64_t kMaxDenseElements = uint64_t(1) << 32;
+/// The largest tensor dc materializes (2^30 elements, 4 GiB of f32): the
+/// dense decoders, and every buffer dc-to-llvm emits or allocates for a
+/// compressed constant or a contraction's operands (decode-once buffers,
+/// kernel layouts, results). A compressed payload can be tiny while its
+/// declared shape is huge (2^40 x 0, a 16 GiB view of an empty payload);
+/// beyond this limit the passes report an error instead of allocating.
+constexpr uint64_t kMaxDenseElements = uint64_t(1) << 30;
+
+/// The number of elements of `shape` with overflow checks: false if a
+/// dimension is negative (dynamic) or the product exceeds 2^63 - 1.
+bool checkedNumElements(const int64_t *shape, size_t rank, uint64_t &count);
+inline bool checkedNumElements(const std::vector<int64_t> &shape,
+                               uint64_t &count) {
+  return checkedNumElements(shape.data(), shape.size(), count);
+}
 
 /// Decodes to the dense row-major f32 tensor (what `dc.decompress` means).
 bool decompressToDense(const CompressedTensorView &view,

@@ -4,7 +4,8 @@
 // used); codes are assigned canonically (shorter first, then by symbol),
 // written MSB-first into the bit stream. Lengths are limited to
 // kMaxHuffmanCodeLength so decoders can use small tables. Decoders validate
-// tables (Kraft sum <= 1, lengths in range) and never read past the stream.
+// tables (complete codes, lengths in range; zlib's inftrees.c and zstd's
+// HUF_readStats are the models) and never read past the stream.
 //
 //===----------------------------------------------------------------------===//
 
@@ -32,8 +33,9 @@ buildHuffmanCodeLengths(const std::vector<uint64_t> &frequencies,
                         unsigned maxLength = kMaxHuffmanCodeLength);
 
 /// Checks that `lengths` describe a valid prefix code: every length at most
-/// kMaxHuffmanCodeLength, Kraft sum <= 1, at least one used symbol. On
-/// failure, `error` says why.
+/// kMaxHuffmanCodeLength, at least one used symbol, and a complete code
+/// (Kraft sum exactly 1: neither over-subscribed nor incomplete), except a
+/// single symbol of length 1. On failure, `error` says why.
 bool verifyHuffmanCodeLengths(const std::vector<uint8_t> &lengths,
                               std::string *error = nullptr);
 

@@ -5,6 +5,7 @@
 #include "dc/Core/Huffman.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -30,9 +31,164 @@ memref::GlobalOp GlobalEmitter::insert(Location loc, StringRef name,
   // Renames on conflict and inserts into the module, in creation order.
   Block::iterator where = lastGlobal ? std::next(lastGlobal->getIterator())
                                      : module.getBody()->begin();
-  symbolTable.insert(global, where);
+  if (symbolTable)
+    symbolTable->insert(global, where);
+  else
+    module.getBody()->getOperations().insert(where, global);
   lastGlobal = global;
   return global;
+}
+
+memref::GlobalOp GlobalEmitter::status(Location loc, StringRef name) {
+  memref::GlobalOp global = onceState(loc, name);
+  global->setAttr(kStatusAttrName, UnitAttr::get(module.getContext()));
+  return global;
+}
+
+void GlobalEmitter::insertFunction(func::FuncOp fn) {
+  if (symbolTable)
+    symbolTable->insert(fn);
+  else
+    module.push_back(fn);
+}
+
+static Value atomicI32(OpBuilder &b, Location loc, memref::GlobalOp global,
+                       arith::AtomicRMWKind kind, int32_t v) {
+  Value c = arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
+  return memref::AtomicRMWOp::create(b, loc, kind, c, getGlobal(b, loc, global),
+                                     ValueRange{})
+      .getResult();
+}
+
+void dc::emitFailIf(OpBuilder &b, Location loc, memref::GlobalOp status,
+                    Value failed, DecodeError code) {
+  scf::IfOp::create(b, loc, failed, [&](OpBuilder &tb, Location tl) {
+    atomicI32(tb, tl, status, arith::AtomicRMWKind::maxs, code);
+    scf::YieldOp::create(tb, tl);
+  });
+}
+
+Value dc::emitReadStatus(OpBuilder &b, Location loc, memref::GlobalOp status) {
+  return atomicI32(b, loc, status, arith::AtomicRMWKind::maxs, 0);
+}
+
+void dc::emitZeroIfFailed(OpBuilder &b, Location loc, memref::GlobalOp status,
+                          Value buffer, int64_t size) {
+  Value bad = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::ne, emitReadStatus(b, loc, status),
+      arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0));
+  scf::IfOp::create(b, loc, bad, [&](OpBuilder &tb, Location tl) {
+    Type elt = cast<MemRefType>(buffer.getType()).getElementType();
+    Value zero = isa<FloatType>(elt)
+                     ? Value(arith::ConstantFloatOp::create(
+                           tb, tl, cast<FloatType>(elt), APFloat(0.0f)))
+                     : Value(arith::ConstantIntOp::create(tb, tl, elt, 0));
+    scf::ForOp::create(
+        tb, tl, arith::ConstantIndexOp::create(tb, tl, 0),
+        arith::ConstantIndexOp::create(tb, tl, size),
+        arith::ConstantIndexOp::create(tb, tl, 1), ValueRange{},
+        [&](OpBuilder &lb, Location ll, Value i, ValueRange) {
+          memref::StoreOp::create(lb, ll, zero, buffer, ValueRange{i});
+          scf::YieldOp::create(lb, ll);
+        });
+    scf::YieldOp::create(tb, tl);
+  });
+}
+
+static constexpr uint32_t kFnvOffset = 2166136261u, kFnvPrime = 16777619u;
+
+uint32_t dc::streamChecksum(ArrayRef<uint8_t> bytes) {
+  uint32_t h = kFnvOffset;
+  for (uint8_t byte : bytes)
+    h = (h ^ byte) * kFnvPrime;
+  for (unsigned i = 0; i < kStreamPadding; ++i)
+    h = h * kFnvPrime;
+  return h;
+}
+
+void dc::emitVerifyChecksum(OpBuilder &b, Location loc, const StreamRef &stream,
+                            uint32_t expected, memref::GlobalOp status) {
+  Type i32 = b.getI32Type();
+  auto c32 = [&](OpBuilder &ob, Location l, uint32_t v) -> Value {
+    return arith::ConstantIntOp::create(ob, l, i32, int64_t(int32_t(v)));
+  };
+  auto loop = scf::ForOp::create(
+      b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+      arith::ConstantIndexOp::create(b, loc, stream.size),
+      arith::ConstantIndexOp::create(b, loc, 1),
+      ValueRange{c32(b, loc, kFnvOffset)},
+      [&](OpBuilder &lb, Location l, Value i, ValueRange args) {
+        Value byte = memref::LoadOp::create(lb, l, stream.bytes, ValueRange{i});
+        Value x = arith::XOrIOp::create(
+            lb, l, args[0], arith::ExtUIOp::create(lb, l, i32, byte));
+        Value h = arith::MulIOp::create(lb, l, x, c32(lb, l, kFnvPrime));
+        scf::YieldOp::create(lb, l, ValueRange{h});
+      });
+  Value wrong = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                      loop.getResult(0), c32(b, loc, expected));
+  emitFailIf(b, loc, status, wrong, kDecodeCorruptStream);
+}
+
+func::FuncOp dc::emitInitializer(GlobalEmitter &globals, Location loc,
+                                 StringRef name, memref::GlobalOp state,
+                                 function_ref<void(OpBuilder &, Location)> body) {
+  OpBuilder b(globals.getModule().getContext());
+  auto fn = func::FuncOp::create(b, loc, name, b.getFunctionType({}, {}));
+  fn.setPrivate();
+  fn->setAttr(kInitializerAttrName, b.getUnitAttr());
+  globals.insertFunction(fn);
+  b.setInsertionPointToStart(fn.addEntryBlock());
+  emitOnce(b, loc, state, body);
+  func::ReturnOp::create(b, loc);
+  return fn;
+}
+
+LogicalResult dc::emitInitEntryPoints(ModuleOp module) {
+  MLIRContext *ctx = module.getContext();
+  OpBuilder b(ctx);
+  Location loc = module.getLoc();
+  for (StringRef name : {"dc_init", "dc_status"}) {
+    Operation *existing = SymbolTable::lookupSymbolIn(module, name);
+    if (!existing)
+      continue;
+    if (!existing->hasAttr("dc.entry_point"))
+      return existing->emitOpError()
+             << "'" << name
+             << "' is reserved for dc's generated entry point (INTERFACE.md)";
+    existing->erase();
+  }
+  SmallVector<func::FuncOp> initializers;
+  SmallVector<memref::GlobalOp> statuses;
+  for (Operation &op : module.getBody()->getOperations()) {
+    if (auto fn = dyn_cast<func::FuncOp>(op);
+        fn && fn->hasAttr(kInitializerAttrName))
+      initializers.push_back(fn);
+    if (auto global = dyn_cast<memref::GlobalOp>(op);
+        global && global->hasAttr(kStatusAttrName))
+      statuses.push_back(global);
+  }
+  auto i32 = b.getI32Type();
+  auto makeEntry = [&](StringRef name) {
+    auto fn = func::FuncOp::create(b, loc, name, b.getFunctionType({}, {i32}));
+    fn->setAttr("dc.entry_point", b.getUnitAttr());
+    module.push_back(fn);
+    b.setInsertionPointToStart(fn.addEntryBlock());
+    return fn;
+  };
+  auto maxStatus = [&]() {
+    Value result = arith::ConstantIntOp::create(b, loc, i32, 0);
+    for (memref::GlobalOp status : statuses)
+      result = arith::MaxSIOp::create(b, loc, result,
+                                      emitReadStatus(b, loc, status));
+    return result;
+  };
+  makeEntry("dc_status");
+  func::ReturnOp::create(b, loc, maxStatus());
+  makeEntry("dc_init");
+  for (func::FuncOp fn : initializers)
+    func::CallOp::create(b, loc, fn, ValueRange{});
+  func::ReturnOp::create(b, loc, maxStatus());
+  return success();
 }
 
 template <typename T>
@@ -230,7 +386,7 @@ HuffmanTables dc::getHuffmanTables(OpBuilder &b, Location loc,
 std::pair<Value, Value> dc::emitReadHuffmanSymbol(OpBuilder &b, Location loc,
                                                   const StreamRef &stream,
                                                   const HuffmanTables &tables,
-                                                  Value bitPos) {
+                                                  Value bitPos, Value *found) {
   // scf.while over code lengths; state (len, code, symbol, done):
   //   before: continue while !done && len < maxLength;
   //   after: read bit pos + len, code = code << 1 | bit, len += 1,
@@ -283,6 +439,8 @@ std::pair<Value, Value> dc::emitReadHuffmanSymbol(OpBuilder &b, Location loc,
       });
   Value len = loop.getResult(0);
   Value symbol = loop.getResult(2);
+  if (found)
+    *found = loop.getResult(3);
   Value next = arith::AddIOp::create(
       b, loc, bitPos, arith::ExtUIOp::create(b, loc, b.getI64Type(), len));
   return {symbol, next};
@@ -293,5 +451,12 @@ std::pair<Value, Value> EntryStreamReader::read(OpBuilder &b, Location loc,
                                                 Value cursor) const {
   if (!huffman)
     return {emitReadFixedWidth(b, loc, stream, index, width), cursor};
-  return emitReadHuffmanSymbol(b, loc, stream, tables, cursor);
+  if (!status)
+    return emitReadHuffmanSymbol(b, loc, stream, tables, cursor);
+  Value found;
+  auto result = emitReadHuffmanSymbol(b, loc, stream, tables, cursor, &found);
+  Value missing = arith::XOrIOp::create(
+      b, loc, found, arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1));
+  emitFailIf(b, loc, status, missing, kDecodeCorruptStream);
+  return result;
 }

@@ -12,6 +12,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -42,8 +43,17 @@ struct Payload {
   memref::GlobalOp values, gaps, pointers, codebook;
   int64_t valuesSize = 0, gapsSize = 0;
   HuffmanTableGlobals valueTables, gapTables;
-  /// Decode-once state: the dense buffer and its "decoded" flag.
+  /// Bits of the Huffman-coded streams (what the compiler's decoder
+  /// consumed); the run-time decoder must end exactly there.
+  uint64_t valueBits = 0, gapBits = 0;
+  /// Checksums of the value and gap streams (streamChecksum).
+  uint32_t valuesChecksum = 0, gapsChecksum = 0;
+  /// Run-time validation status (DecodeEmitter.h).
+  memref::GlobalOp status;
+  /// Decode-once state: the dense buffer and its "decoded" flag, and the
+  /// initializer function that dc_init() calls.
   memref::GlobalOp dense, ready;
+  func::FuncOp init;
 };
 
 using PayloadMap = llvm::DenseMap<Operation *, std::unique_ptr<Payload>>;
@@ -69,6 +79,10 @@ static Value constI64(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
 }
 
+static void emitDecode(OpBuilder &b, Location loc, const Payload &p,
+                       Value flat);
+static Value flatten(OpBuilder &b, Location loc, Value buffer);
+
 FailureOr<Payload *> DCLowerDecompressPass::getPayload(ConstantOp op,
                                                        GlobalEmitter &globals,
                                                        PayloadMap &payloads) {
@@ -76,6 +90,10 @@ FailureOr<Payload *> DCLowerDecompressPass::getPayload(ConstantOp op,
   if (it != payloads.end())
     return it->second.get();
 
+  // Nothing of the declared size is emitted before the size is known to be
+  // materializable (a tiny payload can declare a huge shape).
+  if (failed(checkMaterializable(op, op.getType(), "compressed constant")))
+    return failure();
   // Validate with the core library first (the verifier skips full decoding
   // of large constants).
   CompressedTensorView view;
@@ -103,12 +121,22 @@ FailureOr<Payload *> DCLowerDecompressPass::getPayload(ConstantOp op,
   bool sparse = view.params.format != StorageFormat::Dense;
   bool huffman = view.params.entropy == EntropyCoding::Huffman;
 
+  if (huffman) {
+    for (uint32_t v : entries.values)
+      p->valueBits += view.valueCodeLengths[v];
+    for (uint32_t g : entries.gaps)
+      p->gapBits += view.gapCodeLengths[g];
+  }
+
   Location loc = op.getLoc();
   std::string prefix = "__dc_w" + std::to_string(payloads.size());
+  p->status = globals.status(loc, prefix + "_status");
   p->values =
       globals.byteStream(loc, prefix + "_values",
                          ArrayRef<uint8_t>(view.values.data, view.values.size));
   p->valuesSize = int64_t(view.values.size) + kStreamPadding;
+  p->valuesChecksum = streamChecksum(
+      ArrayRef<uint8_t>(view.values.data, view.values.size));
   if (view.params.bits != kRawValueBits) {
     p->codebook = globals.f32Table(
         loc, prefix + "_codebook",
@@ -120,6 +148,8 @@ FailureOr<Payload *> DCLowerDecompressPass::getPayload(ConstantOp op,
         globals.byteStream(loc, prefix + "_gaps",
                            ArrayRef<uint8_t>(view.gaps.data, view.gaps.size));
     p->gapsSize = int64_t(view.gaps.size) + kStreamPadding;
+    p->gapsChecksum =
+        streamChecksum(ArrayRef<uint8_t>(view.gaps.data, view.gaps.size));
     p->pointers = globals.i32Table(
         loc, prefix + "_pointers",
         ArrayRef<uint32_t>(view.pointers.data, view.pointers.size));
@@ -147,6 +177,13 @@ FailureOr<Payload *> DCLowerDecompressPass::getPayload(ConstantOp op,
                                       Float32Type::get(op.getContext()));
     p->dense = globals.buffer(loc, prefix + "_dense", bufferType);
     p->ready = globals.onceState(loc, prefix + "_ready");
+    Payload *raw = p.get();
+    p->init = emitInitializer(
+        globals, loc, prefix + "_init", p->ready,
+        [&](OpBuilder &b, Location l) {
+          Value buffer = getGlobal(b, l, raw->dense);
+          emitDecode(b, l, *raw, flatten(b, l, buffer));
+        });
   }
   Payload *result = p.get();
   payloads[op.getOperation()] = std::move(p);
@@ -157,8 +194,10 @@ FailureOr<Payload *> DCLowerDecompressPass::getPayload(ConstantOp op,
 static EntryStreamReader makeReader(OpBuilder &b, Location loc,
                                     memref::GlobalOp global, int64_t size,
                                     unsigned width, bool huffman,
-                                    const HuffmanTableGlobals &tables) {
+                                    const HuffmanTableGlobals &tables,
+                                    memref::GlobalOp status) {
   EntryStreamReader reader;
+  reader.status = status;
   reader.stream = StreamRef{getGlobal(b, loc, global), size};
   reader.width = width;
   reader.huffman = huffman;
@@ -167,12 +206,38 @@ static EntryStreamReader makeReader(OpBuilder &b, Location loc,
   return reader;
 }
 
+/// Fails the status when the i64 cursor `end` is not `expected`.
+static void checkCursor(OpBuilder &b, Location loc, const Payload &p,
+                        Value end, uint64_t expected) {
+  Value wrong = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, end,
+                                      constI64(b, loc, int64_t(expected)));
+  emitFailIf(b, loc, p.status, wrong, kDecodeCorruptStream);
+}
+
+static void emitDecodeEntries(OpBuilder &b, Location loc, const Payload &p,
+                              Value flat);
+
 /// Emits the loops decoding `p` into `flat`, a 1-D f32 buffer of p.numel
-/// elements.
+/// elements. The payload was validated at compile time; what the object
+/// holds is validated again while decoding (it may have been corrupted
+/// since): a failure sets the payload's status and the buffer is zeroed.
 static void emitDecode(OpBuilder &b, Location loc, const Payload &p,
                        Value flat) {
   if (p.numel == 0)
     return;
+  if (p.numEntries > 0) {
+    emitVerifyChecksum(b, loc, {getGlobal(b, loc, p.values), p.valuesSize},
+                       p.valuesChecksum, p.status);
+    if (p.params.format != StorageFormat::Dense)
+      emitVerifyChecksum(b, loc, {getGlobal(b, loc, p.gaps), p.gapsSize},
+                         p.gapsChecksum, p.status);
+  }
+  emitDecodeEntries(b, loc, p, flat);
+  emitZeroIfFailed(b, loc, p.status, flat, p.numel);
+}
+
+static void emitDecodeEntries(OpBuilder &b, Location loc, const Payload &p,
+                              Value flat) {
   const bool huffman = p.params.entropy == EntropyCoding::Huffman;
   const bool raw = p.params.bits == kRawValueBits;
   const bool sparse = p.params.format != StorageFormat::Dense;
@@ -196,53 +261,70 @@ static void emitDecode(OpBuilder &b, Location loc, const Payload &p,
 
   EntryStreamReader values =
       makeReader(b, loc, p.values, p.valuesSize, raw ? 32 : p.params.bits,
-                 huffman, p.valueTables);
+                 huffman, p.valueTables, p.status);
   Value codebook;
   if (!raw)
     codebook = getGlobal(b, loc, p.codebook);
+  // Indices past the codebook fail the status (and are clamped meanwhile).
+  const bool checkIndex =
+      !raw && uint64_t(p.codebookSize) < (uint64_t(1) << p.params.bits);
   auto toF32 = [&](OpBuilder &bb, Location l, Value v) -> Value {
     if (raw)
       return arith::BitcastOp::create(bb, l, bb.getF32Type(), v);
+    if (checkIndex) {
+      Value past = arith::CmpIOp::create(
+          bb, l, arith::CmpIPredicate::uge, v,
+          arith::ConstantIntOp::create(bb, l, bb.getI32Type(),
+                                       p.codebookSize));
+      emitFailIf(bb, l, p.status, past, kDecodeIndexOutOfRange);
+    }
     return emitLoadClamped(bb, l, codebook, p.codebookSize, v);
   };
 
   if (!sparse) {
-    scf::ForOp::create(
+    auto loop = scf::ForOp::create(
         b, loc, c0, constIndex(b, loc, p.numel), c1, ValueRange{cursor0},
         [&](OpBuilder &bb, Location l, Value i, ValueRange args) {
           auto [v, next] = values.read(bb, l, i, args[0]);
           memref::StoreOp::create(bb, l, toF32(bb, l, v), flat, ValueRange{i});
           scf::YieldOp::create(bb, l, ValueRange{next});
         });
+    if (huffman)
+      checkCursor(b, loc, p, loop.getResult(0), p.valueBits);
     return;
   }
 
-  EntryStreamReader gaps = makeReader(b, loc, p.gaps, p.gapsSize,
-                                      p.params.indexBits, huffman, p.gapTables);
+  EntryStreamReader gaps =
+      makeReader(b, loc, p.gaps, p.gapsSize, p.params.indexBits, huffman,
+                 p.gapTables, p.status);
   Value pointers = getGlobal(b, loc, p.pointers);
   int64_t numPointers = p.numSlices + 1;
   Value numEntries = constIndex(b, loc, int64_t(p.numEntries));
   Value sliceLength = constI64(b, loc, p.sliceLength);
   Value cols = constI64(b, loc, p.cols);
   // Slices in order; Huffman cursors (values, gaps) carried across slices.
-  scf::ForOp::create(
+  auto slices = scf::ForOp::create(
       b, loc, c0, constIndex(b, loc, p.numSlices), c1,
       ValueRange{cursor0, cursor0},
       [&](OpBuilder &bb, Location l, Value s, ValueRange outer) {
-        // Entries [start, end) of slice s, clamped to the streams.
+        // Entries [start, end) of slice s, clamped to the streams; pointers
+        // that decrease or run past the entries fail the status.
         Value sNext = arith::AddIOp::create(bb, l, s, c1);
-        Value end = arith::MinUIOp::create(
+        Value rawEnd = arith::IndexCastUIOp::create(
+            bb, l, bb.getIndexType(),
+            emitLoadClamped(bb, l, pointers, numPointers, sNext));
+        Value rawStart = arith::IndexCastUIOp::create(
+            bb, l, bb.getIndexType(),
+            emitLoadClamped(bb, l, pointers, numPointers, s));
+        Value badPointers = arith::OrIOp::create(
             bb, l,
-            arith::IndexCastUIOp::create(
-                bb, l, bb.getIndexType(),
-                emitLoadClamped(bb, l, pointers, numPointers, sNext)),
-            numEntries);
-        Value start = arith::MinUIOp::create(
-            bb, l,
-            arith::IndexCastUIOp::create(
-                bb, l, bb.getIndexType(),
-                emitLoadClamped(bb, l, pointers, numPointers, s)),
-            end);
+            arith::CmpIOp::create(bb, l, arith::CmpIPredicate::ugt, rawEnd,
+                                  numEntries),
+            arith::CmpIOp::create(bb, l, arith::CmpIPredicate::ugt, rawStart,
+                                  rawEnd));
+        emitFailIf(bb, l, p.status, badPointers, kDecodeEntryOutOfRange);
+        Value end = arith::MinUIOp::create(bb, l, rawEnd, numEntries);
+        Value start = arith::MinUIOp::create(bb, l, rawStart, end);
         Value slice = arith::IndexCastUIOp::create(bb, l, bb.getI64Type(), s);
         auto inner = scf::ForOp::create(
             bb, l, start, end, c1, ValueRange{cursor0, outer[0], outer[1]},
@@ -255,6 +337,10 @@ static void emitDecode(OpBuilder &b, Location loc, const Payload &p,
                   arith::ExtUIOp::create(ib, il, ib.getI64Type(), g));
               Value inside = arith::CmpIOp::create(
                   ib, il, arith::CmpIPredicate::ult, pos, sliceLength);
+              Value outside = arith::XOrIOp::create(
+                  ib, il, inside,
+                  arith::ConstantIntOp::create(ib, il, ib.getI1Type(), 1));
+              emitFailIf(ib, il, p.status, outside, kDecodeEntryOutOfRange);
               scf::IfOp::create(
                   ib, il, inside, [&](OpBuilder &tb, Location tl) {
                     Value element =
@@ -279,6 +365,18 @@ static void emitDecode(OpBuilder &b, Location loc, const Payload &p,
         scf::YieldOp::create(
             bb, l, ValueRange{inner.getResult(1), inner.getResult(2)});
       });
+  if (huffman) {
+    checkCursor(b, loc, p, slices.getResult(0), p.valueBits);
+    checkCursor(b, loc, p, slices.getResult(1), p.gapBits);
+  }
+  // The last pointer must be the number of entries.
+  Value last = arith::IndexCastUIOp::create(
+      b, loc, b.getIndexType(),
+      emitLoadClamped(b, loc, pointers, numPointers,
+                      constIndex(b, loc, p.numSlices)));
+  Value short_ = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, last,
+                                       numEntries);
+  emitFailIf(b, loc, p.status, short_, kDecodeEntryOutOfRange);
 }
 
 /// A 1-D view of a contiguous buffer of any rank.
@@ -309,10 +407,7 @@ Value DCLowerDecompressPass::lower(OpBuilder &b, DecompressOp op,
                                              /*restrict=*/true,
                                              /*writable=*/true);
   }
-  emitOnce(b, loc, p.ready, [&](OpBuilder &tb, Location tl) {
-    Value buffer = getGlobal(tb, tl, p.dense);
-    emitDecode(tb, tl, p, flatten(tb, tl, buffer));
-  });
+  func::CallOp::create(b, loc, p.init, ValueRange{});
   // Read-only: bufferization copies before any in-place write.
   Value buffer = getGlobal(b, loc, p.dense);
   return bufferization::ToTensorOp::create(b, loc, tensorType, buffer,
@@ -377,6 +472,14 @@ void DCLowerDecompressPass::runOnOperation() {
     else if (auto matmul = dyn_cast<MatmulOp>(op))
       matmuls.push_back(matmul);
   });
+  // The dense fallback materializes the weights and the result.
+  bool tooLarge = false;
+  for (MatvecOp op : matvecs)
+    tooLarge |= failed(checkMaterializable(op, op.getType(), "result"));
+  for (MatmulOp op : matmuls)
+    tooLarge |= failed(checkMaterializable(op, op.getType(), "result"));
+  if (tooLarge)
+    return signalPassFailure();
   for (MatvecOp op : matvecs)
     rewriteContraction(op);
   for (MatmulOp op : matmuls)
@@ -412,4 +515,8 @@ void DCLowerDecompressPass::runOnOperation() {
   for (ConstantOp op : constants)
     if (op->use_empty())
       op.erase();
+  // dc_init() / dc_status() over this pass's initializers and those of the
+  // kernel passes before it.
+  if (failed(emitInitEntryPoints(module)))
+    return signalPassFailure();
 }

@@ -3,6 +3,7 @@
 #include "HuffmanWordsLoader.h"
 
 #include "dc/Conversion/DecodeEmitter.h"
+#include "dc/Core/Huffman.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -15,13 +16,23 @@ LogicalResult dc::kernels::emitHuffmanWordsLoader(
     ModuleOp module, Location loc, StringRef prefix, unsigned wordBits,
     int64_t numWords, unsigned fieldsPerWord, unsigned fieldBits,
     ArrayRef<CodedStream> streams, HuffmanWordsLoader &out, std::string &err) {
-  dc::GlobalEmitter globals(module);
+  // `prefix` is unique per layout (the kernel pass numbers them): no symbol
+  // table, which would make lowering N layers O(N^2).
+  dc::GlobalEmitter globals(module, /*uniquePrefix=*/true);
   struct StreamGlobals {
     memref::GlobalOp bytes;
     dc::HuffmanTableGlobals tables;
+    uint64_t bits = 0; // What the run-time decoder must consume.
   };
   SmallVector<StreamGlobals> sg(streams.size());
+  const uint64_t numSymbols = uint64_t(numWords) * fieldsPerWord;
   for (auto [s, g] : llvm::zip(streams, sg)) {
+    dc::HuffmanDecoder decoder;
+    std::vector<uint32_t> symbols;
+    if (!decoder.init(*s.lengths, &err) ||
+        !decoder.decode(s.bytes->data(), s.bytes->size(), numSymbols, symbols,
+                        g.bits, &err))
+      return failure();
     g.bytes = globals.byteStream(loc, (prefix + "_" + s.name + "_stream").str(),
                                  *s.bytes);
     if (!dc::emitHuffmanTables(globals, loc,
@@ -35,21 +46,24 @@ LogicalResult dc::kernels::emitHuffmanWordsLoader(
       loc, (prefix + "_words").str(), MemRefType::get({numWords}, wordType));
   out.words = words.getSymName().str();
   out.ready = globals.onceState(loc, (prefix + "_ready").str());
+  memref::GlobalOp status = globals.status(loc, (prefix + "_status").str());
 
-  // Created detached, then appended to the module under a unique name.
+  // Created detached, then appended to the module.
   auto fn = func::FuncOp::create(b, loc, (prefix + "_load_words").str(),
                                  b.getFunctionType({}, {}));
   fn.setPrivate();
-  SymbolTable(module).insert(fn);
+  globals.insertFunction(fn);
   out.decode = fn;
   Block *body = fn.addEntryBlock();
   b.setInsertionPointToStart(body);
   SmallVector<dc::StreamRef> refs;
   SmallVector<dc::HuffmanTables> tables;
-  for (StreamGlobals &g : sg) {
+  for (auto [s, g] : llvm::zip(streams, sg)) {
     refs.push_back(
         {dc::getGlobal(b, loc, g.bytes), g.bytes.getType().getDimSize(0)});
     tables.push_back(dc::getHuffmanTables(b, loc, g.tables));
+    dc::emitVerifyChecksum(b, loc, refs.back(), dc::streamChecksum(*s.bytes),
+                           status);
   }
   Value wordsBuf = dc::getGlobal(b, loc, words);
   Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
@@ -64,7 +78,7 @@ LogicalResult dc::kernels::emitHuffmanWordsLoader(
   // for each word: for each field: one symbol of each stream (carried bit
   // cursors), word |= (OR of symbol << shift) << (field * fieldBits).
   SmallVector<Value> cursors0(streams.size(), zeroCursor);
-  scf::ForOp::create(
+  auto wordLoop = scf::ForOp::create(
       b, loc, c0, cw, c1, cursors0,
       [&](OpBuilder &ob, Location ol, Value w, ValueRange cursors) {
         SmallVector<Value> init{zeroWord};
@@ -75,8 +89,14 @@ LogicalResult dc::kernels::emitHuffmanWordsLoader(
               Value field = word(ib, il, 0);
               SmallVector<Value> next{Value()};
               for (size_t s = 0; s < streams.size(); ++s) {
+                Value found;
                 auto [sym, cursor] = dc::emitReadHuffmanSymbol(
-                    ib, il, refs[s], tables[s], args[1 + s]);
+                    ib, il, refs[s], tables[s], args[1 + s], &found);
+                Value missing = arith::XOrIOp::create(
+                    ib, il, found,
+                    arith::ConstantIntOp::create(ib, il, ib.getI1Type(), 1));
+                dc::emitFailIf(ib, il, status, missing,
+                               dc::kDecodeCorruptStream);
                 Value v = wordBits > 32
                               ? arith::ExtUIOp::create(ib, il, wordType, sym)
                                     .getResult()
@@ -98,7 +118,22 @@ LogicalResult dc::kernels::emitHuffmanWordsLoader(
                                 ValueRange{w});
         scf::YieldOp::create(ob, ol, inner.getResults().drop_front());
       });
+  // Run-time validation: each stream ends where the compiler's decoder
+  // ended; otherwise the words are zeroed (index 0, delta 0: zero weights).
+  for (auto [s, g] : llvm::enumerate(sg)) {
+    Value wrong = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ne, wordLoop.getResult(s),
+        arith::ConstantIntOp::create(b, loc, b.getI64Type(), int64_t(g.bits)));
+    dc::emitFailIf(b, loc, status, wrong, dc::kDecodeCorruptStream);
+  }
+  dc::emitZeroIfFailed(b, loc, status, wordsBuf, numWords);
   func::ReturnOp::create(b, loc);
+  // The decode-once step that the kernels and dc_init() call.
+  out.init = dc::emitInitializer(
+      globals, loc, (prefix + "_init").str(), out.ready,
+      [&](OpBuilder &tb, Location tl) {
+        func::CallOp::create(tb, tl, fn, ValueRange{});
+      });
   return success();
 }
 
@@ -109,7 +144,5 @@ void dc::kernels::emitLoadCheck(const HuffmanWordsLoader &loader,
   OpBuilder b(fn.getContext());
   Location loc = fn.getLoc();
   b.setInsertionPointToStart(&fn.getBody().front());
-  dc::emitOnce(b, loc, loader.ready, [&](OpBuilder &tb, Location tl) {
-    func::CallOp::create(tb, tl, loader.decode, ValueRange{});
-  });
+  func::CallOp::create(b, loc, loader.init, ValueRange{});
 }

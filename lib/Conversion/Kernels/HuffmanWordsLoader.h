@@ -28,11 +28,15 @@ struct CodedStream {
 };
 
 /// What the kernels need: the `words` global (mutable, uninitialized), the
-/// decode-once `ready` state (dc::emitOnce) and the loader function.
+/// decode-once `ready` state (dc::emitOnce), the loader function and the
+/// initializer `PREFIX_init()` that runs it once (dc::emitInitializer;
+/// dc_init() calls it too). The loader validates the streams at run time
+/// (each ends exactly where the compiler's decoder ended, every code
+/// matches); on failure it sets `PREFIX_status` and zeroes the words.
 struct HuffmanWordsLoader {
   std::string words;
   mlir::memref::GlobalOp ready;
-  mlir::func::FuncOp decode;
+  mlir::func::FuncOp decode, init;
 };
 
 /// Emits the streams, their decoding tables, the `PREFIX_words` buffer of
@@ -46,9 +50,10 @@ emitHuffmanWordsLoader(mlir::ModuleOp module, mlir::Location loc,
                        unsigned fieldBits, llvm::ArrayRef<CodedStream> streams,
                        HuffmanWordsLoader &out, std::string &err);
 
-/// `PREFIX_load_words()` once per process (dc::emitOnce on the `ready`
-/// state, safe for concurrent first calls) at the start of `fn` (call it before
-/// any parallel loop is emitted into `fn`, never inside a task).
+/// A call of `PREFIX_init()` (the loader once per process, dc::emitOnce on
+/// the `ready` state, safe for concurrent first calls) at the start of `fn`
+/// (call it before any parallel loop is emitted into `fn`, never inside a
+/// task).
 void emitLoadCheck(const HuffmanWordsLoader &loader, mlir::func::FuncOp fn);
 
 } // namespace dc::kernels

@@ -1057,6 +1057,12 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       auto inType = cast<RankedTensorType>(input.getType());
       auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
       bool isMatmul = isa<dc::MatmulOp>(op);
+      // Declared sizes are checked before any layout or buffer of that size
+      // is built (a tiny payload may declare 2^40 rows).
+      if (failed(dc::checkMaterializable(op, w.getType(), "weight")) ||
+          failed(dc::checkMaterializable(op, inType, "input")) ||
+          failed(dc::checkMaterializable(op, resultType, "result")))
+        return signalPassFailure();
       if (!constant || !inType.hasStaticShape()) {
         lowerDense(op, w, input, transposeW);
         continue;

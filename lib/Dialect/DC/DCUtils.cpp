@@ -51,7 +51,15 @@ static LogicalResult readElements(Operation *op, StringRef name,
   if (type.getElementType() != elementType || type.getRank() != 1)
     return op->emitOpError() << "'" << name << "' must be a 1-D tensor of "
                              << elementType << ", got " << type;
-  size_t numElements = type.getNumElements();
+  // The element count and byte size of a declared type are computed with
+  // overflow checks: a 1-D tensor of 2^62 + 1 i32 "holds" 4 bytes when the
+  // product wraps around.
+  uint64_t count = 0, byteSize = 0;
+  if (!checkedNumElements(type.getShape().data(), type.getRank(), count) ||
+      __builtin_mul_overflow(count, uint64_t(sizeof(T)), &byteSize))
+    return op->emitOpError() << "'" << name << "' has a type " << type
+                             << " whose size in bytes overflows";
+  size_t numElements = count;
   ArrayRef<char> raw;
   bool splat = false;
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
@@ -70,15 +78,20 @@ static LogicalResult readElements(Operation *op, StringRef name,
   if (splat) {
     if (raw.size() < sizeof(T))
       return op->emitOpError() << "'" << name << "' has a malformed splat";
+    if (count > kMaxDenseElements)
+      return op->emitOpError()
+             << "'" << name << "' is a splat of " << count
+             << " elements, more than dc materializes (" << kMaxDenseElements
+             << ")";
     T value;
     std::memcpy(&value, raw.data(), sizeof(T));
     storage.assign(numElements, value);
     span = Span<T>(storage);
     return success();
   }
-  if (raw.size() != numElements * sizeof(T))
+  if (raw.size() != byteSize)
     return op->emitOpError() << "'" << name << "' holds " << raw.size()
-                             << " bytes, expected " << numElements * sizeof(T);
+                             << " bytes, expected " << byteSize;
   if (reinterpret_cast<uintptr_t>(raw.data()) % alignof(T) != 0) {
     storage.resize(numElements);
     std::memcpy(storage.data(), raw.data(), raw.size());
@@ -124,6 +137,27 @@ LogicalResult dc::getView(ConstantOp op, CompressedTensorView &view,
   return success();
 }
 
+LogicalResult dc::checkMaterializable(Operation *op, Type type,
+                                      StringRef what) {
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!shaped || !shaped.hasRank())
+    return success();
+  if (auto compressed = dyn_cast<CompressedType>(type))
+    shaped = compressed.getTensorType();
+  if (!shaped.hasStaticShape())
+    return success();
+  uint64_t count = 0;
+  if (!checkedNumElements(shaped.getShape().data(), shaped.getRank(), count))
+    return op->emitOpError() << what << " " << type
+                             << " has an element count that overflows";
+  if (count > kMaxDenseElements)
+    return op->emitOpError()
+           << what << " has " << count
+           << " elements, more than dc materializes (kMaxDenseElements = "
+           << kMaxDenseElements << ")";
+  return success();
+}
+
 LogicalResult dc::decompressConstant(ConstantOp op, std::vector<float> &dense) {
   CompressedTensorView view;
   ViewStorage storage;
@@ -165,32 +199,48 @@ ElementsAttr dc::makeF32Elements(RankedTensorType type, ArrayRef<float> data,
 }
 
 FailureOr<ArrayRef<float>> dc::getF32Elements(ElementsAttr attr,
-                                              std::vector<float> &storage) {
+                                              std::vector<float> &storage,
+                                              std::string *why) {
+  auto fail = [&](const Twine &message) -> FailureOr<ArrayRef<float>> {
+    if (why)
+      *why = message.str();
+    return failure();
+  };
   auto type = cast<ShapedType>(attr.getType());
   if (!type.getElementType().isF32() || !type.hasStaticShape())
-    return failure();
-  size_t n = type.getNumElements();
+    return fail("the weights are not a static f32 tensor");
+  // Checked: 5 x 2^62 f32 must not wrap around to a 0-byte payload.
+  uint64_t count = 0, byteSize = 0;
+  if (!checkedNumElements(type.getShape().data(), type.getRank(), count) ||
+      __builtin_mul_overflow(count, uint64_t(sizeof(float)), &byteSize))
+    return fail("the size in bytes of the weight type overflows");
+  size_t n = count;
   ArrayRef<char> raw;
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
     if (!blob)
-      return failure();
+      return fail("the weights' resource blob is missing");
     raw = blob->getData();
   } else if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
     raw = dense.getRawData();
     if (dense.isSplat()) {
       if (raw.size() < sizeof(float))
-        return failure();
+        return fail("the weights are a malformed splat");
+      if (count > kMaxDenseElements)
+        return fail("the weights are a splat of " + Twine(count) +
+                    " elements, more than dc materializes (" +
+                    Twine(kMaxDenseElements) + ")");
       float v;
       std::memcpy(&v, raw.data(), sizeof(float));
       storage.assign(n, v);
       return ArrayRef<float>(storage);
     }
   } else {
-    return failure();
+    return fail("the weights are neither dense nor dense_resource");
   }
-  if (raw.size() != n * sizeof(float))
-    return failure();
+  if (raw.size() != byteSize)
+    return fail("the weights hold " + Twine(raw.size()) +
+                " bytes, but their type needs " + Twine(byteSize));
   if (reinterpret_cast<uintptr_t>(raw.data()) % alignof(float) != 0) {
     storage.resize(n);
     std::memcpy(storage.data(), raw.data(), raw.size());

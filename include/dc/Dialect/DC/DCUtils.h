@@ -49,8 +49,19 @@ mlir::ElementsAttr makeF32Elements(mlir::RankedTensorType type,
 
 /// The f32 contents of a dense or dense_resource elements attribute, without
 /// a copy when possible (`storage` holds expanded splats or realigned data).
+/// Sizes are computed with overflow checks; on failure `why` (if given)
+/// says what is wrong.
 mlir::FailureOr<llvm::ArrayRef<float>>
-getF32Elements(mlir::ElementsAttr attr, std::vector<float> &storage);
+getF32Elements(mlir::ElementsAttr attr, std::vector<float> &storage,
+               std::string *why = nullptr);
+
+/// Fails with an error on `op` if a buffer of `type` (a ranked tensor or
+/// memref, or a compressed type's tensor) would have more than
+/// kMaxDenseElements elements or an element count that overflows; `what`
+/// names it in the message ("result", "weight", ...). Called before
+/// anything of that size is allocated or emitted.
+mlir::LogicalResult checkMaterializable(mlir::Operation *op, mlir::Type type,
+                                        llvm::StringRef what);
 
 /// Copies the f32 contents of a dense or dense_resource elements attribute.
 mlir::LogicalResult readF32Elements(mlir::ElementsAttr attr,

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The libFuzzer targets of fuzz/ (docs/Robustness.md).
+#   fuzz.sh smoke     `make fuzz`: builds build-fuzz/, runs every target a
+#                     fixed number of runs with a fixed seed over the corpus
+#                     in fuzz/corpus (deterministic; inside `make check`).
+#   fuzz.sh long [S]  `make fuzz-long`: every target for S CPU seconds
+#                     (default 3600) at nice 19 on one core, growing the
+#                     working corpus build-fuzz/corpus/; appends one row per
+#                     target to docs/Robustness.md.
+#   fuzz.sh seeds     regenerates fuzz/corpus from the lit tests and the
+#                     core seed generator, minimized with -merge=1.
+#   fuzz.sh minimize  merges the working corpus into fuzz/corpus (minimal).
+# Crashes are written to build-fuzz/crashes/<target>/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+B=${BUILD_FUZZ:-build-fuzz}
+JOBS=${JOBS:-$(nproc)}
+CORE="fuzz_huffman_decode fuzz_relative_index fuzz_compressed_tensor fuzz_encode_roundtrip"
+MLIR="fuzz_ir_text fuzz_ir_bytecode fuzz_pipeline"
+TARGETS="$CORE $MLIR"
+export ASAN_OPTIONS="allow_user_poisoning=0:detect_leaks=0:${ASAN_OPTIONS:-}"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
+
+# Runs per target in the smoke: the core decoders are fast, the MLIR
+# targets parse (and lower) a module per run.
+smoke_runs() {
+  case $1 in
+    fuzz_pipeline) echo 300 ;;
+    fuzz_ir_text|fuzz_ir_bytecode) echo 3000 ;;
+    *) echo 200000 ;;
+  esac
+}
+
+# The fuzz targets link the instrumented libraries of build-asan/ (built
+# with -fsanitize=fuzzer-no-link,address,undefined: scripts/asan-build.sh);
+# build-fuzz/ is the small project of fuzz/ on top of them.
+build() {
+  ./scripts/asan-build.sh DCRegistration DCSupport DCCore dc-opt
+  if [ ! -f "$B/build.ninja" ]; then
+    cmake -G Ninja -S fuzz -B "$B" \
+      -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
+      -DDC_ASAN_BUILD="$PWD/${BUILD_ASAN:-build-asan}" >/dev/null
+  fi
+  ninja -C "$B" -j "$JOBS" dc-fuzzers
+}
+
+# run TARGET WORKDIR ARGS...: new inputs go to WORKDIR, never into the repo.
+run() {
+  local t=$1 work=$2
+  shift 2
+  mkdir -p "$work" "$B/crashes/$t"
+  "$B/bin/$t" -artifact_prefix="$B/crashes/$t/" -rss_limit_mb=3072 \
+    -timeout=60 -print_final_stats=1 "$@" "$work" "fuzz/corpus/$t"
+}
+
+case ${1:-smoke} in
+smoke)
+  build
+  for t in $TARGETS; do
+    tmp=$(mktemp -d)
+    echo "fuzz: $t ($(smoke_runs "$t") runs, seed 1)"
+    if ! run "$t" "$tmp" -seed=1 -runs="$(smoke_runs "$t")" >"$tmp.log" 2>&1; then
+      tail -40 "$tmp.log"
+      echo "fuzz: $t FAILED (input in $B/crashes/$t/)"
+      exit 1
+    fi
+    grep -E "^(Done|stat::number_of_executed_units)" "$tmp.log" | head -2
+    rm -rf "$tmp" "$tmp.log"
+  done
+  ;;
+long)
+  build
+  seconds=${2:-3600}
+  commit=$(git rev-parse --short HEAD)
+  for t in $TARGETS; do
+    log=$B/long-$t.log
+    mkdir -p "$B/corpus/$t" "$B/crashes/$t"
+    status=0
+    /usr/bin/time -f "%U %S" -o "$B/long-$t.time" nice -n 19 \
+      "$B/bin/$t" -artifact_prefix="$B/crashes/$t/" -rss_limit_mb=3072 \
+      -timeout=60 -print_final_stats=1 -max_total_time="$seconds" \
+      "$B/corpus/$t" "fuzz/corpus/$t" >"$log" 2>&1 || status=$?
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    cpu=$(awk '{printf "%.0f", $1 + $2}' "$B/long-$t.time")
+    result="no finding"
+    [ "$status" -eq 0 ] || result="FINDING (see $B/crashes/$t/)"
+    echo "| $t | ${execs:-0} | $cpu | $(date -u +%Y-%m-%d) | $commit | $result |" \
+      | tee -a docs/Robustness.md
+  done
+  ;;
+seeds)
+  build
+  ./scripts/fuzz-seeds.sh "$B"
+  ;;
+minimize)
+  build
+  for t in $TARGETS; do
+    new=$(mktemp -d)
+    "$B/bin/$t" -merge=1 -rss_limit_mb=3072 -timeout=60 "$new" \
+      "fuzz/corpus/$t" "$B/corpus/$t" >/dev/null 2>&1
+    rm -rf "fuzz/corpus/$t"
+    mv "$new" "fuzz/corpus/$t"
+    echo "fuzz: $t corpus: $(ls "fuzz/corpus/$t" | wc -l) inputs"
+  done
+  ;;
+*)
+  echo "usage: fuzz.sh smoke|long [seconds]|seeds|minimize" >&2
+  exit 2
+  ;;
+esac

@@ -1,0 +1,56 @@
+"""mutate_bytecode.py IN OUT MODE: writes a mutated copy of MLIR bytecode IN.
+  section-length: the first section's length varint becomes 2^40 (a 9-byte
+                  varint is spliced in);
+  alignment:      the first aligned section's alignment becomes 3;
+  strings:        the string section's count becomes 2^40."""
+import sys
+
+data = bytearray(open(sys.argv[1], "rb").read())
+mode = sys.argv[3]
+
+
+def varint(pos):
+    """(value, size) of the PrefixVarInt at pos."""
+    first = data[pos]
+    if first & 1:
+        return first >> 1, 1
+    extra = 8 if first == 0 else (first & -first).bit_length() - 1
+    rest = int.from_bytes(data[pos + 1:pos + 1 + extra], "little")
+    if first == 0:
+        return rest, 9
+    return (rest << (7 - extra)) | (first >> (extra + 1)), extra + 1
+
+
+def huge():
+    return bytes([0]) + (1 << 40).to_bytes(8, "little")
+
+
+pos = 4
+_, n = varint(pos)  # version
+pos += n
+pos = data.index(0, pos) + 1  # producer
+while pos < len(data):
+    header = pos
+    ident = data[pos] & 0x7F
+    aligned = data[pos] & 0x80
+    pos += 1
+    length, n = varint(pos)
+    lengthPos = pos
+    pos += n
+    if aligned:
+        alignPos = pos
+        _, m = varint(pos)
+        pos += m
+        if mode == "alignment":
+            data[alignPos:alignPos + m] = bytes([(3 << 1) | 1])
+            break
+        while pos < len(data) and data[pos] == 0xCB:
+            pos += 1
+    if mode == "section-length":
+        data[lengthPos:lengthPos + n] = huge()
+        break
+    if mode == "strings" and ident == 0:
+        data[pos:pos + varint(pos)[1]] = huge()
+        break
+    pos += length
+open(sys.argv[2], "wb").write(bytes(data))
