@@ -3,8 +3,8 @@ BUILD ?= build
 PY := /usr/bin/python3
 JOBS ?= $(shell nproc)
 
-.PHONY: demo check check-models deps configure build check-lit check-unit check-python bench clean \
-	check-sanitize fuzz fuzz-long
+.PHONY: demo check check-models deps configure build install check-lit check-unit check-python \
+	bench clean check-sanitize fuzz fuzz-long
 
 deps:
 	./scripts/install-deps.sh
@@ -14,6 +14,11 @@ configure: deps
 
 build: configure
 	ninja -C $(BUILD) -j $(JOBS)
+
+# Installs dc (tools, plugin, libraries, headers, CMake package) into PREFIX.
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 # Main job: compress LeNet-300-100 trained on real MNIST digits, compile it
 # with dc-opt and evaluate the compiled model.
