@@ -9,22 +9,26 @@ def DCRewriteContractions : Pass<"dc-rewrite-contractions", "mlir::ModuleOp"> {
   let summary = "Rewrite contractions on decompressed constants into dc "
                 "compute ops";
   let description = [{
-    Finds contractions whose weight operand is `dc.decompress` of a
-    `dc.constant` and rewrites them into `dc.matvec` / `dc.matmul` on the
-    compressed value (transposes of activations are inserted where needed):
+    Finds contractions whose weight is a compressed constant, reached
+    directly (`dc.decompress` of a `dc.constant`) or through a weight chain
+    (transposes, broadcasts, copying generics, reshapes, whole slices), and
+    rewrites each into one `dc.matvec` / `dc.matmul` on the compressed value
+    (docs/Kernels.md, "Forms dc recognizes"):
 
-    - `linalg.matvec(W, x)`                      -> `dc.matvec W, x`
-    - `linalg.vecmat(x, W)`                      -> `dc.matvec W, x {transpose_w}`
-    - `linalg.matmul(W, X)`                      -> `dc.matmul W, X`
-    - `linalg.matmul(X, W)`                      -> `(dc.matmul W, X^T {transpose_w})^T`
-    - `linalg.matmul(X, W)` with B transposed by
-      `indexing_maps`, or `linalg.matmul(X, linalg.transpose(W))`
-      (nn.Linear)                                -> `(dc.matmul W, X^T)^T`
-    - `linalg.matmul(linalg.transpose(W), X)`   -> `dc.matmul W, X {transpose_w}`
+    - `linalg.matvec`, `linalg.vecmat`, `linalg.matmul` with the weight on
+      either side and any `indexing_maps`, contraction `linalg.generic`s in
+      any operand order (TOSA's and torch-mlir's fully connected layers);
+    - `linalg.batch_matmul` (any `indexing_maps`) whose weight is the same
+      for every batch entry (a batch of 1, a broadcast, a 2-D weight read by
+      the maps): the batch folds into the columns of one `dc.matmul`.
 
-    With a single activation row (N = 1) the matmul forms become `dc.matvec`
-    on reshaped operands. A non-zero `outs` initial value is added back with
-    `linalg.add`.
+    The weight becomes an M x K matrix, the same payload when the chain keeps
+    its row-major order (possibly used with `transpose_w`), else re-encoded
+    at compile time with the same codebook and checked. The activation is
+    arranged as K x (B * N) and the product arranged back; one column gives
+    a `dc.matvec`; a non-zero `outs` is added back. f16 / bf16 operands are
+    extended to f32, the sum accumulated in f32 and truncated once to the
+    result type.
 
     `linalg.conv_2d_nchw_fchw` and `linalg.conv_2d_nhwc_hwcf` on a
     compressed filter (static shapes, any strides, dilations and batch)
@@ -33,8 +37,8 @@ def DCRewriteContractions : Pass<"dc-rewrite-contractions", "mlir::ModuleOp"> {
     FCHW, the same payload; [KH*KW*C, F] with `transpose_w` for HWCF,
     re-encoded at compile time when CSC/CSR and checked to decode to the
     same elements), then reshapes/transposes back to the convolution's
-    layout. Other convolutions and batch matmuls are left alone (their
-    `dc.decompress` is decoded once at load by `dc-lower-decompress`).
+    layout. Other consumers are left alone (their `dc.decompress` is
+    decoded once at load by `dc-lower-decompress`, which warns).
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect",

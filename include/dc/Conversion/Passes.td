@@ -35,6 +35,11 @@ def DCLowerDecompress : Pass<"dc-lower-decompress", "::mlir::ModuleOp"> {
     `dc-to-llvm` normally replace them) are lowered to a decompression and a
     `linalg` contraction. `dc.constant`s left without uses are erased.
 
+    A layer lowered here runs on a dense copy, so the pass warns naming the
+    layer (`dc.layer`) and the ops that read it (through weight-chain layout
+    ops). An f16 / bf16 layer is decoded as f32 and truncated exactly (its
+    codebook holds values of its type).
+
     Before:
     ```mlir
     %c = dc.constant {codebook = dense<[0.0, -1.0, 1.0, 2.0]> : tensor<4xf32>,

@@ -9,6 +9,7 @@
 #include "dc/Conversion/Passes.h"
 #include "dc/Core/CompressedTensor.h"
 #include "dc/Dialect/DC/DCUtils.h"
+#include "dc/Transforms/WeightChain.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -19,6 +20,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include <memory>
 
@@ -67,6 +69,8 @@ private:
   FailureOr<Payload *> getPayload(ConstantOp op, GlobalEmitter &globals,
                                   PayloadMap &payloads);
   Value lower(OpBuilder &b, DecompressOp op, const Payload &p);
+  Value lowerF32(mlir::OpBuilder &b, mlir::Location loc,
+                 mlir::RankedTensorType tensorType, const Payload &p);
 };
 
 } // namespace
@@ -395,10 +399,43 @@ static Value flatten(OpBuilder &b, Location loc, Value buffer) {
                                          ArrayRef<ReassociationIndices>{all});
 }
 
+/// `v` (f32) truncated to `type`'s element type by an elementwise generic.
+static Value truncateTo(OpBuilder &b, Location loc, Value v,
+                        RankedTensorType type) {
+  Value init = tensor::EmptyOp::create(b, loc, type.getShape(),
+                                       type.getElementType());
+  AffineMap id =
+      AffineMap::getMultiDimIdentityMap(type.getRank(), b.getContext());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ValueRange{v}, ValueRange{init},
+             ArrayRef<AffineMap>{id, id},
+             SmallVector<utils::IteratorType>(type.getRank(),
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               Value t = arith::TruncFOp::create(nb, nl, type.getElementType(),
+                                                 args[0]);
+               linalg::YieldOp::create(nb, nl, t);
+             })
+      ->getResult(0);
+}
+
 Value DCLowerDecompressPass::lower(OpBuilder &b, DecompressOp op,
                                    const Payload &p) {
   Location loc = op.getLoc();
-  auto tensorType = cast<RankedTensorType>(op.getResult().getType());
+  auto resultType = cast<RankedTensorType>(op.getResult().getType());
+  if (!resultType.getElementType().isF32()) {
+    // f16 / bf16 layers: the codebook holds values of that type, decoded as
+    // f32 and truncated exactly.
+    auto f32Type = resultType.clone(b.getF32Type());
+    Value decoded = lowerF32(b, loc, f32Type, p);
+    return truncateTo(b, loc, decoded, resultType);
+  }
+  return lowerF32(b, loc, resultType, p);
+}
+
+Value DCLowerDecompressPass::lowerF32(OpBuilder &b, Location loc,
+                                      RankedTensorType tensorType,
+                                      const Payload &p) {
   if (!decodeOnce) {
     auto type = MemRefType::get(tensorType.getShape(), b.getF32Type());
     Value buffer = memref::AllocOp::create(b, loc, type);
@@ -461,6 +498,29 @@ template <typename OpTy> static void rewriteContraction(OpTy op) {
   op.erase();
 }
 
+/// The ops that read the decoded weights of `op`, looking through the pure
+/// layout ops of weight chains: the consumers no kernel runs on.
+static SmallVector<std::string> getDenseConsumers(DecompressOp op) {
+  SmallVector<std::string> names;
+  SmallVector<Operation *> worklist(op->getUsers().begin(),
+                                    op->getUsers().end());
+  DenseSet<Operation *> seen;
+  while (!worklist.empty()) {
+    Operation *user = worklist.pop_back_val();
+    if (!seen.insert(user).second)
+      continue;
+    if (isWeightLayoutOp(user)) {
+      worklist.append(user->getUsers().begin(), user->getUsers().end());
+      continue;
+    }
+    std::string name = user->getName().getStringRef().str();
+    if (!llvm::is_contained(names, name))
+      names.push_back(name);
+  }
+  llvm::sort(names);
+  return names;
+}
+
 void DCLowerDecompressPass::runOnOperation() {
   ModuleOp module = getOperation();
 
@@ -501,6 +561,18 @@ void DCLowerDecompressPass::runOnOperation() {
     if (failed(payload)) {
       anyFailed = true;
       continue;
+    }
+    // Never silently dense: a layer decoded here runs on a dense copy.
+    SmallVector<std::string> consumers = getDenseConsumers(op);
+    if (!consumers.empty()) {
+      std::string layer = "w";
+      if (auto name = constant->getAttrOfType<StringAttr>("dc.layer"))
+        layer = name.getValue().str();
+      op.emitWarning() << "layer '" << layer
+                       << "' is decoded to a dense buffer: no kernel reads it "
+                          "compressed in its consumer"
+                       << (consumers.size() > 1 ? "s" : "") << " '"
+                       << llvm::join(consumers, "', '") << "'";
     }
     OpBuilder b(op);
     Value result = lower(b, op, **payload);

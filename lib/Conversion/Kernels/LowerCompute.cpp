@@ -96,6 +96,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
@@ -993,6 +994,30 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
   static constexpr double kDenseFmaCycles = 0.45;
 
   /// Replaces `op` with dc.decompress + dense linalg.
+  /// The `stats` line of every layer still decoded to a dense buffer (no
+  /// kernel reads it compressed): layout=dense and its consumers.
+  void printDenseLayers() {
+    module.walk([&](dc::DecompressOp op) {
+      auto constant = op.getInput().getDefiningOp<dc::ConstantOp>();
+      if (!constant || op->use_empty())
+        return;
+      std::string name = "w";
+      if (auto layer = constant->getAttrOfType<StringAttr>("dc.layer"))
+        name = layer.getValue().str();
+      SmallVector<StringRef> consumers;
+      for (Operation *user : op->getUsers())
+        if (!llvm::is_contained(consumers, user->getName().getStringRef()))
+          consumers.push_back(user->getName().getStringRef());
+      RankedTensorType type = constant.getType().getTensorType();
+      llvm::errs() << "dc-lower-compute: " << name << " layout=dense"
+                   << " consumers=" << llvm::join(consumers, ",")
+                   << " bytes_dense="
+                   << type.getNumElements() *
+                          (type.getElementType().getIntOrFloatBitWidth() / 8)
+                   << "\n";
+    });
+  }
+
   void lowerDense(Operation *op, Value w, Value input, bool transposeW) {
     OpBuilder b(op);
     Location loc = op->getLoc();
@@ -1099,6 +1124,8 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       op->getResult(0).replaceAllUsesWith(result);
       op->erase();
     }
+    if (stats)
+      printDenseLayers();
     // Compressed constants used only by the lowered ops are dead now.
     SmallVector<dc::ConstantOp> dead;
     module.walk([&](dc::ConstantOp c) {
