@@ -47,6 +47,14 @@ std::optional<LayerKind> dc::getWeightKind(OpOperand &operand) {
       return LayerKind::Conv;
     return std::nullopt;
   }
+  // Matrix-vector products: only the matrix is a weight (a constant vector
+  // is an activation that happens to be known).
+  if (isa<linalg::MatvecOp, linalg::BatchMatvecOp>(linalgOp.getOperation()))
+    return operand.getOperandNumber() == 0 ? std::optional(LayerKind::FC)
+                                           : std::nullopt;
+  if (isa<linalg::VecmatOp, linalg::BatchVecmatOp>(linalgOp.getOperation()))
+    return operand.getOperandNumber() == 1 ? std::optional(LayerKind::FC)
+                                           : std::nullopt;
   if (isa<linalg::MatmulOp, linalg::BatchMatmulOp, linalg::MatvecOp,
           linalg::VecmatOp, linalg::BatchMatvecOp, linalg::BatchVecmatOp>(
           linalgOp.getOperation()) ||

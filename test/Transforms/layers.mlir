@@ -33,6 +33,11 @@ func.func @not_layers(%x: tensor<2xf32>, %m: tensor<2x2xf32>) -> tensor<2x2xf32>
   %s = linalg.add ins(%m, %c : tensor<2x2xf32>, tensor<2x2xf32>) outs(%e : tensor<2x2xf32>) -> tensor<2x2xf32>
   %init = arith.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
   %y = linalg.matmul ins(%s, %m : tensor<2x2xf32>, tensor<2x2xf32>) outs(%init : tensor<2x2xf32>) -> tensor<2x2xf32>
+  // A constant vector of a matrix-vector product is an activation.
+  %cv = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %e2 = tensor.empty() : tensor<2xf32>
+  %mv = linalg.matvec ins(%m, %cv : tensor<2x2xf32>, tensor<2xf32>) outs(%e2 : tensor<2xf32>) -> tensor<2xf32>
+  %vm = linalg.vecmat ins(%cv, %m : tensor<2xf32>, tensor<2x2xf32>) outs(%e2 : tensor<2xf32>) -> tensor<2xf32>
   return %y : tensor<2x2xf32>
 }
 
