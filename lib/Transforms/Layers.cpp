@@ -19,7 +19,10 @@ const char *dc::stringifyLayerKind(LayerKind kind) {
 /// Kind of `operand` as a direct weight input of a contraction.
 static std::optional<LayerKind> getDirectWeightKind(OpOperand &operand) {
   Operation *owner = operand.getOwner();
-  if (isa<linalg::Conv2DNchwFchwOp, linalg::Conv2DNhwcHwcfOp>(owner)) {
+  auto convOp = dyn_cast<linalg::LinalgOp>(owner);
+  if (isa<linalg::Conv2DNchwFchwOp, linalg::Conv2DNhwcHwcfOp>(owner) ||
+      (convOp && convOp.getNumDpsInputs() == 2 &&
+       linalg::isaConvolutionOpInterface(convOp))) {
     // Operand 1 is the filter.
     if (operand.getOperandNumber() == 1)
       return LayerKind::Conv;
