@@ -22,11 +22,20 @@ namespace dc {
 using namespace mlir;
 using namespace dc;
 
+/// Rounds centroids to the weights' element type (f16 / bf16), so that
+/// decoding gives values of that type exactly.
+static void roundCentroids(std::vector<float> &centroids, Type elementType) {
+  if (!elementType || elementType.isF32())
+    return;
+  for (float &c : centroids)
+    c = roundToElementType(c, elementType);
+}
+
 std::string dc::clusterWeights(ArrayRef<float> w,
                                const std::vector<int64_t> &shape,
                                const LayerConfig &config,
                                CompressedTensor &result,
-                               const ParallelFor &pfor) {
+                               const ParallelFor &pfor, Type elementType) {
   size_t numSurvivors = 0;
   for (float v : w)
     numSurvivors += v != 0.0f;
@@ -43,6 +52,7 @@ std::string dc::clusterWeights(ArrayRef<float> w,
     // Fast path: assign and pack in one pass over the weights, without the
     // n-element index vector (same bytes as encodeIndices below).
     KMeansResult clusters = kmeans1D(survivors, options);
+    roundCentroids(clusters.centroids, elementType);
     std::vector<float>().swap(survivors);
     if (encodeClusteredDense(shape, w.data(), w.size(), clusters.centroids,
                              config.bits, config.indexBits, result, nullptr,
@@ -56,6 +66,7 @@ std::string dc::clusterWeights(ArrayRef<float> w,
   std::vector<uint32_t> survivorIndices;
   if (!survivors.empty() && options.numClusters > 0) {
     KMeansResult clusters = kmeans1D(survivors, options);
+    roundCentroids(clusters.centroids, elementType);
     survivorIndices = assignNearest(survivors, clusters.centroids);
     codebook.insert(codebook.end(), clusters.centroids.begin(),
                     clusters.centroids.end());
@@ -86,6 +97,16 @@ public:
     // are.
     return isa<arith::ConstantOp>(task.layer.constant);
   }
+  bool reportsUnsupported(const LayerTask &task) override {
+    // dc-prune reports it when pruning is asked for.
+    return task.config.pruneMode == PruneMode::None;
+  }
+  std::string ignoredOptions(const LayerTask &task) override {
+    // dc-prune reports it when pruning is asked for.
+    if (task.config.pruneMode != PruneMode::None)
+      return "";
+    return describeIgnoredOptions(task);
+  }
 
   void compute(size_t index, LayerTask &task) override {
     auto constant = cast<arith::ConstantOp>(task.layer.constant);
@@ -96,7 +117,8 @@ public:
     auto shape = cast<RankedTensorType>(constant.getType()).getShape();
     std::string error =
         clusterWeights(*data, std::vector<int64_t>(shape.begin(), shape.end()),
-                       task.config, results[index], parallelFor);
+                       task.config, results[index], parallelFor,
+                       task.layer.elementType);
     if (!error.empty())
       task.error = "layer '" + task.layer.name + "': " + error;
   }

@@ -64,7 +64,23 @@ LogicalResult dc::runCompressStage(ModuleOp module,
     if (failed(config))
       return failure();
     LayerTask task{std::move(layer), *config, ""};
-    if (task.config.skip || !stage.select(task))
+    if (task.config.skip)
+      continue;
+    if (!task.layer.unsupported.empty()) {
+      if (stage.reportsUnsupported(task))
+        task.layer.constant->emitWarning()
+            << "layer '" << task.layer.name
+            << "' is not compressed: " << task.layer.unsupported;
+      continue;
+    }
+    if (isa<ConstantOp>(task.layer.constant)) {
+      std::string ignored = stage.ignoredOptions(task);
+      if (!ignored.empty())
+        task.layer.constant->emitWarning()
+            << "layer '" << task.layer.name
+            << "' is already compressed; ignoring " << ignored;
+    }
+    if (!stage.select(task))
       continue;
     tasks.push_back(std::move(task));
   }
@@ -97,6 +113,21 @@ LogicalResult dc::runCompressStage(ModuleOp module,
   return success();
 }
 
+std::string dc::describeIgnoredOptions(const LayerTask &task) {
+  auto constant = dyn_cast<ConstantOp>(task.layer.constant);
+  if (!constant)
+    return "";
+  std::vector<std::string> ignored;
+  if (task.config.pruneMode != PruneMode::None)
+    ignored.push_back("the pruning options (it is not pruned again)");
+  EncodingAttr encoding = constant.getType().getEncoding();
+  if (encoding.hasCodebook() && encoding.getBits() != task.config.bits)
+    ignored.push_back("bits=" + std::to_string(task.config.bits) +
+                      " (its codebook has " +
+                      std::to_string(encoding.getBits()) + "-bit indices)");
+  return llvm::join(ignored, " and ");
+}
+
 std::string dc::blobKey(StringRef layerName, StringRef suffix) {
   std::string key;
   for (char c : layerName)
@@ -106,11 +137,111 @@ std::string dc::blobKey(StringRef layerName, StringRef suffix) {
   return key + suffix.str();
 }
 
+/// f16 bits to f32 (exact; subnormals, infinities and NaN included).
+static float halfToFloat(uint16_t h) {
+  uint32_t sign = uint32_t(h & 0x8000) << 16;
+  uint32_t exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
+  uint32_t bits;
+  if (exponent == 0x1f) {
+    bits = sign | 0x7f800000u | (mantissa << 13);
+  } else if (exponent != 0) {
+    bits = sign | ((exponent + 112) << 23) | (mantissa << 13);
+  } else if (mantissa == 0) {
+    bits = sign;
+  } else {
+    // Subnormal: normalize.
+    int e = -1;
+    do {
+      ++e;
+      mantissa <<= 1;
+    } while (!(mantissa & 0x400));
+    bits = sign | (uint32_t(112 - e) << 23) | ((mantissa & 0x3ff) << 13);
+  }
+  float f;
+  std::memcpy(&f, &bits, sizeof(f));
+  return f;
+}
+
+FailureOr<ArrayRef<float>> dc::getWeightElements(ElementsAttr attr,
+                                                 std::vector<float> &storage) {
+  auto type = cast<ShapedType>(attr.getType());
+  Type element = type.getElementType();
+  if (element.isF32())
+    return getF32Elements(attr, storage);
+  if (!(element.isF16() || element.isBF16()) || !type.hasStaticShape())
+    return failure();
+  size_t n = type.getNumElements();
+  ArrayRef<char> raw;
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return failure();
+    raw = blob->getData();
+  } else if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    raw = dense.getRawData();
+  } else {
+    return failure();
+  }
+  bool splat = raw.size() == 2 && n != 1;
+  if (!splat && raw.size() != 2 * n)
+    return failure();
+  storage.resize(n);
+  bool bf16 = element.isBF16();
+  for (size_t i = 0; i < n; ++i) {
+    uint16_t bits;
+    std::memcpy(&bits, raw.data() + (splat ? 0 : 2 * i), sizeof(bits));
+    if (bf16) {
+      uint32_t wide = uint32_t(bits) << 16;
+      std::memcpy(&storage[i], &wide, sizeof(float));
+    } else {
+      storage[i] = halfToFloat(bits);
+    }
+  }
+  return ArrayRef<float>(storage);
+}
+
+float dc::roundToElementType(float v, Type type) {
+  auto floatType = dyn_cast<FloatType>(type);
+  if (!floatType || type.isF32())
+    return v;
+  APFloat value(v);
+  bool losesInfo;
+  value.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                &losesInfo);
+  value.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven,
+                &losesInfo);
+  return value.convertToFloat();
+}
+
+ElementsAttr dc::makeWeightElements(RankedTensorType type,
+                                    ArrayRef<float> data, StringRef blobName) {
+  Type element = type.getElementType();
+  if (element.isF32())
+    return makeF32Elements(type, data, blobName);
+  auto floatType = cast<FloatType>(element);
+  std::vector<uint16_t> bits(data.size());
+  for (auto [i, v] : llvm::enumerate(data)) {
+    APFloat value(v);
+    bool losesInfo;
+    value.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                  &losesInfo);
+    bits[i] = uint16_t(value.bitcastToAPInt().getZExtValue());
+  }
+  ArrayRef<char> raw(reinterpret_cast<const char *>(bits.data()),
+                     bits.size() * sizeof(uint16_t));
+  if (raw.size() <= 64)
+    return DenseElementsAttr::getFromRawBuffer(type, raw);
+  return DenseResourceElementsAttr::get(
+      type, blobName,
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(raw, alignof(uint64_t),
+                                                    /*dataIsMutable=*/false));
+}
+
 FailureOr<ArrayRef<float>> dc::readFiniteWeights(LayerTask &task,
                                                  std::vector<float> &storage) {
   auto constant = cast<arith::ConstantOp>(task.layer.constant);
   FailureOr<ArrayRef<float>> data =
-      getF32Elements(cast<ElementsAttr>(constant.getValue()), storage);
+      getWeightElements(cast<ElementsAttr>(constant.getValue()), storage);
   if (failed(data)) {
     task.error = "layer '" + task.layer.name + "': cannot read the weights";
     return failure();

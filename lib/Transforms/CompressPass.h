@@ -42,6 +42,14 @@ class CompressStage {
 public:
   virtual ~CompressStage() = default;
   virtual bool select(const LayerTask &task) = 0;
+  /// Whether this stage warns about a layer whose element type dc does not
+  /// handle. Exactly one stage of dc-compress does for each layer (dc-prune
+  /// when pruning is asked for, dc-cluster otherwise).
+  virtual bool reportsUnsupported(const LayerTask &task) { return false; }
+  /// For a layer that is already a dc.constant: a description of the options
+  /// of this stage that it ignores (they differ from the layer's encoding), or
+  /// "" when there is nothing to warn about.
+  virtual std::string ignoredOptions(const LayerTask &task) { return ""; }
   /// Called once with the number of selected tasks before `compute`.
   virtual void reserve(size_t numTasks) = 0;
   virtual void compute(size_t index, LayerTask &task) = 0;
@@ -73,25 +81,49 @@ mlir::LogicalResult runCompressStage(mlir::ModuleOp module,
                                      const CompressOptions &options,
                                      CompressStage &stage);
 
+/// For a layer already held in a dc.constant: the options of `task.config`
+/// that compressing it again would have applied and that dc-compress ignores
+/// (pruning; a codebook width other than the layer's), or "".
+std::string describeIgnoredOptions(const LayerTask &task);
+
 /// A name usable as a resource blob key: [A-Za-z0-9_] only.
 std::string blobKey(llvm::StringRef layerName, llvm::StringRef suffix);
 
-/// The weights of a layer still held in an arith.constant, checked to be
-/// finite; on failure sets `task.error` (naming the layer) and fails.
-/// `storage` backs the result when it cannot alias the attribute.
+/// The weights of a layer still held in an arith.constant (f32, or f16 /
+/// bf16 widened to f32), checked to be finite; on failure sets `task.error`
+/// (naming the layer) and fails. `storage` backs the result when it cannot
+/// alias the attribute.
 mlir::FailureOr<llvm::ArrayRef<float>>
 readFiniteWeights(LayerTask &task, std::vector<float> &storage);
 
 /// Empty if every value is finite, else a message naming the layer.
 std::string checkFinite(llvm::ArrayRef<float> data, llvm::StringRef layer);
 
+/// The f32 values of an f32, f16 or bf16 dense / dense_resource elements
+/// attribute (f16 / bf16 widened exactly).
+mlir::FailureOr<llvm::ArrayRef<float>>
+getWeightElements(mlir::ElementsAttr attr, std::vector<float> &storage);
+
+/// An elements attribute of `type` (element type f32, f16 or bf16) holding
+/// `data` rounded to that element type (exact for values read from such a
+/// tensor). Large ones go into a resource blob named `blobName`.
+mlir::ElementsAttr makeWeightElements(mlir::RankedTensorType type,
+                                      llvm::ArrayRef<float> data,
+                                      llvm::StringRef blobName);
+
+/// `v` rounded to the nearest value of float type `type` (f32: unchanged).
+float roundToElementType(float v, mlir::Type type);
+
 /// Clusters the weights `w` of a layer (k-means over the nonzeros, codebook
-/// entry 0 = 0.0) into a dense-format tensor of codebook indices. Returns an
+/// entry 0 = 0.0) into a dense-format tensor of codebook indices. With an
+/// f16 / bf16 `elementType` the centroids are rounded to it, so that the
+/// codebook (stored as f32) holds values of the weights' type. Returns an
 /// error message or "".
 std::string clusterWeights(llvm::ArrayRef<float> w,
                            const std::vector<int64_t> &shape,
                            const LayerConfig &config, CompressedTensor &result,
-                           const ParallelFor &pfor = {});
+                           const ParallelFor &pfor = {},
+                           mlir::Type elementType = {});
 
 /// Replaces the weight constant `oldConstant` by a `dc.constant` holding
 /// `tensor` (plus a `dc.decompress` of it if `oldConstant` is not a

@@ -1,5 +1,6 @@
 //===- DecompressConstants.cpp - dc.constant -> arith.constant ------------===//
 
+#include "CompressPass.h"
 #include "dc/Dialect/DC/DCUtils.h"
 #include "dc/Transforms/Passes.h"
 
@@ -35,7 +36,9 @@ struct DecompressConstantsPass
         std::string blobName = "dc_decoded";
         if (auto layer = constant->getAttrOfType<StringAttr>("dc.layer"))
           blobName = (layer.getValue() + "_decoded").str();
-        attr = makeF32Elements(op.getType(), dense, blobName);
+        // f16 / bf16 layers: the decoded values are of that type exactly.
+        attr = makeWeightElements(cast<RankedTensorType>(op.getType()), dense,
+                                  blobName);
       }
       OpBuilder builder(op);
       auto replacement = arith::ConstantOp::create(builder, op.getLoc(),

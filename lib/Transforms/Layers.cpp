@@ -3,11 +3,13 @@
 #include "dc/Transforms/Layers.h"
 
 #include "dc/Dialect/DC/DC.h"
+#include "dc/Transforms/WeightChain.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/MapVector.h"
 
 using namespace mlir;
 using namespace dc;
@@ -16,49 +18,40 @@ const char *dc::stringifyLayerKind(LayerKind kind) {
   return kind == LayerKind::Conv ? "conv" : "fc";
 }
 
-/// Kind of `operand` as a direct weight input of a contraction.
-static std::optional<LayerKind> getDirectWeightKind(OpOperand &operand) {
-  Operation *owner = operand.getOwner();
-  auto convOp = dyn_cast<linalg::LinalgOp>(owner);
-  if (isa<linalg::Conv2DNchwFchwOp, linalg::Conv2DNhwcHwcfOp>(owner) ||
-      (convOp && convOp.getNumDpsInputs() == 2 &&
-       linalg::isaConvolutionOpInterface(convOp))) {
-    // Operand 1 is the filter.
-    if (operand.getOperandNumber() == 1)
-      return LayerKind::Conv;
-    return std::nullopt;
+/// The filter input of a convolution: input 1 of a named convolution; for a
+/// generic, the only input whose indexing map is a projected permutation (the
+/// image is read through window sums).
+static OpOperand *getConvolutionFilter(linalg::LinalgOp op) {
+  if (op.getNumDpsInputs() != 2)
+    return nullptr;
+  if (!isa<linalg::GenericOp>(op.getOperation()))
+    return op.getDpsInputOperand(1);
+  OpOperand *filter = nullptr;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    if (!op.getMatchingIndexingMap(input).isProjectedPermutation())
+      continue;
+    if (filter)
+      return nullptr;
+    filter = input;
   }
-  auto linalgOp = dyn_cast<linalg::LinalgOp>(owner);
-  if (!linalgOp || !linalgOp.isDpsInput(&operand))
-    return std::nullopt;
-  if (isa<linalg::MatmulOp, linalg::MatvecOp, linalg::BatchMatmulOp>(owner) ||
-      linalg::isaContractionOpInterface(linalgOp))
-    return LayerKind::FC;
-  return std::nullopt;
+  return filter;
 }
 
 std::optional<LayerKind> dc::getWeightKind(OpOperand &operand) {
-  if (std::optional<LayerKind> kind = getDirectWeightKind(operand))
-    return kind;
-  // torch-mlir's nn.Linear: the weight is transposed, then multiplied.
-  auto transpose = dyn_cast<linalg::TransposeOp>(operand.getOwner());
-  if (!transpose || &operand != &transpose.getInputMutable())
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(operand.getOwner());
+  if (!linalgOp || !linalgOp.isDpsInput(&operand))
     return std::nullopt;
-  std::optional<LayerKind> result;
-  for (OpOperand &use : transpose->getResult(0).getUses())
-    if (std::optional<LayerKind> kind = getDirectWeightKind(use))
-      if (!result || *kind == LayerKind::Conv)
-        result = kind;
-  return result;
-}
-
-std::optional<LayerKind> dc::getLayerKind(Value value) {
-  std::optional<LayerKind> result;
-  for (OpOperand &use : value.getUses())
-    if (std::optional<LayerKind> kind = getWeightKind(use))
-      if (!result || *kind == LayerKind::Conv)
-        result = kind;
-  return result;
+  if (linalg::isaConvolutionOpInterface(linalgOp)) {
+    if (getConvolutionFilter(linalgOp) == &operand)
+      return LayerKind::Conv;
+    return std::nullopt;
+  }
+  if (isa<linalg::MatmulOp, linalg::BatchMatmulOp, linalg::MatvecOp,
+          linalg::VecmatOp, linalg::BatchMatvecOp, linalg::BatchVecmatOp>(
+          linalgOp.getOperation()) ||
+      linalg::isaContractionOpInterface(linalgOp))
+    return LayerKind::FC;
+  return std::nullopt;
 }
 
 static std::string nameFromLocation(Location loc) {
@@ -86,45 +79,65 @@ std::string dc::getLayerName(Operation *constant, unsigned ordinal) {
   return "layer" + std::to_string(ordinal);
 }
 
-static bool isF32StaticTensor(Type type) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  return tensor && tensor.hasStaticShape() && tensor.getElementType().isF32();
+unsigned dc::getDenseElementBytes(Type type) {
+  if (type && type.isIntOrFloat())
+    return std::max(1u, type.getIntOrFloatBitWidth() / 8);
+  return 4;
+}
+
+/// The operation holding the weights of a chain root.
+static Operation *getRootConstant(Value root) {
+  if (auto dec = root.getDefiningOp<DecompressOp>())
+    return dec.getInput().getDefiningOp<ConstantOp>();
+  return root.getDefiningOp<arith::ConstantOp>();
+}
+
+/// Why dc does not compress weights of element type `type`, or "".
+static std::string getUnsupportedReason(Type type) {
+  if (type.isF32() || type.isF16() || type.isBF16())
+    return "";
+  std::string name;
+  llvm::raw_string_ostream os(name);
+  type.print(os);
+  return "element type " + name +
+         " is not handled (dc compresses f32, f16 and bf16 weights)";
 }
 
 SmallVector<Layer> dc::findLayers(ModuleOp module) {
+  // Root constant -> (kind, a root value), in order of first use.
+  llvm::DenseMap<Operation *, std::pair<LayerKind, Value>> kinds;
+  module.walk([&](linalg::LinalgOp op) {
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      std::optional<LayerKind> kind = getWeightKind(*input);
+      if (!kind)
+        continue;
+      std::optional<WeightChain> chain = traceAnyWeightChain(input->get());
+      if (!chain)
+        continue;
+      Operation *constant = getRootConstant(chain->root);
+      if (!constant)
+        continue;
+      auto [it, inserted] =
+          kinds.try_emplace(constant, std::make_pair(*kind, chain->root));
+      if (!inserted && *kind == LayerKind::Conv)
+        it->second.first = LayerKind::Conv;
+    }
+  });
   SmallVector<Layer> layers;
-  llvm::DenseMap<Operation *, size_t> seen;
+  if (kinds.empty())
+    return layers;
   module.walk([&](Operation *op) {
-    Operation *constant = nullptr;
-    Value value;
-    if (auto arithConst = dyn_cast<arith::ConstantOp>(op)) {
-      if (!isF32StaticTensor(arithConst.getType()) ||
-          !isa<DenseElementsAttr, DenseResourceElementsAttr>(
-              arithConst.getValue()))
-        return;
-      constant = op;
-      value = arithConst.getResult();
-    } else if (auto decompress = dyn_cast<DecompressOp>(op)) {
-      constant = decompress.getInput().getDefiningOp<ConstantOp>();
-      value = decompress.getResult();
-    }
-    if (!constant)
+    auto it = kinds.find(op);
+    if (it == kinds.end())
       return;
-    std::optional<LayerKind> kind = getLayerKind(value);
-    if (!kind)
-      return;
-    auto [it, inserted] = seen.try_emplace(constant, layers.size());
-    if (!inserted) {
-      // Another decompression of the same constant: conv wins.
-      if (*kind == LayerKind::Conv)
-        layers[it->second].kind = LayerKind::Conv;
-      return;
-    }
+    auto type = cast<ShapedType>(it->second.second.getType());
     Layer layer;
-    layer.constant = constant;
-    layer.kind = *kind;
-    layer.name = getLayerName(constant, layers.size());
-    layer.numElements = cast<ShapedType>(value.getType()).getNumElements();
+    layer.constant = op;
+    layer.kind = it->second.first;
+    layer.name = getLayerName(op, layers.size());
+    layer.numElements = type.getNumElements();
+    layer.elementType = type.getElementType();
+    layer.unsupported = getUnsupportedReason(layer.elementType);
     layers.push_back(std::move(layer));
   });
   return layers;

@@ -79,6 +79,15 @@ public:
     return isa<arith::ConstantOp>(task.layer.constant) &&
            task.config.pruneMode != PruneMode::None;
   }
+  bool reportsUnsupported(const LayerTask &task) override {
+    return task.config.pruneMode != PruneMode::None;
+  }
+  std::string ignoredOptions(const LayerTask &task) override {
+    // dc-cluster reports it when no pruning is asked for.
+    if (task.config.pruneMode == PruneMode::None)
+      return "";
+    return describeIgnoredOptions(task);
+  }
   void reserve(size_t n) override { results.resize(n); }
 
   void compute(size_t index, LayerTask &task) override {
@@ -122,7 +131,17 @@ public:
     auto type = cast<RankedTensorType>(constant.getType());
     Result &result = results[index];
     ElementsAttr attr;
-    if (result.blob.getData().empty())
+    if (!type.getElementType().isF32()) {
+      // f16 / bf16: the kept weights are the original values, exactly.
+      ArrayRef<float> values =
+          result.blob.getData().empty()
+              ? ArrayRef<float>(result.small)
+              : ArrayRef<float>(
+                    reinterpret_cast<const float *>(result.blob.getData().data()),
+                    type.getNumElements());
+      attr = makeWeightElements(type, values,
+                                blobKey(task.layer.name, "_pruned"));
+    } else if (result.blob.getData().empty())
       attr = DenseElementsAttr::get(type, ArrayRef<float>(result.small));
     else
       attr = DenseResourceElementsAttr::get(

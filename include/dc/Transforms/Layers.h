@@ -1,11 +1,23 @@
 //===- Layers.h - Find the weight constants of contractions -----*- C++ -*-===//
 //
-// A *layer* is a constant that is the weight operand of a contraction:
-// linalg.matmul (plain or with indexing_maps), matvec, batch_matmul, a
-// linalg.transpose feeding one of those (torch-mlir's nn.Linear), a
-// contraction linalg.generic, conv_2d_nchw_fchw or conv_2d_nhwc_hwcf. The
-// constant is either an f32 `arith.constant` (dense or dense_resource) or a
-// `dc.constant` reached through `dc.decompress` (already compressed).
+// A *layer* is a constant that reaches a weight operand of a contraction or
+// convolution through a weight chain (WeightChain.h: transposes, copying
+// generics, broadcasts, reshapes, whole slices; possibly none):
+//   - contractions: every input of linalg.matmul and linalg.batch_matmul
+//     (any indexing_maps), matvec, vecmat, batch_matvec, batch_vecmat, and of
+//     a linalg.generic that is a contraction (any operand order);
+//   - convolutions: the filter of any linalg op that
+//     linalg::isaConvolutionOpInterface accepts (conv_2d_nchw_fchw,
+//     conv_2d_nhwc_hwcf, conv_2d_nhwc_fhwc, grouped conv_2d_ngchw_*,
+//     depthwise_conv_2d_*, convolution-shaped generics): input 1 of the named
+//     ops, the input whose indexing map is a projected permutation for a
+//     generic.
+// The constant (the chain's root) is an `arith.constant` (dense or
+// dense_resource) or a `dc.constant` reached through `dc.decompress`
+// (already compressed). It is one layer however many contractions use it;
+// its kind is conv if any use is a convolution. f32, f16 and bf16 weights
+// are compressed; other element types are found too, with `unsupported`
+// saying why dc leaves them alone (the passes warn).
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,23 +43,27 @@ struct Layer {
   std::string name;
   /// Number of weights.
   int64_t numElements = 0;
+  /// The weights' element type (f32, f16, bf16; anything for unsupported).
+  mlir::Type elementType;
+  /// Non-empty when dc does not compress this layer: why.
+  std::string unsupported;
 };
 
-/// If `operand` is a weight operand of a contraction (a non-init input;
-/// for convolutions the filter), looking through one linalg.transpose, the
-/// kind of that contraction.
+/// If `operand` is a weight operand of a contraction (a non-init input; for
+/// convolutions the filter), the kind of that contraction. No chain is
+/// followed.
 std::optional<LayerKind> getWeightKind(mlir::OpOperand &operand);
-
-/// If `value` (the result of a constant or dc.decompress) is the weight of at
-/// least one contraction, its kind (conv if any use is a convolution).
-std::optional<LayerKind> getLayerKind(mlir::Value value);
 
 /// The name of a layer constant: its `dc.layer` string attribute, else its
 /// location (name or file:line:col), else "layer<ordinal>".
 std::string getLayerName(mlir::Operation *constant, unsigned ordinal);
 
-/// All layers of `module`, in program order.
+/// All layers of `module` (supported or not), in program order.
 llvm::SmallVector<Layer> findLayers(mlir::ModuleOp module);
+
+/// Bytes per weight of element type `type` before compression (4 for f32, 2
+/// for f16 / bf16).
+unsigned getDenseElementBytes(mlir::Type type);
 
 } // namespace dc
 

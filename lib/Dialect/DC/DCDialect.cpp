@@ -53,8 +53,10 @@ CompressedType::verify(function_ref<InFlightDiagnostic()> emitError,
                        RankedTensorType tensorType, EncodingAttr encoding) {
   if (!tensorType.hasStaticShape())
     return emitError() << "compressed tensor must have a static shape";
-  if (!tensorType.getElementType().isF32())
-    return emitError() << "compressed tensor must have f32 elements";
+  Type element = tensorType.getElementType();
+  if (!element.isF32() && !element.isF16() && !element.isBF16())
+    return emitError() << "compressed tensor must have f32, f16 or bf16 "
+                          "elements";
   if (tensorType.getEncoding())
     return emitError() << "compressed tensor type must not carry a tensor "
                           "encoding";

@@ -35,8 +35,8 @@ func.func private @dynamic(!dc.compressed<tensor<?xf32>, #dc.encoding<format = d
 
 // -----
 
-// expected-error@+1 {{compressed tensor must have f32 elements}}
-func.func private @f16(!dc.compressed<tensor<2xf16>, #dc.encoding<format = dense, bits = 4>>)
+// expected-error@+1 {{compressed tensor must have f32, f16 or bf16 elements}}
+func.func private @f64(!dc.compressed<tensor<2xf64>, #dc.encoding<format = dense, bits = 4>>)
 
 // -----
 
