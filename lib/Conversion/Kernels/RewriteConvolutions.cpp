@@ -29,9 +29,13 @@
 // (HWCF, HWC, HWCM), A^T is and dc.matmul gets `transpose_w`; otherwise
 // (FGCHW: F before G) the filter is re-encoded in the permuted order, with
 // the same codebook and parameters, checked to decode to the same elements.
-// Anything not handled (dynamic shapes, other element types, a filter that
-// is not a direct dc.decompress) keeps its dc.decompress: it is decoded once
-// at load and runs densely.
+// The filter may reach the convolution through pure layout ops
+// (dc::traceWeightChain: e.g. an ONNX [G*F, C, KH, KW] weight expanded to
+// [G, F, C, KH, KW]); the chain is replayed on the decoded codebook indices
+// and the result re-encoded; the dead chain is erased with the
+// decompression. Anything not handled (dynamic shapes, other element types,
+// a filter that is not a dc.decompress behind such a chain) keeps its
+// dc.decompress: it is decoded once at load and runs densely.
 //
 //===----------------------------------------------------------------------===//
 
@@ -54,10 +58,20 @@ using namespace mlir;
 namespace dc::kernels {
 namespace {
 
-/// The `dc.constant` behind a static f32 `v = dc.decompress(dc.constant)`.
-static dc::ConstantOp getCompressedFilter(Value v) {
-  auto dec = v.getDefiningOp<dc::DecompressOp>();
-  if (!dec)
+static bool isStaticF32(Value v) {
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  return t && t.hasStaticShape() && t.getElementType().isF32();
+}
+
+/// The `dc.constant` behind a static f32 filter `v`: dc.decompress of it,
+/// directly or through the layout ops of `chain` (dc::traceWeightChain).
+static dc::ConstantOp getCompressedFilter(Value v, dc::WeightChain &chain) {
+  std::optional<dc::WeightChain> traced = dc::traceWeightChain(v);
+  if (!traced)
+    return {};
+  chain = std::move(*traced);
+  auto dec = chain.root.getDefiningOp<dc::DecompressOp>();
+  if (!dec || !isStaticF32(v))
     return {};
   auto constant = dec.getInput().getDefiningOp<dc::ConstantOp>();
   auto type = dyn_cast<RankedTensorType>(dec.getType());
@@ -67,10 +81,6 @@ static dc::ConstantOp getCompressedFilter(Value v) {
   return constant;
 }
 
-static bool isStaticF32(Value v) {
-  auto t = dyn_cast<RankedTensorType>(v.getType());
-  return t && t.hasStaticShape() && t.getElementType().isF32();
-}
 
 /// True for sums of dimensions times non-negative constants and
 /// non-negative constants: such an index is smallest at the first iteration
@@ -180,7 +190,8 @@ static Value reshapeMatrix(OpBuilder &b, Location loc, Value y,
 
 /// Erases `v`'s defining op and, recursively, its operands' defining ops
 /// when they are left without users and are ones this rewrite makes dead
-/// (the filter's decompression and constant, the init's fill and empty).
+/// (the filter's layout ops, decompression and constant, the init's fill
+/// and empty), so that no dead dc.decompress is decoded at load.
 static void eraseDeadProducers(PatternRewriter &rewriter, Value v,
                                MatrixViewCache &cache) {
   SmallVector<Operation *> worklist;
@@ -188,14 +199,15 @@ static void eraseDeadProducers(PatternRewriter &rewriter, Value v,
     worklist.push_back(def);
   while (!worklist.empty()) {
     Operation *op = worklist.pop_back_val();
-    if (!op->use_empty() || !isa<dc::DecompressOp, dc::ConstantOp,
-                                 linalg::FillOp, tensor::EmptyOp>(op))
+    if (!op->use_empty() ||
+        !(isa<dc::DecompressOp, dc::ConstantOp, linalg::FillOp,
+              tensor::EmptyOp>(op) ||
+          dc::isWeightLayoutOp(op)))
       continue;
     for (Value operand : op->getOperands())
       if (Operation *def = operand.getDefiningOp())
         worklist.push_back(def);
-    if (isa<dc::ConstantOp>(op))
-      cache.forget(op);
+    cache.forget(op);
     rewriter.eraseOp(op);
   }
 }
@@ -214,7 +226,8 @@ struct RewriteConvolution
     Value input = op.getDpsInputOperand(0)->get();
     Value filter = op.getDpsInputOperand(1)->get();
     Value init = op.getDpsInitOperand(0)->get();
-    dc::ConstantOp constant = getCompressedFilter(filter);
+    dc::WeightChain chain;
+    dc::ConstantOp constant = getCompressedFilter(filter, chain);
     if (!constant || !isStaticF32(input) || !isStaticF32(init))
       return failure();
     // The body is a multiply-accumulate (all operands f32, so no casts).
@@ -326,10 +339,11 @@ struct RewriteConvolution
     permA.append(positionsIn(kDims));
     SmallVector<int64_t> permAT = positionsIn(kDims);
     permAT.append(positionsIn(rowDims));
-    bool transposeW = !isIdentity(permA) && isIdentity(permAT);
+    bool transposeW =
+        chain.ops.empty() && !isIdentity(permA) && isIdentity(permAT);
     Value w = transposeW
-                  ? getMatrixView(constant, permAT, *k, *rows, *cache)
-                  : getMatrixView(constant, permA, *rows, *k, *cache);
+                  ? getMatrixView(constant, chain, permAT, *k, *rows, *cache)
+                  : getMatrixView(constant, chain, permA, *rows, *k, *cache);
     if (!w)
       return rewriter.notifyMatchFailure(
           op, "the filter could not be viewed as a matrix");

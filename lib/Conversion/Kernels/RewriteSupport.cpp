@@ -21,9 +21,9 @@ Value MatrixViewCache::lookup(const Key &key) const {
   return it == views.end() ? Value() : it->second;
 }
 
-void MatrixViewCache::forget(Operation *constant) {
+void MatrixViewCache::forget(Operation *op) {
   for (auto it = views.begin(); it != views.end();) {
-    if (std::get<0>(it->first) == constant)
+    if (std::get<0>(it->first) == op || std::get<1>(it->first) == op)
       it = views.erase(it);
     else
       ++it;
@@ -81,9 +81,11 @@ static std::vector<uint32_t> permuteElements(ArrayRef<uint32_t> elements,
   return result;
 }
 
-Value getMatrixView(dc::ConstantOp constant, ArrayRef<int64_t> permutation,
-                    int64_t rows, int64_t cols, MatrixViewCache &cache) {
-  MatrixViewCache::Key key{constant.getOperation(),
+Value getMatrixView(dc::ConstantOp constant, const dc::WeightChain &chain,
+                    ArrayRef<int64_t> permutation, int64_t rows, int64_t cols,
+                    MatrixViewCache &cache) {
+  Operation *chainEnd = chain.ops.empty() ? nullptr : chain.ops.back();
+  MatrixViewCache::Key key{constant.getOperation(), chainEnd,
                            std::vector<int64_t>(permutation.begin(),
                                                 permutation.end()),
                            rows};
@@ -91,15 +93,23 @@ Value getMatrixView(dc::ConstantOp constant, ArrayRef<int64_t> permutation,
     return cached;
   dc::CompressedType type = constant.getType();
   RankedTensorType tensorType = type.getTensorType();
-  ArrayRef<int64_t> shape = tensorType.getShape();
+  // The tensor the permutation applies to: the chain's result, else the
+  // constant's.
+  auto viewedType =
+      chainEnd ? dyn_cast<RankedTensorType>(chainEnd->getResult(0).getType())
+               : tensorType;
+  if (!viewedType || !viewedType.hasStaticShape())
+    return {};
+  ArrayRef<int64_t> shape = viewedType.getShape();
   if (tensorType.getRank() < 1 || !tensorType.hasStaticShape() || rows < 1 ||
-      cols < 0 || tensorType.getNumElements() != rows * cols ||
+      cols < 0 || viewedType.getNumElements() != rows * cols ||
       permutation.size() != shape.size() ||
       !isPermutationVector(permutation))
     return {};
-  bool identity = llvm::all_of(llvm::enumerate(permutation), [](auto p) {
-    return int64_t(p.index()) == p.value();
-  });
+  bool identity =
+      !chainEnd && llvm::all_of(llvm::enumerate(permutation), [](auto p) {
+        return int64_t(p.index()) == p.value();
+      });
   dc::CompressedTensorView view;
   dc::ViewStorage storage;
   if (failed(dc::getView(constant, view, storage)))
@@ -107,7 +117,17 @@ Value getMatrixView(dc::ConstantOp constant, ArrayRef<int64_t> permutation,
   std::vector<uint32_t> expected, actual;
   if (!decodeAllElements(view, expected))
     return {};
-  if (!identity)
+  if (chainEnd) {
+    std::vector<uint32_t> traced;
+    std::string error;
+    if (failed(dc::applyWeightChain(chain, expected, traced, &error)) ||
+        int64_t(traced.size()) != rows * cols)
+      return {};
+    expected = std::move(traced);
+  }
+  if (!llvm::all_of(llvm::enumerate(permutation), [](auto p) {
+        return int64_t(p.index()) == p.value();
+      }))
     expected = permuteElements(expected, shape, permutation);
 
   MLIRContext *ctx = constant.getContext();

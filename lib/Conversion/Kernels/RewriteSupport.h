@@ -10,6 +10,7 @@
 #define DC_LIB_CONVERSION_KERNELS_REWRITESUPPORT_H
 
 #include "dc/Dialect/DC/DC.h"
+#include "dc/Transforms/WeightChain.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/PatternMatch.h"
@@ -20,23 +21,28 @@
 
 namespace dc::kernels {
 
-/// 2-D views of compressed constants already built, by (constant, dimension
-/// permutation, rows), so that several consumers of one filter share one.
+/// 2-D views of compressed constants already built, by (constant, the last
+/// op of the weight chain or null, dimension permutation, rows), so that
+/// several consumers of one filter share one.
 class MatrixViewCache {
 public:
-  using Key = std::tuple<mlir::Operation *, std::vector<int64_t>, int64_t>;
+  using Key = std::tuple<mlir::Operation *, mlir::Operation *,
+                         std::vector<int64_t>, int64_t>;
   mlir::Value lookup(const Key &key) const;
   void insert(const Key &key, mlir::Value view) { views[key] = view; }
-  /// Drops the entries of `constant` (before it is erased).
-  void forget(mlir::Operation *constant);
+  /// Drops the entries of `op` (a constant or chain op, before it is
+  /// erased).
+  void forget(mlir::Operation *op);
 
 private:
   std::map<Key, mlir::Value> views;
 };
 
-/// A `dc.constant` whose matrix is `constant`'s tensor with its dimensions
-/// permuted by `permutation` (result dimension i is dimension
-/// permutation[i]), its elements in row-major order viewed as rows x cols;
+/// A `dc.constant` whose matrix is `constant`'s tensor (or, with a non-empty
+/// `chain` rooted at dc.decompress of `constant`, the tensor the chain of
+/// layout ops makes of it) with its dimensions permuted by `permutation`
+/// (result dimension i is dimension permutation[i]), its elements in
+/// row-major order viewed as rows x cols;
 /// null when that cannot be done exactly. Without a permutation, and when
 /// the storage's own matrix view is the same (rows == shape[0], or the dense
 /// format, which stores row-major elements), it is the same payload under
@@ -44,7 +50,7 @@ private:
 /// parameters and codebook. Either way the new constant is checked to decode
 /// to the same codebook indices (or raw values) as the permuted original.
 /// The new constant is inserted right after `constant`.
-mlir::Value getMatrixView(dc::ConstantOp constant,
+mlir::Value getMatrixView(dc::ConstantOp constant, const dc::WeightChain &chain,
                           llvm::ArrayRef<int64_t> permutation, int64_t rows,
                           int64_t cols, MatrixViewCache &cache);
 

@@ -78,6 +78,10 @@ def main():
                    help="a per-output-channel bias as the outs value")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--layer", default="conv")
+    p.add_argument("--expand-filter", action="store_true",
+                   help="the filter constant is [G*F, ...] (as ONNX stores a "
+                   "grouped weight) and reaches the op through a "
+                   "tensor.expand_shape (forms whose filter starts with G, F)")
     p.add_argument("--dynamic-batch", action="store_true",
                    help="@main's convolution on a dynamic batch dimension "
                    "(tensor.cast to ? and back): a form dc does not rewrite")
@@ -224,8 +228,22 @@ def main():
             % (X, W, bias_t, O),
         ]
     else:
-        lines += ['    %%w = arith.constant {dc.layer = "%s"} %s'
-                  % (a.layer, dense(w))]
+        if a.expand_filter:
+            if fil_l[:2] != "GF":
+                sys.exit("gen_conv.py: --expand-filter needs a G, F, ... filter")
+            flat = w.reshape([g * f] + fil_shape[2:])
+            assoc = ", ".join(["[0, 1]"] + ["[%d]" % i
+                                           for i in range(2, len(fil_shape))])
+            lines += [
+                '    %%w0 = arith.constant {dc.layer = "%s"} %s'
+                % (a.layer, dense(flat)),
+                "    %%w = tensor.expand_shape %%w0 [%s] output_shape [%s] : "
+                "%s into %s" % (assoc, ", ".join(map(str, fil_shape)),
+                                tensor_type(flat.shape), W),
+            ]
+        else:
+            lines += ['    %%w = arith.constant {dc.layer = "%s"} %s'
+                      % (a.layer, dense(w))]
         if any(a.pad):
             lines += pad_op("%x", "%xp")
         else:
