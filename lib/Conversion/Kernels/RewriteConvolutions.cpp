@@ -81,7 +81,6 @@ static dc::ConstantOp getCompressedFilter(Value v, dc::WeightChain &chain) {
   return constant;
 }
 
-
 /// True for sums of dimensions times non-negative constants and
 /// non-negative constants: such an index is smallest at the first iteration
 /// and largest at the last.
@@ -199,10 +198,9 @@ static void eraseDeadProducers(PatternRewriter &rewriter, Value v,
     worklist.push_back(def);
   while (!worklist.empty()) {
     Operation *op = worklist.pop_back_val();
-    if (!op->use_empty() ||
-        !(isa<dc::DecompressOp, dc::ConstantOp, linalg::FillOp,
-              tensor::EmptyOp>(op) ||
-          dc::isWeightLayoutOp(op)))
+    if (!op->use_empty() || !(isa<dc::DecompressOp, dc::ConstantOp,
+                                  linalg::FillOp, tensor::EmptyOp>(op) ||
+                              dc::isWeightLayoutOp(op)))
       continue;
     for (Value operand : op->getOperands())
       if (Operation *def = operand.getDefiningOp())
@@ -212,10 +210,8 @@ static void eraseDeadProducers(PatternRewriter &rewriter, Value v,
   }
 }
 
-struct RewriteConvolution
-    : public OpInterfaceRewritePattern<linalg::LinalgOp> {
-  RewriteConvolution(MLIRContext *ctx,
-                     std::shared_ptr<MatrixViewCache> cache)
+struct RewriteConvolution : public OpInterfaceRewritePattern<linalg::LinalgOp> {
+  RewriteConvolution(MLIRContext *ctx, std::shared_ptr<MatrixViewCache> cache)
       : OpInterfaceRewritePattern(ctx), cache(std::move(cache)) {}
 
   LogicalResult matchAndRewrite(linalg::LinalgOp op,
@@ -271,10 +267,9 @@ struct RewriteConvolution
     for (unsigned d : *filterDims)
       if (cls[d] == Batch || cls[d] == Image)
         return failure();
-    if (filterDims->size() != dims->outputChannel.size() +
-                                  dims->filterLoop.size() +
-                                  dims->inputChannel.size() +
-                                  dims->depth.size())
+    if (filterDims->size() !=
+        dims->outputChannel.size() + dims->filterLoop.size() +
+            dims->inputChannel.size() + dims->depth.size())
       return failure();
     for (unsigned d : *outDims)
       if (cls[d] == FilterLoop || cls[d] == InChannel)
@@ -409,8 +404,8 @@ struct RewriteConvolution
       SmallVector<int64_t> yShape;
       for (unsigned d : yDims)
         yShape.push_back(sizes[d]);
-      Value yn = reshapeMatrix(rewriter, loc, y,
-                               RankedTensorType::get(yShape, f32));
+      Value yn =
+          reshapeMatrix(rewriter, loc, y, RankedTensorType::get(yShape, f32));
       SmallVector<int64_t> permutation;
       for (unsigned d : *outDims)
         permutation.push_back(llvm::find(yDims, d) - yDims.begin());

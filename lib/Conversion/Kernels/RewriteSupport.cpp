@@ -85,10 +85,9 @@ Value getMatrixView(dc::ConstantOp constant, const dc::WeightChain &chain,
                     ArrayRef<int64_t> permutation, int64_t rows, int64_t cols,
                     MatrixViewCache &cache) {
   Operation *chainEnd = chain.ops.empty() ? nullptr : chain.ops.back();
-  MatrixViewCache::Key key{constant.getOperation(), chainEnd,
-                           std::vector<int64_t>(permutation.begin(),
-                                                permutation.end()),
-                           rows};
+  MatrixViewCache::Key key{
+      constant.getOperation(), chainEnd,
+      std::vector<int64_t>(permutation.begin(), permutation.end()), rows};
   if (Value cached = cache.lookup(key))
     return cached;
   dc::CompressedType type = constant.getType();
@@ -103,8 +102,7 @@ Value getMatrixView(dc::ConstantOp constant, const dc::WeightChain &chain,
   ArrayRef<int64_t> shape = viewedType.getShape();
   if (tensorType.getRank() < 1 || !tensorType.hasStaticShape() || rows < 1 ||
       cols < 0 || viewedType.getNumElements() != rows * cols ||
-      permutation.size() != shape.size() ||
-      !isPermutationVector(permutation))
+      permutation.size() != shape.size() || !isPermutationVector(permutation))
     return {};
   bool identity =
       !chainEnd && llvm::all_of(llvm::enumerate(permutation), [](auto p) {
@@ -125,9 +123,8 @@ Value getMatrixView(dc::ConstantOp constant, const dc::WeightChain &chain,
       return {};
     expected = std::move(traced);
   }
-  if (!llvm::all_of(llvm::enumerate(permutation), [](auto p) {
-        return int64_t(p.index()) == p.value();
-      }))
+  if (!llvm::all_of(llvm::enumerate(permutation),
+                    [](auto p) { return int64_t(p.index()) == p.value(); }))
     expected = permuteElements(expected, shape, permutation);
 
   MLIRContext *ctx = constant.getContext();
@@ -156,8 +153,7 @@ Value getMatrixView(dc::ConstantOp constant, const dc::WeightChain &chain,
       if (!values.empty())
         std::memcpy(values.data(), expected.data(),
                     values.size() * sizeof(float));
-      encoded =
-          dc::encodeRaw(matrixShape, values, view.params, tensor, &error);
+      encoded = dc::encodeRaw(matrixShape, values, view.params, tensor, &error);
     } else {
       std::vector<float> codebook(view.codebook.begin(), view.codebook.end());
       encoded = dc::encodeIndices(matrixShape, expected, codebook, view.params,
