@@ -30,15 +30,21 @@ def DCRewriteContractions : Pass<"dc-rewrite-contractions", "mlir::ModuleOp"> {
     extended to f32, the sum accumulated in f32 and truncated once to the
     result type.
 
-    `linalg.conv_2d_nchw_fchw` and `linalg.conv_2d_nhwc_hwcf` on a
-    compressed filter (static shapes, any strides, dilations and batch)
-    become im2col (a copying `linalg.generic` whose input map is the
-    window) + `dc.matmul` on the filter viewed as a matrix ([F, C*KH*KW] for
-    FCHW, the same payload; [KH*KW*C, F] with `transpose_w` for HWCF,
-    re-encoded at compile time when CSC/CSR and checked to decode to the
-    same elements), then reshapes/transposes back to the convolution's
-    layout. Other consumers are left alone (their `dc.decompress` is
-    decoded once at load by `dc-lower-decompress`, which warns).
+    Convolutions on a compressed filter (any linalg convolution, named or
+    a `linalg.generic`, recognized from its indexing maps: NCHW/FCHW,
+    NHWC/HWCF, NHWC/FHWC (TOSA), grouped (`conv_2d_ngchw_fgchw`,
+    `conv_2d_ngchw_gfchw`, `conv_2d_nhwgc_gfhwc`) and depthwise
+    (`depthwise_conv_2d_nhwc_hwc`, `_nchw_chw`, `_nhwc_hwcm`), static
+    shapes, any strides, dilations and batch; padding is the `tensor.pad`
+    the input comes from) become im2col (a copying `linalg.generic` whose
+    input map is the window) + one `dc.matmul` on the filter viewed as the
+    [G*F, C*KH*KW] matrix, with `groups = G` for grouped and depthwise
+    convolutions (the same payload, or re-encoded at compile time with the
+    same codebook and checked to decode to the same elements; `transpose_w`
+    when the filter stores the window first), then reshapes/transposes back
+    to the convolution's layout. Other consumers are left alone (their
+    `dc.decompress` is decoded once at load by `dc-lower-decompress`, which
+    warns).
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect",

@@ -4,9 +4,16 @@
 #define DC_CONVERSION_PASSES_H
 
 #include "dc/Dialect/DC/DC.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/Pass/Pass.h"
 
 namespace dc {
+/// The dense computation a dc.matvec / dc.matmul `op` stands for, built at
+/// `b`'s insertion point: dc.decompress of its weight and a linalg
+/// contraction (per group, as a batch_matvec / batch_matmul, with
+/// `groups` > 1). Returns the value replacing op's result.
+mlir::Value buildDenseContraction(mlir::OpBuilder &b, mlir::Operation *op);
+
 #define GEN_PASS_DECL
 #include "dc/Conversion/Passes.h.inc"
 

@@ -452,50 +452,88 @@ Value DCLowerDecompressPass::lowerF32(OpBuilder &b, Location loc,
                                            /*writable=*/false);
 }
 
+Value dc::buildDenseContraction(OpBuilder &b, Operation *op) {
+  Location loc = op->getLoc();
+  Value weight = op->getOperand(0), input = op->getOperand(1);
+  bool transposeW = op->hasAttr("transpose_w");
+  int64_t groups = 1;
+  if (auto attr = op->getAttrOfType<IntegerAttr>("groups"))
+    groups = attr.getInt();
+  bool isMatvec = isa<MatvecOp>(op);
+  RankedTensorType weightType =
+      cast<CompressedType>(weight.getType()).getTensorType();
+  FloatType f32 = b.getF32Type();
+  Value w = DecompressOp::create(b, loc, weightType, weight);
+  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  Value zero = arith::ConstantFloatOp::create(b, loc, f32, APFloat(0.0f));
+  auto zeros = [&](ArrayRef<int64_t> shape) {
+    Value empty = tensor::EmptyOp::create(b, loc, shape, f32);
+    return linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{empty})
+        .getResult(0);
+  };
+  if (groups == 1 && isMatvec) {
+    Value init = zeros(resultType.getShape());
+    if (transposeW)
+      return linalg::VecmatOp::create(b, loc, TypeRange{resultType},
+                                      ValueRange{input, w}, ValueRange{init})
+          .getResult(0);
+    return linalg::MatvecOp::create(b, loc, TypeRange{resultType},
+                                    ValueRange{w, input}, ValueRange{init})
+        .getResult(0);
+  }
+  // A: the effective M x K matrix.
+  int64_t m = weightType.getDimSize(0), k = weightType.getDimSize(1);
+  if (transposeW) {
+    std::swap(m, k);
+    Value transposedInit =
+        tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, k}, f32);
+    w = linalg::TransposeOp::create(b, loc, w, transposedInit,
+                                    ArrayRef<int64_t>{1, 0})
+            .getResult()[0];
+  }
+  if (groups == 1)
+    return linalg::MatmulOp::create(b, loc, TypeRange{resultType},
+                                    ValueRange{w, input},
+                                    ValueRange{zeros(resultType.getShape())})
+        .getResult(0);
+  // groups = G: A as [G, M/G, K], the input as [G, K(, N)], one batch entry
+  // per group.
+  int64_t mg = m / groups;
+  Value a = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({groups, mg, k}, f32), w,
+      ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+  if (isMatvec) {
+    Value x = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({groups, k}, f32), input,
+        ArrayRef<ReassociationIndices>{{0, 1}});
+    auto type = RankedTensorType::get({groups, mg}, f32);
+    Value y = linalg::BatchMatvecOp::create(b, loc, TypeRange{type},
+                                            ValueRange{a, x},
+                                            ValueRange{zeros(type.getShape())})
+                  .getResult(0);
+    return tensor::CollapseShapeOp::create(
+        b, loc, resultType, y, ArrayRef<ReassociationIndices>{{0, 1}});
+  }
+  int64_t n = resultType.getDimSize(1);
+  Value x = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({groups, k, n}, f32), input,
+      ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+  auto type = RankedTensorType::get({groups, mg, n}, f32);
+  Value y = linalg::BatchMatmulOp::create(b, loc, TypeRange{type},
+                                          ValueRange{a, x},
+                                          ValueRange{zeros(type.getShape())})
+                .getResult(0);
+  return tensor::CollapseShapeOp::create(
+      b, loc, resultType, y, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+}
+
 /// Rewrites a dc.matvec / dc.matmul left by the kernel passes into a
 /// decompression and a linalg contraction.
-template <typename OpTy> static void rewriteContraction(OpTy op) {
+static void rewriteContraction(Operation *op) {
   OpBuilder b(op);
-  Location loc = op.getLoc();
-  RankedTensorType weightType = op.getWeight().getType().getTensorType();
-  Value w = DecompressOp::create(b, loc, weightType, op.getWeight());
-  auto resultType = cast<RankedTensorType>(op.getResult().getType());
-  Value zero =
-      arith::ConstantFloatOp::create(b, loc, b.getF32Type(), APFloat(0.0f));
-  Value empty = tensor::EmptyOp::create(b, loc, resultType.getShape(),
-                                        resultType.getElementType());
-  Value init =
-      linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{empty})
-          .getResult(0);
-  Value result;
-  if constexpr (std::is_same_v<OpTy, MatvecOp>) {
-    if (op.getTransposeW())
-      result = linalg::VecmatOp::create(b, loc, TypeRange{resultType},
-                                        ValueRange{op.getInput(), w},
-                                        ValueRange{init})
-                   .getResult(0);
-    else
-      result = linalg::MatvecOp::create(b, loc, TypeRange{resultType},
-                                        ValueRange{w, op.getInput()},
-                                        ValueRange{init})
-                   .getResult(0);
-  } else {
-    if (op.getTransposeW()) {
-      Value transposedInit = tensor::EmptyOp::create(
-          b, loc,
-          ArrayRef<int64_t>{weightType.getDimSize(1), weightType.getDimSize(0)},
-          b.getF32Type());
-      w = linalg::TransposeOp::create(b, loc, w, transposedInit,
-                                      ArrayRef<int64_t>{1, 0})
-              .getResult()[0];
-    }
-    result =
-        linalg::MatmulOp::create(b, loc, TypeRange{resultType},
-                                 ValueRange{w, op.getInput()}, ValueRange{init})
-            .getResult(0);
-  }
-  op.getResult().replaceAllUsesWith(result);
-  op.erase();
+  Value result = dc::buildDenseContraction(b, op);
+  op->getResult(0).replaceAllUsesWith(result);
+  op->erase();
 }
 
 /// The ops that read the decoded weights of `op`, looking through the pure

@@ -55,6 +55,13 @@
 //   per stored entry, i.e. at most ~1 decode step per weight over a dense
 //   vectorized loop even at density 1.
 //
+// GROUPS (groups = G > 1: grouped and depthwise convolutions): the layout
+//   is that of A (G*Mg x K) exactly as for G = 1; only the kernels differ:
+//   x has G*K rows, and a row's position starts at (row / Mg) * K (from the
+//   `rows` global, once per row) instead of 0, so no filler or padding
+//   entry is added. The cost model never picks the dense-code layout for
+//   G > 1 (its kernels read one x slice for all rows).
+//
 // THREADS (threads > 1, kernels with at least parallel-min-words words x
 //   column vectors): the body becomes `NAME_part(x, y, g0, g1)` over groups
 //   [g0, g1), and the kernel an scf.parallel over 1000 x threads sub-chunks
@@ -79,6 +86,7 @@
 
 #include "dc/Conversion/DecodeEmitter.h"
 #include "dc/Conversion/KernelPasses.h"
+#include "dc/Conversion/Passes.h"
 #include "dc/Core/CompressedTensor.h"
 #include "dc/Core/Huffman.h"
 #include "dc/Dialect/DC/DCUtils.h"
@@ -361,11 +369,36 @@ forEachField(KernelBuilder &bd, const ExecLayout &L, Value words, Value w,
     }
 }
 
-/// Emits a batch-1 kernel: (x: memref<K, strided<[1], offset:?>>,
+/// The x position before the first entry of each of the `rg` rows of group
+/// `gi`: 0, or with `groups` > 1 the start of the row's slice of x,
+/// (row / (M / groups)) * K (`rows` maps sorted slots to rows of A). One
+/// load and a division by a constant per row, none per entry.
+static SmallVector<Value> startPositions(KernelBuilder &bd, const ExecLayout &L,
+                                         int64_t groups, Value rows, Value gi,
+                                         unsigned rg) {
+  SmallVector<Value> pos;
+  if (groups <= 1) {
+    for (unsigned q = 0; q < rg; ++q)
+      pos.push_back(bd.idx(0));
+    return pos;
+  }
+  OpBuilder &b = bd.b;
+  Location loc = bd.loc;
+  Value base = arith::MulIOp::create(b, loc, gi, bd.idx(L.r));
+  for (unsigned q = 0; q < rg; ++q) {
+    Value slot = arith::AddIOp::create(b, loc, base, bd.idx(q));
+    Value row = bd.toIndex(memref::LoadOp::create(b, loc, rows, slot));
+    Value group = arith::DivUIOp::create(b, loc, row, bd.idx(L.m / groups));
+    pos.push_back(arith::MulIOp::create(b, loc, group, bd.idx(L.k)));
+  }
+  return pos;
+}
+
+/// Emits a batch-1 kernel: (x: memref<G*K, strided<[1], offset:?>>,
 /// y: memref<M>).
 static void emitMatvecBody(KernelBuilder &bd, const ExecLayout &L,
-                           const GroupRange &range, Value x, Value y,
-                           Value words, Value offsets, Value rows,
+                           int64_t groups, const GroupRange &range, Value x,
+                           Value y, Value words, Value offsets, Value rows,
                            Value table) {
   OpBuilder &b = bd.b;
   Location loc = bd.loc;
@@ -375,9 +408,8 @@ static void emitMatvecBody(KernelBuilder &bd, const ExecLayout &L,
         // iter_args: rg positions, then na accumulators per row (enough
         // independent FMA chains to hide the FMA latency: ~8 in all).
         unsigned na = std::max(2u, std::min(L.p, 8u / L.r));
-        SmallVector<Value> init;
-        for (unsigned q = 0; q < rg; ++q)
-          init.push_back(bd.idx(0));
+        SmallVector<Value> init =
+            startPositions(bd, L, groups, rows, gi, rg);
         for (unsigned q = 0; q < na * rg; ++q)
           init.push_back(zero);
         auto loop = scf::ForOp::create(
@@ -413,10 +445,11 @@ static void emitMatvecBody(KernelBuilder &bd, const ExecLayout &L,
       });
 }
 
-/// Emits a batch-N kernel: (X: memref<KxN, strided<[?,1], offset:?>>,
+/// Emits a batch-N kernel: (X: memref<(G*K)xN, strided<[?,1], offset:?>>,
 /// Y: memref<MxN>).
 static void emitMatmulBody(KernelBuilder &bd, const ExecLayout &L,
-                           const GroupRange &range, int64_t n, unsigned vwMax,
+                           int64_t groups, const GroupRange &range, int64_t n,
+                           unsigned vwMax,
                            unsigned colBlock, Value x, Value y, Value words,
                            Value offsets, Value rows, Value table) {
   OpBuilder &b = bd.b;
@@ -452,9 +485,8 @@ static void emitMatmulBody(KernelBuilder &bd, const ExecLayout &L,
         b, loc, vecType, DenseElementsAttr::get(vecType, 0.0f));
     forEachGroupKind(
         bd, L, offsets, range, [&](unsigned rg, Value w0, Value w1, Value gi) {
-          SmallVector<Value> init;
-          for (unsigned q = 0; q < rg; ++q)
-            init.push_back(bd.idx(0));
+          SmallVector<Value> init =
+              startPositions(bd, L, groups, rows, gi, rg);
           for (unsigned q = 0; q < rg * nu; ++q)
             init.push_back(zeroVec);
           auto loop = scf::ForOp::create(
@@ -574,7 +606,9 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
   std::map<std::tuple<const void *, const void *, bool>,
            std::shared_ptr<LayoutEntry>>
       layouts;
-  std::map<std::tuple<LayoutEntry *, int64_t, bool>, func::FuncOp> kernels;
+  /// Kernels by (layout, batch, dense-code, groups).
+  std::map<std::tuple<LayoutEntry *, int64_t, bool, int64_t>, func::FuncOp>
+      kernels;
   unsigned counter = 0;
 
   LayoutEntry *getEntry(dc::ConstantOp constant, bool transposeW,
@@ -752,9 +786,11 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
   }
 
   /// The kernel of `entry` for batch `n` (0: matvec) on the sparse or the
-  /// dense-code layout.
-  func::FuncOp getKernel(LayoutEntry *entry, int64_t n, bool dense) {
-    func::FuncOp &slot = kernels[{entry, n, dense}];
+  /// dense-code layout (sparse only with `groups` > 1).
+  func::FuncOp getKernel(LayoutEntry *entry, int64_t n, bool dense,
+                         int64_t groups) {
+    assert((!dense || groups == 1) && "no grouped dense-code kernel");
+    func::FuncOp &slot = kernels[{entry, n, dense, groups}];
     if (slot)
       return slot;
     std::string err;
@@ -772,17 +808,20 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     Type f32 = b.getF32Type();
     int64_t dyn = ShapedType::kDynamic;
     Type xType, yType;
+    // groups = G: x holds one K slice per group.
+    int64_t xRows = L.k * groups;
     if (n == 0) {
       xType =
-          MemRefType::get({L.k}, f32, StridedLayoutAttr::get(ctx, dyn, {1}));
+          MemRefType::get({xRows}, f32, StridedLayoutAttr::get(ctx, dyn, {1}));
       yType = MemRefType::get({L.m}, f32);
     } else {
-      xType = MemRefType::get({L.k, n}, f32,
+      xType = MemRefType::get({xRows, n}, f32,
                               StridedLayoutAttr::get(ctx, dyn, {dyn, 1}));
       yType = MemRefType::get({L.m, n}, f32);
     }
     std::string name = entry->prefix + (dense ? "_dense" : "") +
-                       (n == 0 ? "_matvec" : "_matmul" + std::to_string(n));
+                       (n == 0 ? "_matvec" : "_matmul" + std::to_string(n)) +
+                       (groups > 1 ? "_g" + std::to_string(groups) : "");
     auto makeFunc = [&](StringRef fname, ArrayRef<Type> argTypes) {
       OpBuilder::InsertionGuard guard(b);
       auto f =
@@ -829,10 +868,11 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
             global(G.rows, std::max<size_t>(L.rows.size(), 1), b.getI32Type());
         Value table = global(G.table, L.table.size(), f32);
         if (n == 0)
-          emitMatvecBody(bd, L, range, x, y, words, offsets, rows, table);
+          emitMatvecBody(bd, L, groups, range, x, y, words, offsets, rows,
+                         table);
         else
-          emitMatmulBody(bd, L, range, n, target.vw, colBlock, x, y, words,
-                         offsets, rows, table);
+          emitMatmulBody(bd, L, groups, range, n, target.vw, colBlock, x, y,
+                         words, offsets, rows, table);
       }
       func::ReturnOp::create(b, loc);
     };
@@ -950,7 +990,11 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
   /// that a call site takes the dense-code kernel only where it is faster.
   /// The dense-code layout must also stay compact: at most 1.25x the
   /// layer's bytes_pq.
-  bool preferDense(LayoutEntry &entry, int64_t n) {
+  bool preferDense(LayoutEntry &entry, int64_t n, int64_t groups) {
+    // The dense-code kernels have no groups: a grouped product would need
+    // its own x slice per row strip.
+    if (groups > 1)
+      return false;
     const ExecLayout &S = entry.sparse;
     double density = entry.density();
     if (denseDensity >= 0.0)
@@ -993,7 +1037,6 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
   static constexpr double kDenseFieldCycles = 1.5;
   static constexpr double kDenseFmaCycles = 0.45;
 
-  /// Replaces `op` with dc.decompress + dense linalg.
   /// The `stats` line of every layer still decoded to a dense buffer (no
   /// kernel reads it compressed): layout=dense and its consumers.
   void printDenseLayers() {
@@ -1018,45 +1061,10 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     });
   }
 
-  void lowerDense(Operation *op, Value w, Value input, bool transposeW) {
+  /// Replaces `op` with dc.decompress + dense linalg.
+  void lowerDense(Operation *op) {
     OpBuilder b(op);
-    Location loc = op->getLoc();
-    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
-    auto wTensor = cast<dc::CompressedType>(w.getType()).getTensorType();
-    Value dense = dc::DecompressOp::create(b, loc, wTensor, w);
-    Value zero =
-        arith::ConstantFloatOp::create(b, loc, b.getF32Type(), APFloat(0.0f));
-    Value empty =
-        tensor::EmptyOp::create(b, loc, resultType.getShape(), b.getF32Type());
-    Value init =
-        linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{empty})
-            ->getResult(0);
-    Value result;
-    if (isa<dc::MatvecOp>(op)) {
-      if (transposeW)
-        result =
-            linalg::VecmatOp::create(b, loc, TypeRange{resultType},
-                                     ValueRange{input, dense}, ValueRange{init})
-                ->getResult(0);
-      else
-        result =
-            linalg::MatvecOp::create(b, loc, TypeRange{resultType},
-                                     ValueRange{dense, input}, ValueRange{init})
-                ->getResult(0);
-    } else {
-      if (transposeW) {
-        Value tInit = tensor::EmptyOp::create(
-            b, loc, {wTensor.getDimSize(1), wTensor.getDimSize(0)},
-            b.getF32Type());
-        dense = linalg::TransposeOp::create(b, loc, dense, tInit,
-                                            b.getDenseI64ArrayAttr({1, 0}))
-                    ->getResult(0);
-      }
-      result =
-          linalg::MatmulOp::create(b, loc, TypeRange{resultType},
-                                   ValueRange{dense, input}, ValueRange{init})
-              ->getResult(0);
-    }
+    Value result = dc::buildDenseContraction(b, op);
     op->getResult(0).replaceAllUsesWith(result);
     op->erase();
   }
@@ -1089,18 +1097,21 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
           failed(dc::checkMaterializable(op, resultType, "result")))
         return signalPassFailure();
       if (!constant || !inType.hasStaticShape()) {
-        lowerDense(op, w, input, transposeW);
+        lowerDense(op);
         continue;
       }
       int64_t n = isMatmul ? inType.getDimSize(1) : 0;
       LayoutEntry *entry = getEntry(constant, transposeW, op);
       if (!entry) {
         // Errors in the payload are reported by getView / decodeEntries.
-        lowerDense(op, w, input, transposeW);
+        lowerDense(op);
         continue;
       }
-      bool dense = preferDense(*entry, n);
-      func::FuncOp kernel = getKernel(entry, n, dense);
+      int64_t groups = 1;
+      if (auto attr = op->getAttrOfType<IntegerAttr>("groups"))
+        groups = attr.getInt();
+      bool dense = preferDense(*entry, n, groups);
+      func::FuncOp kernel = getKernel(entry, n, dense, groups);
       if (!kernel)
         return signalPassFailure();
       OpBuilder b(op);

@@ -13,24 +13,12 @@
 // With one activation row (X: 1 x K) the "X W" forms become dc.matvec on
 // collapsed/expanded operands. A non-zero `outs` value is added back.
 //
-// 2-D convolutions on a compressed filter become im2col + dc.matmul:
-//   linalg.conv_2d_nchw_fchw(I, W) (W: F x C x KH x KW)
-//     -> X = im2col(I): [C*KH*KW, N*OH*OW] (a copying linalg.generic whose
-//        input map is the convolution's window arithmetic),
-//        Y = dc.matmul W2, X with W2 the filter as the [F, C*KH*KW] matrix,
-//        O = transpose(expand(Y)) to N x F x OH x OW;
-//   linalg.conv_2d_nhwc_hwcf(I, W) (W: KH x KW x C x F)
-//     -> X = im2col(I): [KH*KW*C, N*OH*OW],
-//        Y = dc.matmul W2, X {transpose_w} with W2: [KH*KW*C, F],
-//        O = expand(transpose(Y)) to N x OH x OW x F.
-// The compressed storage views an N-D tensor as the matrix
-// [shape[0], prod(shape[1:])] (dense: row-major elements). W2 is then the
-// same payload under a 2-D type when its rows are shape[0] (FCHW) or the
-// format is dense; otherwise (HWCF in CSC/CSR) the filter is re-encoded at
-// compile time with the same parameters and codebook (identical element
-// values, checked by decoding both). Anything else keeps dc.decompress.
+// Convolutions on a compressed filter: RewriteConvolutions.cpp (patterns
+// added by populateConvolutionRewritePatterns, applied first).
 //
 //===----------------------------------------------------------------------===//
+
+#include "RewriteSupport.h"
 
 #include "dc/Conversion/KernelPasses.h"
 #include "dc/Core/CompressedTensor.h"
@@ -124,10 +112,6 @@ static Value buildWX(OpBuilder &b, Location loc, Value w, Value x,
       .getResult();
 }
 
-//===----------------------------------------------------------------------===//
-// Convolutions: im2col + dc.matmul
-//===----------------------------------------------------------------------===//
-
 /// Every element of `view`, row-major: codebook indices, or raw f32 bit
 /// patterns when there is no codebook. False on any invalid payload.
 static bool decodeAllElements(const dc::CompressedTensorView &view,
@@ -217,150 +201,6 @@ static Value getMatrixView(dc::ConstantOp constant, int64_t rows, int64_t cols,
   }
   cache[key] = result;
   return result;
-}
-
-/// The `dc.constant` behind a 4-D f32 `v = dc.decompress(dc.constant)`.
-static dc::ConstantOp getCompressedFilter(Value v) {
-  auto dec = v.getDefiningOp<dc::DecompressOp>();
-  if (!dec)
-    return {};
-  auto constant = dec.getInput().getDefiningOp<dc::ConstantOp>();
-  auto type = dyn_cast<RankedTensorType>(dec.getType());
-  if (!constant || !type || type.getRank() != 4 ||
-      !type.getElementType().isF32() || !type.hasStaticShape())
-    return {};
-  return constant;
-}
-
-/// The two values of a strides / dilations attribute, each >= 1.
-static bool getPair(DenseIntElementsAttr attr, int64_t &first,
-                    int64_t &second) {
-  if (!attr || attr.getNumElements() != 2)
-    return false;
-  auto values = attr.getValues<APInt>();
-  first = values[0].getSExtValue();
-  second = values[1].getSExtValue();
-  return first >= 1 && second >= 1;
-}
-
-/// Rewrites conv_2d_nchw_fchw / conv_2d_nhwc_hwcf on a compressed filter
-/// into im2col + dc.matmul (see the file comment); null if not handled.
-static Value rewriteConv(OpBuilder &b, Operation *op, MatrixCache &cache) {
-  auto linalgOp = cast<linalg::LinalgOp>(op);
-  bool nchw = isa<linalg::Conv2DNchwFchwOp>(op);
-  DenseIntElementsAttr strides, dilations;
-  if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op)) {
-    strides = conv.getStrides();
-    dilations = conv.getDilations();
-  } else if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op)) {
-    strides = conv.getStrides();
-    dilations = conv.getDilations();
-  }
-  int64_t sh, sw, dh, dw;
-  if (!getPair(strides, sh, sw) || !getPair(dilations, dh, dw))
-    return {};
-  Value input = linalgOp.getDpsInputOperand(0)->get();
-  Value filter = linalgOp.getDpsInputOperand(1)->get();
-  Value init = linalgOp.getDpsInitOperand(0)->get();
-  dc::ConstantOp constant = getCompressedFilter(filter);
-  if (!constant)
-    return {};
-  auto inType = cast<RankedTensorType>(input.getType());
-  auto outType = cast<RankedTensorType>(init.getType());
-  ArrayRef<int64_t> in = inType.getShape();
-  ArrayRef<int64_t> fil = cast<RankedTensorType>(filter.getType()).getShape();
-  ArrayRef<int64_t> out = outType.getShape();
-  if (in.size() != 4 || out.size() != 4 || fil.size() != 4)
-    return {};
-  // NCHW / FCHW / NFHW or NHWC / HWCF / NHWF.
-  int64_t n = in[0], c = nchw ? in[1] : in[3], h = nchw ? in[2] : in[1],
-          w = nchw ? in[3] : in[2];
-  int64_t f = nchw ? fil[0] : fil[3], fc = nchw ? fil[1] : fil[2],
-          kh = nchw ? fil[2] : fil[0], kw = nchw ? fil[3] : fil[1];
-  int64_t on = out[0], of = nchw ? out[1] : out[3], oh = nchw ? out[2] : out[1],
-          ow = nchw ? out[3] : out[2];
-  for (int64_t d : {n, c, h, w, f, kh, kw, oh, ow})
-    if (d < 1)
-      return {};
-  if (fc != c || on != n || of != f)
-    return {};
-  // Every window must lie inside the input (the op's verifier checks this
-  // too; out-of-range reads must never be generated).
-  auto lastIndex = [](int64_t o, int64_t s, int64_t k, int64_t d) {
-    std::optional<int64_t> a = llvm::checkedMul(o - 1, s);
-    std::optional<int64_t> bb = llvm::checkedMul(k - 1, d);
-    if (!a || !bb)
-      return std::optional<int64_t>();
-    return llvm::checkedAdd(*a, *bb);
-  };
-  std::optional<int64_t> lastH = lastIndex(oh, sh, kh, dh);
-  std::optional<int64_t> lastW = lastIndex(ow, sw, kw, dw);
-  if (!lastH || !lastW || *lastH >= h || *lastW >= w)
-    return {};
-  std::optional<int64_t> kk = llvm::checkedMul(kh, kw);
-  kk = kk ? llvm::checkedMul(*kk, c) : kk;
-  std::optional<int64_t> p = llvm::checkedMul(n, oh);
-  p = p ? llvm::checkedMul(*p, ow) : p;
-  if (!kk || !p || !llvm::checkedMul(*kk, *p))
-    return {};
-  int64_t k = *kk, cols = *p;
-
-  // The filter as a matrix: [F, C*KH*KW] (FCHW) or [KH*KW*C, F] (HWCF).
-  Value wm = nchw ? getMatrixView(constant, f, k, cache)
-                  : getMatrixView(constant, k, f, cache);
-  if (!wm)
-    return {};
-
-  MLIRContext *ctx = op->getContext();
-  Location loc = op->getLoc();
-  Type f32 = b.getF32Type();
-  // im2col: loops (c, kh, kw, n, oh, ow) for NCHW, (kh, kw, c, n, oh, ow) for
-  // NHWC, the output their identity; the input is read through the window.
-  AffineExpr ec, ekh, ekw, en, eoh, eow;
-  if (nchw)
-    bindDims(ctx, ec, ekh, ekw, en, eoh, eow);
-  else
-    bindDims(ctx, ekh, ekw, ec, en, eoh, eow);
-  AffineExpr eh = eoh * sh + ekh * dh, ew = eow * sw + ekw * dw;
-  AffineMap inMap = nchw ? AffineMap::get(6, 0, {en, ec, eh, ew}, ctx)
-                         : AffineMap::get(6, 0, {en, eh, ew, ec}, ctx);
-  AffineMap outMap = AffineMap::getMultiDimIdentityMap(6, ctx);
-  SmallVector<int64_t> colShape =
-      nchw ? SmallVector<int64_t>{c, kh, kw, n, oh, ow}
-           : SmallVector<int64_t>{kh, kw, c, n, oh, ow};
-  auto colType = RankedTensorType::get(colShape, f32);
-  Value colInit = tensor::EmptyOp::create(b, loc, colShape, f32);
-  auto im2col = linalg::GenericOp::create(
-      b, loc, TypeRange{colType}, ValueRange{input}, ValueRange{colInit},
-      ArrayRef<AffineMap>{inMap, outMap},
-      SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
-      [](OpBuilder &nb, Location nl, ValueRange args) {
-        linalg::YieldOp::create(nb, nl, args[0]);
-      });
-  Value x = tensor::CollapseShapeOp::create(
-      b, loc, RankedTensorType::get({k, cols}, f32), im2col->getResult(0),
-      ArrayRef<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
-
-  // Y = W2 X (FCHW) or W2^T X (HWCF): F x (N*OH*OW).
-  Value y = buildWX(b, loc, wm, x, /*transposeW=*/!nchw);
-
-  if (!nchw) {
-    // (N*OH*OW) x F, then N x OH x OW x F.
-    Value yt = transpose2D(b, loc, y);
-    return tensor::ExpandShapeOp::create(
-        b, loc, outType, yt, ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
-  }
-  if (n == 1)
-    return tensor::ExpandShapeOp::create(
-        b, loc, outType, y, ArrayRef<ReassociationIndices>{{0, 1}, {2, 3}});
-  Value y4 = tensor::ExpandShapeOp::create(
-      b, loc, RankedTensorType::get({f, n, oh, ow}, f32), y,
-      ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}});
-  Value empty =
-      tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{n, f, oh, ow}, f32);
-  return linalg::TransposeOp::create(b, loc, y4, empty,
-                                     b.getDenseI64ArrayAttr({1, 0, 2, 3}))
-      ->getResult(0);
 }
 
 //===----------------------------------------------------------------------===//
@@ -843,31 +683,16 @@ struct RewriteContractionsPass
   void runOnOperation() override {
     // Dead before the rewrites: not ours to clean up.
     DenseSet<Operation *> deadBefore;
-    SmallVector<Operation *> candidates;
     getOperation().walk([&](Operation *op) {
-      if (isa<linalg::Conv2DNchwFchwOp, linalg::Conv2DNhwcHwcfOp>(op))
-        candidates.push_back(op);
       if (isOpTriviallyDead(op))
         deadBefore.insert(op);
     });
-    MatrixCache matrices;
-    for (Operation *op : candidates) {
-      auto linalgOp = cast<linalg::LinalgOp>(op);
-      if (!linalgOp.hasPureTensorSemantics() || op->getNumResults() != 1)
-        continue;
-      Value a = linalgOp.getDpsInputOperand(0)->get();
-      Value bv = linalgOp.getDpsInputOperand(1)->get();
-      Value init = linalgOp.getDpsInitOperand(0)->get();
-      if (!isStaticF32(a) || !isStaticF32(bv) || !isStaticF32(init))
-        continue;
-      OpBuilder b(op);
-      Location loc = op->getLoc();
-      Value result = rewriteConv(b, op, matrices);
-      if (!result)
-        continue;
-      result = addInit(b, loc, result, init);
-      op->getResult(0).replaceAllUsesWith(result);
-      op->erase();
+
+    // Convolutions (im2col + dc.matmul, RewriteConvolutions.cpp).
+    {
+      RewritePatternSet patterns(&getContext());
+      dc::kernels::populateConvolutionRewritePatterns(patterns);
+      walkAndApplyPatterns(getOperation(), std::move(patterns));
     }
 
     // Contractions, through their weight chains.

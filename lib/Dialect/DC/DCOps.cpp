@@ -5,6 +5,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 using namespace mlir;
 using namespace dc;
@@ -49,10 +50,23 @@ template <typename OpTy> static LogicalResult verifyContraction(OpTy op) {
   int64_t rank = isMatvec ? 1 : 2;
   if (input.getRank() != rank || result.getRank() != rank)
     return op.emitOpError("input and result must have rank ") << rank;
+  // groups = G: G blocks of M / G rows, each on its own K rows of the input.
+  int64_t groups = op.getGroups();
+  if (groups < 1)
+    return op.emitOpError("groups must be at least 1, got ") << groups;
+  if (groups > 1 && !ShapedType::isDynamic(m) && m % groups != 0)
+    return op.emitOpError("the weight's ")
+           << m << " rows do not split into " << groups << " groups";
+  if (groups > 1 && !ShapedType::isDynamic(k)) {
+    std::optional<int64_t> gk = llvm::checkedMul(groups, k);
+    if (!gk)
+      return op.emitOpError("groups x weight columns overflows");
+    k = *gk;
+  }
   if (input.getDimSize(0) != k)
     return op.emitOpError("input has ")
            << input.getDimSize(0) << " rows but the weight has " << k
-           << " columns";
+           << (groups > 1 ? " columns in all groups" : " columns");
   if (result.getDimSize(0) != m)
     return op.emitOpError("result has ")
            << result.getDimSize(0) << " rows but the weight has " << m

@@ -73,7 +73,8 @@ def DC_DecompressOp : DC_Op<"decompress", [Pure,
 
 class DC_ContractionOp<string mnemonic> : DC_Op<mnemonic, [Pure]> {
   let arguments = (ins DC_CompressedType:$weight, AnyRankedTensor:$input,
-                       UnitAttr:$transpose_w);
+                       UnitAttr:$transpose_w,
+                       DefaultValuedAttr<I64Attr, "1">:$groups);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $weight `,` $input attr-dict `:` qualified(type($weight)) `,` type($input) `->` type($result)
@@ -86,6 +87,11 @@ def DC_MatvecOp : DC_ContractionOp<"matvec"> {
   let description = [{
     `W` is a compressed M x K matrix (K x M used transposed with
     `transpose_w`), `x` a K vector, `y` an M vector, all f32.
+
+    With `groups = G` (default 1) the M rows of the effective matrix A (W,
+    or W^T) form G groups of M / G consecutive rows, and group g multiplies
+    its own slice of `x`: x has G * K entries and
+    y[r] = sum_k A[r, k] * x[(r / (M / G)) * K + k].
   }];
 }
 
@@ -95,6 +101,12 @@ def DC_MatmulOp : DC_ContractionOp<"matmul"> {
     `W` is a compressed M x K matrix (K x M used transposed with
     `transpose_w`), `X` is K x N, `Y` is M x N, all f32. Each column of `X`
     is one input vector, so the compressed weights stream once for all N.
+
+    With `groups = G` (default 1) it is G independent products (a grouped
+    or depthwise convolution): the M rows of the effective matrix A (W, or
+    W^T) form G groups of Mg = M / G consecutive rows, `X` is (G * K) x N,
+    and row r of A multiplies rows (r / Mg) * K + k of X:
+    Y[r, n] = sum_k A[r, k] * X[(r / Mg) * K + k, n].
   }];
 }
 
