@@ -343,8 +343,9 @@ double SortedSample::unweightedCost(size_t lo, size_t hi, double c) const {
 //===----------------------------------------------------------------------===//
 
 OptimalClustering::OptimalClustering(const SortedSample &sample,
-                                     unsigned maxK)
+                                     unsigned maxK, size_t maxAtoms)
     : sample(sample), maxK(maxK) {
+  maxAtoms = std::max<size_t>(2, std::min(maxAtoms, kMaxExactAtoms));
   const std::vector<float> &x = sample.values();
   const size_t n = x.size();
   if (n == 0 || maxK == 0)
@@ -352,14 +353,14 @@ OptimalClustering::OptimalClustering(const SortedSample &sample,
   // Atoms: runs of equal values, or (too many runs) cuts at equal-count and
   // equal-width positions moved to the end of their run of equal values.
   std::vector<size_t> ends;
-  for (size_t i = 1; i < n && ends.size() <= kMaxExactAtoms; ++i)
+  for (size_t i = 1; i < n && ends.size() <= maxAtoms; ++i)
     if (x[i] != x[i - 1])
       ends.push_back(i);
-  if (ends.size() + 1 <= kMaxExactAtoms) {
+  if (ends.size() + 1 <= maxAtoms) {
     ends.push_back(n);
   } else {
     ends.clear();
-    const size_t perKind = kMaxExactAtoms / 2;
+    const size_t perKind = maxAtoms / 2;
     const double lo = x.front(), hi = x.back();
     auto runEnd = [&](size_t p) {
       // The first position > p - 1 whose value differs from x[p - 1].

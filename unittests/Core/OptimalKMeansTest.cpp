@@ -252,3 +252,17 @@ TEST(WeightedKMeans, SortIsOrderIndependent) {
 }
 
 } // namespace
+
+namespace {
+TEST(OptimalKMeans, CoarserAtomsBoundTheCostFromAbove) {
+  std::mt19937_64 rng(21);
+  for (size_t n : {5000u, 200000u}) {
+    std::vector<float> x = randomValues(rng, n, true);
+    SortedSample sample = SortedSample::fromValues(x);
+    OptimalClustering fine(sample, 63), coarse(sample, 63, kMaxExactAtoms / 4);
+    EXPECT_LE(coarse.numAtoms(), kMaxExactAtoms / 4);
+    for (unsigned k : {1u, 3u, 7u, 15u, 31u, 63u})
+      EXPECT_LE(fine.cost(k), coarse.cost(k) * (1 + 1e-12)) << n << " " << k;
+  }
+}
+} // namespace

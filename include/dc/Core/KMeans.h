@@ -126,7 +126,13 @@ constexpr unsigned kMaxOptimalClusters = 1023;
 /// O(maxK * m log m) for m atoms, O(maxK * m) memory for the split points.
 class OptimalClustering {
 public:
-  OptimalClustering(const SortedSample &sample, unsigned maxK);
+  /// `maxAtoms` (<= kMaxExactAtoms) below the default gives a coarser
+  /// partition whose boundaries are a subset of the default's (equal-count
+  /// and equal-width cuts at a divisor of the default counts), so its cost
+  /// bounds the default's from above: what a search can use as a cheap,
+  /// conservative estimate.
+  OptimalClustering(const SortedSample &sample, unsigned maxK,
+                    size_t maxAtoms = kMaxExactAtoms);
   /// Centroids (weighted means, ascending) of the optimal clustering into at
   /// most k clusters (k <= maxK); fewer when there are fewer atoms.
   std::vector<float> centroids(unsigned k) const;
