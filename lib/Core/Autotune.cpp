@@ -39,7 +39,7 @@ struct Layer {
 /// found on the sorted values: the smallest t with #(|v| <= t) >= k.
 struct Cut {
   float t = 0;
-  uint64_t ties = 0;   // Elements with |v| == t pruned (first by index).
+  uint64_t ties = 0;     // Elements with |v| == t pruned (first by index).
   uint64_t tieCount = 0; // Elements with |v| == t.
 };
 
@@ -72,7 +72,8 @@ Cut findCut(const std::vector<float> &x, uint64_t k) {
   }
   std::memcpy(&cut.t, &lo, 4);
   uint64_t atMost = countAtMost(x, cut.t);
-  uint64_t less = cut.t == 0.0f ? 0 : countAtMost(x, std::nextafter(cut.t, 0.0f));
+  uint64_t less =
+      cut.t == 0.0f ? 0 : countAtMost(x, std::nextafter(cut.t, 0.0f));
   cut.tieCount = atMost - less;
   cut.ties = k - less;
   return cut;
@@ -129,9 +130,9 @@ Clustered cluster(const Layer &layer, const SortedSample &sample,
     c.centroids = kmeans1D(sample, clusterOptions(bits)).centroids;
   double err = layer.sumSquares - sample.sumSquares(0, sample.size()) +
                quantizationError(sample, c.centroids, false);
-  c.relError =
-      layer.sumSquares > 0 ? std::sqrt(std::max(0.0, err) / layer.sumSquares)
-                           : 0.0;
+  c.relError = layer.sumSquares > 0
+                   ? std::sqrt(std::max(0.0, err) / layer.sumSquares)
+                   : 0.0;
   return c;
 }
 
@@ -240,8 +241,8 @@ void dc::predictLayer(const std::vector<int64_t> &shape,
   SortedSample sample = survivors(layer, cut, e.negTies, e.posTies);
   Clustered c = cluster(layer, sample, bits);
   relError = c.relError;
-  bytes = encodedBytes(sample, c.centroids, bits, e, indexBits,
-                       options.entropy);
+  bytes =
+      encodedBytes(sample, c.centroids, bits, e, indexBits, options.entropy);
 }
 
 AutotuneChoice dc::autotuneLayer(const std::vector<int64_t> &shape,
@@ -321,8 +322,7 @@ AutotuneChoice dc::autotuneLayer(const std::vector<int64_t> &shape,
     if (!ok)
       continue;
     double sparsity = double(lo) / double(kGrid);
-    for (unsigned ib = options.minIndexBits; ib <= options.maxIndexBits;
-         ++ib) {
+    for (unsigned ib = options.minIndexBits; ib <= options.maxIndexBits; ++ib) {
       uint64_t bytes =
           encodedBytes(sample, c.centroids, bits, e, ib, options.entropy);
       if (!best.found || bytes < best.bytes ||

@@ -10,8 +10,8 @@
 #include "CompressPass.h"
 #include "dc/Transforms/Passes.h"
 
-#include "dc/Core/KMeans.h"
 #include "Importance.h"
+#include "dc/Core/KMeans.h"
 #include "dc/Transforms/ClusterForPipeline.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -38,8 +38,7 @@ std::string dc::clusterLayer(ArrayRef<float> w,
                              const std::vector<int64_t> &shape,
                              const LayerConfig &config,
                              const std::vector<float> &importance,
-                             CompressedTensor &result,
-                             QuantizationStats *stats,
+                             CompressedTensor &result, QuantizationStats *stats,
                              const ParallelFor &pfor) {
   KMeansOptions options;
   options.numClusters = (1u << config.bits) - 1;
@@ -108,10 +107,10 @@ public:
     task.error = readImportance(constant, task.layer.name, importance);
     if (!task.error.empty())
       return;
-    std::string error = clusterLayer(
-        *data, std::vector<int64_t>(shape.begin(), shape.end()), task.config,
-        importance, results[index], wantStats ? &stats[index] : nullptr,
-        parallelFor);
+    std::string error =
+        clusterLayer(*data, std::vector<int64_t>(shape.begin(), shape.end()),
+                     task.config, importance, results[index],
+                     wantStats ? &stats[index] : nullptr, parallelFor);
     if (!error.empty())
       task.error = "layer '" + task.layer.name + "': " + error;
   }
@@ -156,7 +155,6 @@ public:
 
 private:
   std::vector<QuantizationStats> stats;
-
 };
 
 struct ClusterPass : CompressPassMixin<dc::impl::DCClusterBase<ClusterPass>> {

@@ -143,10 +143,10 @@ public:
 private:
   const SortedSample &sample;
   unsigned maxK = 0;
-  std::vector<size_t> atomEnd;      // Exclusive end (in values) of atom j.
-  std::vector<double> p0, p1, p2;   // Prefix moments over atoms.
-  std::vector<uint32_t> split;      // split[(l - 1) * (m + 1) + j].
-  std::vector<double> bestCost;     // bestCost[l - 1] = D_l(m).
+  std::vector<size_t> atomEnd;    // Exclusive end (in values) of atom j.
+  std::vector<double> p0, p1, p2; // Prefix moments over atoms.
+  std::vector<uint32_t> split;    // split[(l - 1) * (m + 1) + j].
+  std::vector<double> bestCost;   // bestCost[l - 1] = D_l(m).
   double rangeCost(size_t i, size_t j) const;
 };
 
@@ -167,8 +167,7 @@ std::vector<size_t> clusterEnds(const std::vector<float> &sorted,
 /// Squared error of quantizing the sample to its nearest centroids:
 /// weighted (the k-means objective) or not (plain L2).
 double quantizationError(const SortedSample &sample,
-                         const std::vector<float> &centroids,
-                         bool useWeights);
+                         const std::vector<float> &centroids, bool useWeights);
 
 } // namespace dc
 
