@@ -18,9 +18,9 @@
 
 int main(int argc, char **argv) {
   uint64_t seed = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 0;
-  std::printf("%-8s %-7s %10s %14s %12s %9s %8s %12s %9s\n", "layer",
-              "stream", "symbols", "entropy_B", "rans_B", "table_B", "over%",
-              "huffman_B", "over%");
+  std::printf("%-8s %-7s %10s %14s %12s %9s %8s %12s %9s\n", "layer", "stream",
+              "symbols", "entropy_B", "rans_B", "table_B", "over%", "huffman_B",
+              "over%");
   int status = 0;
   double worst = 0;
   for (const dc::vgg::LayerShape &layer : dc::vgg::layers()) {
@@ -36,9 +36,9 @@ int main(int argc, char **argv) {
       unsigned bits = which ? streams.gapBits : streams.valueBits;
       dc::vgg::StreamFigures f = dc::vgg::measure(symbols, bits, &error);
       double huffOver =
-          f.entropyBits > 0 ? 800.0 * double(f.huffmanBytes) / f.entropyBits -
-                                  100.0
-                            : 0;
+          f.entropyBits > 0
+              ? 800.0 * double(f.huffmanBytes) / f.entropyBits - 100.0
+              : 0;
       std::printf("%-8s %-7s %10llu %14.1f %12llu %9llu %8.3f %12llu %9.3f\n",
                   layer.name, which ? "gaps" : "weights",
                   (unsigned long long)f.symbols, f.entropyBits / 8,

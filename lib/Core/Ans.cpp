@@ -116,8 +116,9 @@ std::vector<uint32_t> trimmed(std::vector<uint32_t> f) {
 
 } // namespace
 
-std::vector<uint32_t> dc::normalizeFrequencies(const std::vector<uint64_t> &counts,
-                                               unsigned precision) {
+std::vector<uint32_t>
+dc::normalizeFrequencies(const std::vector<uint64_t> &counts,
+                         unsigned precision) {
   const uint64_t total = uint64_t(1) << precision;
   uint64_t n = 0;
   for (uint64_t c : counts)
@@ -158,8 +159,8 @@ std::vector<uint32_t> dc::normalizeFrequencies(const std::vector<uint64_t> &coun
       loss.pop();
       --f[s];
       if (f[s] > 1)
-        loss.push({double(counts[s]) * std::log2(double(f[s]) / (f[s] - 1)),
-                   s});
+        loss.push(
+            {double(counts[s]) * std::log2(double(f[s]) / (f[s] - 1)), s});
     }
   }
   return f;
@@ -213,8 +214,8 @@ bool dc::readAnsTable(const uint8_t *bytes, size_t size, uint32_t alphabet,
   if ((r.position() + 7) / 8 != size)
     return fail(error, "rANS table has trailing bytes");
   uint64_t padding;
-  if (r.position() % 8 && (!r.get(unsigned(8 - r.position() % 8), padding) ||
-                           padding != 0))
+  if (r.position() % 8 &&
+      (!r.get(unsigned(8 - r.position() % 8), padding) || padding != 0))
     return fail(error, "rANS table has nonzero padding");
   return true;
 }
@@ -255,8 +256,8 @@ AnsTable dc::chooseAnsTable(const std::vector<uint64_t> &counts,
 }
 
 bool dc::ansEncodeWithTable(const std::vector<uint32_t> &symbols,
-                            const AnsTable &table,
-                            std::vector<uint8_t> &stream, std::string *error) {
+                            const AnsTable &table, std::vector<uint8_t> &stream,
+                            std::string *error) {
   stream.clear();
   if (symbols.empty())
     return true;
@@ -270,8 +271,8 @@ bool dc::ansEncodeWithTable(const std::vector<uint32_t> &symbols,
   for (size_t i = symbols.size(); i-- > 0;) {
     uint32_t s = symbols[i];
     if (s >= table.freqs.size() || table.freqs[s] == 0)
-      return fail(error, "symbol " + std::to_string(s) +
-                             " has no rANS frequency");
+      return fail(error,
+                  "symbol " + std::to_string(s) + " has no rANS frequency");
     uint32_t f = table.freqs[s];
     uint64_t xMax = (uint64_t(kStateLow >> p) << 8) * f;
     while (x >= xMax) {

@@ -15,6 +15,7 @@ using namespace dc;
 namespace {
 
 constexpr unsigned kGrid = 64; // Sparsity j / kGrid, j in [0, kGrid).
+constexpr size_t kSearchAtoms = kMaxExactAtoms / 4;
 
 struct Layer {
   std::vector<int64_t> shape;
@@ -38,7 +39,7 @@ struct Layer {
 /// found on the sorted values: the smallest t with #(|v| <= t) >= k.
 struct Cut {
   float t = 0;
-  uint64_t ties = 0;   // Elements with |v| == t pruned (first by index).
+  uint64_t ties = 0;     // Elements with |v| == t pruned (first by index).
   uint64_t tieCount = 0; // Elements with |v| == t.
 };
 
@@ -71,7 +72,8 @@ Cut findCut(const std::vector<float> &x, uint64_t k) {
   }
   std::memcpy(&cut.t, &lo, 4);
   uint64_t atMost = countAtMost(x, cut.t);
-  uint64_t less = cut.t == 0.0f ? 0 : countAtMost(x, std::nextafter(cut.t, 0.0f));
+  uint64_t less =
+      cut.t == 0.0f ? 0 : countAtMost(x, std::nextafter(cut.t, 0.0f));
   cut.tieCount = atMost - less;
   cut.ties = k - less;
   return cut;
@@ -128,9 +130,9 @@ Clustered cluster(const Layer &layer, const SortedSample &sample,
     c.centroids = kmeans1D(sample, clusterOptions(bits)).centroids;
   double err = layer.sumSquares - sample.sumSquares(0, sample.size()) +
                quantizationError(sample, c.centroids, false);
-  c.relError =
-      layer.sumSquares > 0 ? std::sqrt(std::max(0.0, err) / layer.sumSquares)
-                           : 0.0;
+  c.relError = layer.sumSquares > 0
+                   ? std::sqrt(std::max(0.0, err) / layer.sumSquares)
+                   : 0.0;
   return c;
 }
 
@@ -239,8 +241,8 @@ void dc::predictLayer(const std::vector<int64_t> &shape,
   SortedSample sample = survivors(layer, cut, e.negTies, e.posTies);
   Clustered c = cluster(layer, sample, bits);
   relError = c.relError;
-  bytes = encodedBytes(sample, c.centroids, bits, e, indexBits,
-                       options.entropy);
+  bytes =
+      encodedBytes(sample, c.centroids, bits, e, indexBits, options.entropy);
 }
 
 AutotuneChoice dc::autotuneLayer(const std::vector<int64_t> &shape,
@@ -272,7 +274,9 @@ AutotuneChoice dc::autotuneLayer(const std::vector<int64_t> &shape,
       uint64_t neg = std::min(survive, negCount);
       SortedSample sample = survivors(layer, cut, neg, survive - neg);
       std::vector<double> e(options.maxBits + 1, 0.0);
-      OptimalClustering dp(sample, (1u << options.maxBits) - 1);
+      // A coarser DP (kSearchAtoms): its cost bounds the real clustering's
+      // from above, 4x cheaper.
+      OptimalClustering dp(sample, (1u << options.maxBits) - 1, kSearchAtoms);
       double pruned = layer.sumSquares - sample.sumSquares(0, sample.size());
       for (unsigned b = options.minBits; b <= options.maxBits; ++b) {
         double err = pruned + quantizationError(
@@ -318,8 +322,7 @@ AutotuneChoice dc::autotuneLayer(const std::vector<int64_t> &shape,
     if (!ok)
       continue;
     double sparsity = double(lo) / double(kGrid);
-    for (unsigned ib = options.minIndexBits; ib <= options.maxIndexBits;
-         ++ib) {
+    for (unsigned ib = options.minIndexBits; ib <= options.maxIndexBits; ++ib) {
       uint64_t bytes =
           encodedBytes(sample, c.centroids, bits, e, ib, options.entropy);
       if (!best.found || bytes < best.bytes ||

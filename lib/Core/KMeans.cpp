@@ -194,7 +194,7 @@ std::vector<float> initPlusPlus(const std::vector<float> &sorted, unsigned k,
 /// End (exclusive) of each centroid's range: values <= midpoint go to the
 /// lower centroid (ties to the lower index, as in assignNearest).
 std::vector<size_t> dc::clusterEnds(const std::vector<float> &sorted,
-                                const std::vector<float> &centroids) {
+                                    const std::vector<float> &centroids) {
   size_t k = centroids.size();
   std::vector<size_t> ends(k, sorted.size());
   for (size_t i = 0; i + 1 < k; ++i) {
@@ -206,7 +206,6 @@ std::vector<size_t> dc::clusterEnds(const std::vector<float> &sorted,
   }
   return ends;
 }
-
 
 //===----------------------------------------------------------------------===//
 // SortedSample
@@ -342,9 +341,10 @@ double SortedSample::unweightedCost(size_t lo, size_t hi, double c) const {
 // Optimal clustering
 //===----------------------------------------------------------------------===//
 
-OptimalClustering::OptimalClustering(const SortedSample &sample,
-                                     unsigned maxK)
+OptimalClustering::OptimalClustering(const SortedSample &sample, unsigned maxK,
+                                     size_t maxAtoms)
     : sample(sample), maxK(maxK) {
+  maxAtoms = std::max<size_t>(2, std::min(maxAtoms, kMaxExactAtoms));
   const std::vector<float> &x = sample.values();
   const size_t n = x.size();
   if (n == 0 || maxK == 0)
@@ -352,14 +352,14 @@ OptimalClustering::OptimalClustering(const SortedSample &sample,
   // Atoms: runs of equal values, or (too many runs) cuts at equal-count and
   // equal-width positions moved to the end of their run of equal values.
   std::vector<size_t> ends;
-  for (size_t i = 1; i < n && ends.size() <= kMaxExactAtoms; ++i)
+  for (size_t i = 1; i < n && ends.size() <= maxAtoms; ++i)
     if (x[i] != x[i - 1])
       ends.push_back(i);
-  if (ends.size() + 1 <= kMaxExactAtoms) {
+  if (ends.size() + 1 <= maxAtoms) {
     ends.push_back(n);
   } else {
     ends.clear();
-    const size_t perKind = kMaxExactAtoms / 2;
+    const size_t perKind = maxAtoms / 2;
     const double lo = x.front(), hi = x.back();
     auto runEnd = [&](size_t p) {
       // The first position > p - 1 whose value differs from x[p - 1].
@@ -371,11 +371,10 @@ OptimalClustering::OptimalClustering(const SortedSample &sample,
     for (size_t j = 1; j < perKind; ++j) {
       ends.push_back(runEnd(size_t(double(n) * double(j) / double(perKind))));
       double v = lo + (hi - lo) * double(j) / double(perKind);
-      size_t p = size_t(std::lower_bound(x.begin(), x.end(), v,
-                                         [](float a, double b) {
-                                           return double(a) < b;
-                                         }) -
-                        x.begin());
+      size_t p = size_t(
+          std::lower_bound(x.begin(), x.end(), v,
+                           [](float a, double b) { return double(a) < b; }) -
+          x.begin());
       ends.push_back(runEnd(p));
     }
     ends.push_back(n);

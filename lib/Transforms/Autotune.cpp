@@ -149,14 +149,13 @@ struct AutotunePass : dc::impl::DCAutotuneBase<AutotunePass> {
               {b.getNamedAttr("bits", b.getI64IntegerAttr(c.bits)),
                b.getNamedAttr("entropy", b.getStringAttr(name.second)),
                b.getNamedAttr("format", b.getStringAttr(name.first)),
-               b.getNamedAttr("index_bits",
-                              b.getI64IntegerAttr(c.indexBits)),
+               b.getNamedAttr("index_bits", b.getI64IntegerAttr(c.indexBits)),
                b.getNamedAttr("init", b.getStringAttr("optimal")),
                b.getNamedAttr("sparsity", b.getF64FloatAttr(c.sparsity))}));
     }
-    double seconds = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - start)
-                         .count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     module->setAttr(
         "dc.autotune",
         b.getDictionaryAttr(
@@ -181,8 +180,7 @@ struct AutotunePass : dc::impl::DCAutotuneBase<AutotunePass> {
     if (!task.error.empty())
       return;
     std::vector<float> weights(data->begin(), data->end());
-    task.choice =
-        autotuneLayer(task.shape, weights, importance, task.options);
+    task.choice = autotuneLayer(task.shape, weights, importance, task.options);
   }
 };
 

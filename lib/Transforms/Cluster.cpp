@@ -10,8 +10,8 @@
 #include "CompressPass.h"
 #include "dc/Transforms/Passes.h"
 
-#include "dc/Core/KMeans.h"
 #include "Importance.h"
+#include "dc/Core/KMeans.h"
 #include "dc/Transforms/ClusterForPipeline.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -178,7 +178,6 @@ public:
 
 private:
   std::vector<QuantizationStats> stats;
-
 };
 
 struct ClusterPass : CompressPassMixin<dc::impl::DCClusterBase<ClusterPass>> {

@@ -1,4 +1,5 @@
-//===- Importance.h - Per-weight importance and clustering error -*- C++ -*-===//
+//===- Importance.h - Per-weight importance and clustering error -*- C++
+//-*-===//
 //
 // Private to lib/Transforms. A `dc.importance` attribute on a layer's weight
 // constant (f32 dense or dense_resource of the weight's shape, >= 0, e.g.

@@ -20,8 +20,7 @@ struct Coded {
 Coded encode(const std::vector<uint32_t> &symbols, uint32_t alphabet) {
   Coded c;
   std::string error;
-  EXPECT_TRUE(ansEncode(symbols, alphabet, c.table, c.stream, &error))
-      << error;
+  EXPECT_TRUE(ansEncode(symbols, alphabet, c.table, c.stream, &error)) << error;
   return c;
 }
 

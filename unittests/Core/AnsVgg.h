@@ -51,8 +51,8 @@ struct Streams {
 };
 
 /// The streams of one layer; false with `error` on an encoder failure.
-inline bool makeStreams(const LayerShape &layer, uint64_t seed,
-                        Streams &out, std::string *error) {
+inline bool makeStreams(const LayerShape &layer, uint64_t seed, Streams &out,
+                        std::string *error) {
   const int64_t n = numElements(layer.shape);
   std::vector<float> w(static_cast<size_t>(n));
   std::mt19937_64 rng(seed);
@@ -98,12 +98,12 @@ inline bool makeStreams(const LayerShape &layer, uint64_t seed,
 
 struct StreamFigures {
   uint64_t symbols = 0;
-  double entropyBits = 0;      // Empirical order-0 bound.
-  uint64_t ansBytes = 0;       // rANS stream + table.
+  double entropyBits = 0; // Empirical order-0 bound.
+  uint64_t ansBytes = 0;  // rANS stream + table.
   uint64_t tableBytes = 0;
-  uint64_t huffmanBytes = 0;   // Canonical Huffman stream + length table.
+  uint64_t huffmanBytes = 0; // Canonical Huffman stream + length table.
   bool roundTrip = false;
-  double overhead() const {    // (ans bits / entropy bits) - 1.
+  double overhead() const { // (ans bits / entropy bits) - 1.
     return entropyBits > 0 ? 8.0 * double(ansBytes) / entropyBits - 1 : 0;
   }
 };
@@ -132,10 +132,10 @@ inline StreamFigures measure(const std::vector<uint32_t> &symbols,
   f.ansBytes = table.size() + stream.size();
   f.tableBytes = table.size();
   std::vector<uint32_t> decoded;
-  f.roundTrip = ansDecode(table.data(), table.size(), stream.data(),
-                          stream.size(), symbols.size(), alphabet, decoded,
-                          error) &&
-                decoded == symbols;
+  f.roundTrip =
+      ansDecode(table.data(), table.size(), stream.data(), stream.size(),
+                symbols.size(), alphabet, decoded, error) &&
+      decoded == symbols;
   return f;
 }
 

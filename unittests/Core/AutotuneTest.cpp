@@ -94,10 +94,11 @@ TEST(Autotune, PredictionIsTheRealEncoding) {
   for (StorageFormat format : {StorageFormat::CSC, StorageFormat::CSR})
     for (EntropyCoding entropy : {EntropyCoding::Huffman, EntropyCoding::None})
       for (bool weighted : {false, true})
-        for (auto [s, b, ib] : {std::tuple<double, unsigned, unsigned>{0.0, 3, 4},
-                                {0.5, 5, 2},
-                                {0.9, 2, 5},
-                                {0.984375, 8, 8}}) {
+        for (auto [s, b, ib] :
+             {std::tuple<double, unsigned, unsigned>{0.0, 3, 4},
+              {0.5, 5, 2},
+              {0.9, 2, 5},
+              {0.984375, 8, 8}}) {
           AutotuneOptions o;
           o.format = format;
           o.entropy = entropy;

@@ -59,18 +59,17 @@ double bruteForce(std::vector<float> x, std::vector<float> w, unsigned k) {
     return c;
   };
   double best = std::numeric_limits<double>::infinity();
-  std::function<void(size_t, unsigned, double)> rec = [&](size_t start,
-                                                          unsigned left,
-                                                          double acc) {
-    if (start == xs.size()) {
-      best = std::min(best, acc);
-      return;
-    }
-    if (left == 0)
-      return;
-    for (size_t end = start + 1; end <= xs.size(); ++end)
-      rec(end, left - 1, acc + groupCost(start, end));
-  };
+  std::function<void(size_t, unsigned, double)> rec =
+      [&](size_t start, unsigned left, double acc) {
+        if (start == xs.size()) {
+          best = std::min(best, acc);
+          return;
+        }
+        if (left == 0)
+          return;
+        for (size_t end = start + 1; end <= xs.size(); ++end)
+          rec(end, left - 1, acc + groupCost(start, end));
+      };
   rec(0, k, 0.0);
   return best;
 }
@@ -114,8 +113,7 @@ TEST(OptimalKMeans, MatchesBruteForceOnSmallInputs) {
         << "trial " << trial << " n=" << n << " k=" << k;
     KMeansResult r = kmeans1D(sample, opts(k, KMeansInit::Optimal));
     EXPECT_LE(r.centroids.size(), k);
-    EXPECT_NEAR(directError(x, w, r.centroids), expected,
-                1e-5 * (1 + expected))
+    EXPECT_NEAR(directError(x, w, r.centroids), expected, 1e-5 * (1 + expected))
         << "trial " << trial;
   }
 }
@@ -127,8 +125,8 @@ TEST(OptimalKMeans, NeverWorseThanLinearLloyd) {
       unsigned k = (1u << bits) - 1;
       std::vector<float> x = randomValues(rng, n, bits % 2);
       std::vector<float> none;
-      double linear =
-          directError(x, none, kmeans1D(x, opts(k, KMeansInit::Linear)).centroids);
+      double linear = directError(
+          x, none, kmeans1D(x, opts(k, KMeansInit::Linear)).centroids);
       double optimal = directError(
           x, none, kmeans1D(x, opts(k, KMeansInit::Optimal)).centroids);
       // Exact for <= kMaxExactAtoms distinct values; float centroids round.
@@ -148,8 +146,8 @@ TEST(OptimalKMeans, HeavyTailsMuchBetterThanLinear) {
   std::vector<float> none;
   double linear =
       directError(x, none, kmeans1D(x, opts(15, KMeansInit::Linear)).centroids);
-  double optimal =
-      directError(x, none, kmeans1D(x, opts(15, KMeansInit::Optimal)).centroids);
+  double optimal = directError(
+      x, none, kmeans1D(x, opts(15, KMeansInit::Optimal)).centroids);
   EXPECT_LT(optimal, 0.9 * linear);
 }
 
@@ -218,14 +216,12 @@ TEST(WeightedKMeans, LowersTheWeightedObjective) {
     for (size_t i = 0; i < x.size(); ++i)
       w[i] = (x[i] >= 0.5f && x[i] <= 1.5f) ? 1000.0f : 1.0f;
     SortedSample weighted = SortedSample::fromValues(x, &w);
-    std::vector<float> plain =
-        kmeans1D(x, opts(7, init)).centroids;
+    std::vector<float> plain = kmeans1D(x, opts(7, init)).centroids;
     std::vector<float> withW = kmeans1D(weighted, opts(7, init)).centroids;
     EXPECT_LT(directError(x, w, withW), 0.5 * directError(x, w, plain))
         << int(init);
     EXPECT_NEAR(quantizationError(weighted, withW, true),
-                directError(x, w, withW),
-                1e-6 * directError(x, w, withW));
+                directError(x, w, withW), 1e-6 * directError(x, w, withW));
   }
 }
 
@@ -251,4 +247,18 @@ TEST(WeightedKMeans, SortIsOrderIndependent) {
   EXPECT_DOUBLE_EQ(a.mean(0, 5), (5 + 1 + 4 + 4 + 9) / 15.0);
 }
 
+} // namespace
+
+namespace {
+TEST(OptimalKMeans, CoarserAtomsBoundTheCostFromAbove) {
+  std::mt19937_64 rng(21);
+  for (size_t n : {5000u, 200000u}) {
+    std::vector<float> x = randomValues(rng, n, true);
+    SortedSample sample = SortedSample::fromValues(x);
+    OptimalClustering fine(sample, 63), coarse(sample, 63, kMaxExactAtoms / 4);
+    EXPECT_LE(coarse.numAtoms(), kMaxExactAtoms / 4);
+    for (unsigned k : {1u, 3u, 7u, 15u, 31u, 63u})
+      EXPECT_LE(fine.cost(k), coarse.cost(k) * (1 + 1e-12)) << n << " " << k;
+  }
+}
 } // namespace

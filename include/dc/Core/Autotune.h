@@ -42,8 +42,8 @@ struct AutotuneChoice {
   bool found = false;
   double sparsity = 0; // Fraction pruned (dc.config `sparsity`).
   unsigned bits = 0, indexBits = 0;
-  double relError = 0;  // Of the reconstruction under this choice.
-  uint64_t bytes = 0;   // bytes_pqh (bytes_pq with entropy none).
+  double relError = 0;    // Of the reconstruction under this choice.
+  uint64_t bytes = 0;     // bytes_pqh (bytes_pq with entropy none).
   unsigned evaluated = 0; // (sparsity, bits) pairs clustered.
 };
 

@@ -126,7 +126,13 @@ constexpr unsigned kMaxOptimalClusters = 1023;
 /// O(maxK * m log m) for m atoms, O(maxK * m) memory for the split points.
 class OptimalClustering {
 public:
-  OptimalClustering(const SortedSample &sample, unsigned maxK);
+  /// `maxAtoms` (<= kMaxExactAtoms) below the default gives a coarser
+  /// partition whose boundaries are a subset of the default's (equal-count
+  /// and equal-width cuts at a divisor of the default counts), so its cost
+  /// bounds the default's from above: what a search can use as a cheap,
+  /// conservative estimate.
+  OptimalClustering(const SortedSample &sample, unsigned maxK,
+                    size_t maxAtoms = kMaxExactAtoms);
   /// Centroids (weighted means, ascending) of the optimal clustering into at
   /// most k clusters (k <= maxK); fewer when there are fewer atoms.
   std::vector<float> centroids(unsigned k) const;
@@ -137,10 +143,10 @@ public:
 private:
   const SortedSample &sample;
   unsigned maxK = 0;
-  std::vector<size_t> atomEnd;      // Exclusive end (in values) of atom j.
-  std::vector<double> p0, p1, p2;   // Prefix moments over atoms.
-  std::vector<uint32_t> split;      // split[(l - 1) * (m + 1) + j].
-  std::vector<double> bestCost;     // bestCost[l - 1] = D_l(m).
+  std::vector<size_t> atomEnd;    // Exclusive end (in values) of atom j.
+  std::vector<double> p0, p1, p2; // Prefix moments over atoms.
+  std::vector<uint32_t> split;    // split[(l - 1) * (m + 1) + j].
+  std::vector<double> bestCost;   // bestCost[l - 1] = D_l(m).
   double rangeCost(size_t i, size_t j) const;
 };
 
@@ -161,8 +167,7 @@ std::vector<size_t> clusterEnds(const std::vector<float> &sorted,
 /// Squared error of quantizing the sample to its nearest centroids:
 /// weighted (the k-means objective) or not (plain L2).
 double quantizationError(const SortedSample &sample,
-                         const std::vector<float> &centroids,
-                         bool useWeights);
+                         const std::vector<float> &centroids, bool useWeights);
 
 } // namespace dc
 
