@@ -48,7 +48,7 @@ build() {
 run() {
   local t=$1 work=$2
   shift 2
-  mkdir -p "$work" "$B/crashes/$t"
+  mkdir -p "$work" "$B/crashes/$t" "fuzz/corpus/$t"
   "$B/bin/$t" -artifact_prefix="$B/crashes/$t/" -rss_limit_mb=3072 \
     -timeout=60 -print_final_stats=1 "$@" "$work" "fuzz/corpus/$t"
 }

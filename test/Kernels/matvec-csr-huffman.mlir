@@ -19,7 +19,7 @@
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="threads=2 parallel-min-words=0" | FileCheck %s --check-prefix=THREADS
 // THREADS: memref.global "private" constant @__dc_{{.*}}_chunks
 // THREADS: func.func private @__dc_{{.*}}_part(
-// THREADS: call @__dc_{{.*}}_load_words()
+// THREADS: call @__dc_{{.*}}_init()
 // THREADS: scf.parallel
 // THREADS: call @__dc_{{.*}}_part(
 // THREADS: scf.reduce
@@ -44,12 +44,14 @@
 // LOAD: arith.shli
 // LOAD: arith.ori
 // LOAD: memref.store {{.*}} : memref<{{[0-9]+}}xi64>
-// LOAD-LABEL: func.func private @__dc_{{.*}}_matvec(
+// LOAD-LABEL: func.func private @__dc_{{.*}}_init()
 // LOAD: memref.get_global @__dc_{{.*}}_ready
 // LOAD: memref.atomic_rmw maxs
 // LOAD: scf.if
 // LOAD-NEXT: call @__dc_{{.*}}_load_words()
 // LOAD: memref.atomic_rmw assign
+// LOAD-LABEL: func.func private @__dc_{{.*}}_matvec(
+// LOAD: call @__dc_{{.*}}_init()
 // entropy = huffman: `words` is decoded once at load (not a constant).
 // IR-NOT: memref.global "private" constant @__dc_{{.*}}_words
 // IR: memref.global "private" @__dc_{{.*}}_words : memref<{{[0-9]+}}xi64> = uninitialized

@@ -5,9 +5,9 @@
 // heap-use-after-free under ASan; `make check-sanitize` runs this test on
 // the ASan build.) Every module's layer is compressed, and the whole
 // pipeline lowers each nested module.
-// RUN: dc-opt %s --mlir-num-threads=2 -p 'builtin.module(builtin.module(dc-compress{sparsity=0.5 bits=2}))' | FileCheck %s
-// RUN: dc-opt %s --mlir-num-threads=2 -p 'builtin.module(builtin.module(dc-prune{sparsity=0.5},dc-cluster{bits=2},dc-sparse-encode,dc-huffman))' | FileCheck %s
-// RUN: dc-opt %s --mlir-num-threads=2 -p 'builtin.module(builtin.module(dc-compress{sparsity=0.5 bits=2},dc-to-llvm))' | FileCheck %s --check-prefix=LLVM
+// RUN: dc-opt %s -p 'builtin.module(builtin.module(dc-compress{sparsity=0.5 bits=2}))' | FileCheck %s
+// RUN: dc-opt %s -p 'builtin.module(builtin.module(dc-prune{sparsity=0.5},dc-cluster{bits=2},dc-sparse-encode,dc-huffman))' | FileCheck %s
+// RUN: dc-opt %s -p 'builtin.module(builtin.module(dc-compress{sparsity=0.5 bits=2},dc-to-llvm))' | FileCheck %s --check-prefix=LLVM
 // The same weights in every module share one resource blob.
 
 // CHECK-LABEL: module @m0

@@ -160,7 +160,7 @@ TEST(Huffman, Deterministic) {
 TEST(Huffman, VerifyRejectsBadTables) {
   std::string error;
   EXPECT_TRUE(verifyHuffmanCodeLengths({1, 2, 2}, &error));
-  EXPECT_TRUE(verifyHuffmanCodeLengths({1, 2, 0, 0}, &error)); // Incomplete.
+  EXPECT_FALSE(verifyHuffmanCodeLengths({1, 2, 0, 0}, &error)); // Incomplete.
   EXPECT_FALSE(verifyHuffmanCodeLengths({24, 24}, &error)); // Incomplete.
   EXPECT_FALSE(verifyHuffmanCodeLengths({1, 1, 2}, &error));
   EXPECT_NE(error.find("over-subscribed"), std::string::npos) << error;

@@ -45,7 +45,7 @@ constexpr unsigned kStreamPadding = 8;
 /// runs every initializer and returns the same (INTERFACE.md, dc-to-llvm).
 /// One status per payload (not one per module) keeps emission free of
 /// module-wide lookups.
-constexpr llvm::StringLiteral kStatusAttrName = "dc.status";
+constexpr llvm::StringLiteral kStatusAttrName = "dc_status_flag";
 /// The run-time validation failures, in the status global.
 enum DecodeError : int32_t {
   kDecodeOk = 0,
@@ -61,7 +61,7 @@ enum DecodeError : int32_t {
 };
 /// Unit attribute on the private functions that run one decode-once step
 /// (see emitInitializer); `dc_init()` calls every one of them.
-constexpr llvm::StringLiteral kInitializerAttrName = "dc.initializer";
+constexpr llvm::StringLiteral kInitializerAttrName = "dc_initializer";
 
 /// Creates private `memref.global`s at the start of a module, in creation
 /// order, with names made unique through the module's symbol table (built

@@ -151,7 +151,7 @@ LogicalResult dc::emitInitEntryPoints(ModuleOp module) {
     Operation *existing = SymbolTable::lookupSymbolIn(module, name);
     if (!existing)
       continue;
-    if (!existing->hasAttr("dc.entry_point"))
+    if (!existing->hasAttr("dc_entry_point"))
       return existing->emitOpError()
              << "'" << name
              << "' is reserved for dc's generated entry point (INTERFACE.md)";
@@ -169,8 +169,11 @@ LogicalResult dc::emitInitEntryPoints(ModuleOp module) {
   }
   auto i32 = b.getI32Type();
   auto makeEntry = [&](StringRef name) {
-    auto fn = func::FuncOp::create(b, loc, name, b.getFunctionType({}, {i32}));
-    fn->setAttr("dc.entry_point", b.getUnitAttr());
+    // Created detached (`b` points into the previous entry point).
+    OpBuilder detached(ctx);
+    auto fn = func::FuncOp::create(detached, loc, name,
+                                   b.getFunctionType({}, {i32}));
+    fn->setAttr("dc_entry_point", b.getUnitAttr());
     module.push_back(fn);
     b.setInsertionPointToStart(fn.addEntryBlock());
     return fn;

@@ -139,12 +139,12 @@ LogicalResult dc::getView(ConstantOp op, CompressedTensorView &view,
 
 LogicalResult dc::checkMaterializable(Operation *op, Type type,
                                       StringRef what) {
-  auto shaped = dyn_cast<ShapedType>(type);
-  if (!shaped || !shaped.hasRank())
-    return success();
+  ShapedType shaped;
   if (auto compressed = dyn_cast<CompressedType>(type))
     shaped = compressed.getTensorType();
-  if (!shaped.hasStaticShape())
+  else
+    shaped = dyn_cast<ShapedType>(type);
+  if (!shaped || !shaped.hasRank() || !shaped.hasStaticShape())
     return success();
   uint64_t count = 0;
   if (!checkedNumElements(shaped.getShape().data(), shaped.getRank(), count))

@@ -25,6 +25,11 @@ def huge():
     return bytes([0]) + (1 << 40).to_bytes(8, "little")
 
 
+def encode(value):
+    """The 9-byte PrefixVarInt of value (valid for any value)."""
+    return bytes([0]) + value.to_bytes(8, "little")
+
+
 pos = 4
 _, n = varint(pos)  # version
 pos += n
@@ -50,7 +55,9 @@ while pos < len(data):
         data[lengthPos:lengthPos + n] = huge()
         break
     if mode == "strings" and ident == 0:
-        data[pos:pos + varint(pos)[1]] = huge()
+        old = varint(pos)[1]
+        data[pos:pos + old] = huge()
+        data[lengthPos:lengthPos + n] = encode(length - old + 9)
         break
     pos += length
 open(sys.argv[2], "wb").write(bytes(data))
