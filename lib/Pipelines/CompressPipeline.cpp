@@ -58,7 +58,7 @@ struct CompressPipelineOptions
       desc("Codebook index width of conv layers in bits, 1..16 (default: 8)")};
   Opt<std::string> init{*this, "init",
                         desc("Centroid initialization: linear, density, "
-                             "random, kmeans++ (default: linear)")};
+                             "random, kmeans++, optimal (default: linear)")};
   Opt<uint64_t> seed{
       *this, "seed",
       desc("Seed of the random and kmeans++ initializations (default: 0)")};

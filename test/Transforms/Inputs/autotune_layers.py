@@ -61,7 +61,8 @@ def gen(path):
 
 
 def read_weights(path):
-    """dc.layer name -> f32 array, from dense_resource blobs."""
+    """dc.layer name -> f32 array, from dense_resource blobs or the inline
+    hex `dense<"0x...">` that dc-decompress-constants prints for small ones."""
     text = open(path).read()
     blobs = {m.group(1): bytes.fromhex(m.group(2))[4:]
              for m in re.finditer(r'(\w+): "0x([0-9A-Fa-f]+)"', text)}
@@ -69,6 +70,9 @@ def read_weights(path):
     for m in re.finditer(r'arith\.constant \{[^}]*dc\.layer = "(\w+)"[^}]*\} '
                          r'dense_resource<(\w+)>', text):
         out[m.group(1)] = np.frombuffer(blobs[m.group(2)], dtype=np.float32)
+    for m in re.finditer(r'arith\.constant \{[^}]*dc\.layer = "(\w+)"[^}]*\} '
+                         r'dense<"0x([0-9A-Fa-f]+)">', text):
+        out[m.group(1)] = np.frombuffer(bytes.fromhex(m.group(2)), dtype=np.float32)
     return out
 
 
