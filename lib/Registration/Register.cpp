@@ -1,7 +1,6 @@
 //===- Register.cpp - Register dc with an MLIR tool -----------------------===//
 
 #include "dc/Register.h"
-#include "dc/Conversion/GluePasses.h"
 #include "dc/Conversion/KernelPasses.h"
 #include "dc/Conversion/Passes.h"
 #include "dc/Dialect/DC/DC.h"
@@ -77,7 +76,6 @@ void dc::registerDCPasses() {
   registerDCTransformsPasses();
   registerDCConversionPasses();
   registerDCKernelsPasses();
-  registerDCGluePasses();
 }
 
 void dc::registerDCPipelines() {
