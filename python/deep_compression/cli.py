@@ -135,7 +135,8 @@ def cmd_experiment(args):
     res = experiment.run(args.model, out_dir=args.out_dir, use_dc_opt=use, dc_opt=args.dc_opt,
                          batch=args.batch, plots=not args.no_plots, seed=args.seed,
                          dataset=args.dataset, baseline=args.baseline,
-                         fig6=not args.no_fig6, threads=args.threads)
+                         fig6=not args.no_fig6, threads=args.threads,
+                         schedule=_schedule(args.schedule, args.model))
     failed = False
     if args.max_loss is not None:
         loss = res["compressed_error"] - res["baseline_error"]
@@ -170,6 +171,34 @@ def cmd_import_onnx(args):
     except (OnnxImportError, OSError) as e:
         print("error: %s" % e, file=sys.stderr)
         sys.exit(1)
+
+
+class UsageError(Exception):
+    """A bad option value: reported as its text alone."""
+
+
+def _schedule(text, model):
+    """--schedule KEY=VALUE,... -> a dict over compress.SCHEDULE[model]'s keys."""
+    from . import compress
+    if not text:
+        return None
+    known = compress.SCHEDULE[model]
+    out = {}
+    for item in text.split(","):
+        key, eq, value = item.partition("=")
+        key = key.strip()
+        if not eq or key not in known:
+            raise UsageError("--schedule: %r is not KEY=VALUE with KEY one of %s"
+                             % (item, ", ".join(sorted(known))))
+        kind = type(known[key])
+        try:
+            out[key] = kind(value)
+        except ValueError:
+            raise UsageError("--schedule: %s=%r is not a%s %s" % (
+                key, value, "n" if kind is int else "", kind.__name__)) from None
+        if out[key] < 0:
+            raise UsageError("--schedule: %s must not be negative" % key)
+    return out
 
 
 def main(argv=None):
@@ -227,6 +256,9 @@ def main(argv=None):
     s.add_argument("--no-plots", action="store_true")
     s.add_argument("--no-fig6", action="store_true",
                    help="skip the accuracy-vs-compression plot (it retrains 14 models)")
+    s.add_argument("--schedule", default=None, metavar="KEY=VALUE,...",
+                   help="override the model's retraining schedule (compress.SCHEDULE), "
+                   "e.g. final_epochs=6,ft_epochs=2")
     s.add_argument("--max-loss", type=float, default=None,
                    help="exit 1 if compressed - baseline error exceeds this fraction")
     s.add_argument("--min-ratio", type=float, default=None,
@@ -268,7 +300,7 @@ def _message(e):
     """One line for an error: our own errors' text; others also name their type."""
     from . import data, export, runtime
     text = " ".join(str(e).split()) or type(e).__name__
-    if isinstance(e, (export.ExportError, data.DataError, runtime.CompileError)):
+    if isinstance(e, (export.ExportError, data.DataError, runtime.CompileError, UsageError)):
         return text
     if isinstance(e, OSError) and e.filename:
         return "%s: %s" % (e.filename, e.strerror)

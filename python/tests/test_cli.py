@@ -117,3 +117,21 @@ def test_bad_onnx_file(files):
 def test_argparse_errors_are_usage_errors():
     p = run("export")
     assert p.returncode == 2 and "Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize("value,needle", [
+    ("foo=1", "'foo=1' is not KEY=VALUE"),
+    ("final_epochs", "'final_epochs' is not KEY=VALUE"),
+    ("ft_epochs=1.5", "ft_epochs='1.5' is not an int"),
+    ("ft_lr=fast", "ft_lr='fast' is not a float"),
+    ("lr=-0.1", "lr must not be negative"),
+])
+def test_experiment_bad_schedule(value, needle):
+    # Checked before any training: one error line, exit 1.
+    p = run("experiment", "--model", "lenet5", "--schedule", value)
+    assert p.returncode == 1, (p.returncode, p.stderr)
+    assert "Traceback" not in p.stderr, p.stderr
+    lines = [l for l in p.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1, p.stderr
+    assert lines[0].startswith("python3 -m deep_compression experiment: error: --schedule: ")
+    assert needle in lines[0], (needle, lines[0])
