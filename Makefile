@@ -30,9 +30,10 @@ check: build
 	cd $(BUILD) && ctest --output-on-failure
 	DC_BUILD_DIR=$(abspath $(BUILD)) $(PY) -m pytest -q python/tests
 	$(PY) scripts/check-diagnostics.py
-	$(MAKE) check-sanitize fuzz
 
 # ASan+UBSan build of the C++ tree in build-asan/, lit and gtest under it.
+# Not yet part of `check`: neither it nor `fuzz` has completed a run within
+# INTERFACE.md's budget (docs/Robustness.md).
 check-sanitize: deps
 	JOBS=$(JOBS) ./scripts/check-sanitize.sh
 
