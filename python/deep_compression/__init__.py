@@ -34,4 +34,7 @@ def __getattr__(name):  # dc.compile / dc.CompiledModel without importing torch 
     if name in ("compile", "CompiledModel"):
         from . import api
         return getattr(api, name)
+    if name == "api":
+        import importlib
+        return importlib.import_module(__name__ + ".api")
     raise AttributeError("module 'deep_compression' has no attribute %r" % name)

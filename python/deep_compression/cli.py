@@ -202,6 +202,10 @@ def _schedule(text, model):
 
 
 def main(argv=None):
+    import warnings
+    # Library warnings (e.g. onnx's protobuf parser on a corrupt file) would
+    # add lines to the one error line a failing command prints.
+    warnings.simplefilter("ignore")
     p = argparse.ArgumentParser(prog="python3 -m deep_compression",
                                 description="Deep Compression front end for dc")
     sub = p.add_subparsers(dest="cmd", required=True)

@@ -31,6 +31,7 @@ STOCK_PIPELINE = [
     "--lower-affine",
     "--finalize-memref-to-llvm",
     "--convert-math-to-llvm",
+    "--convert-math-to-libm",  # erf and others without an LLVM intrinsic
     "--convert-to-llvm",
     "--reconcile-unrealized-casts",
 ]
@@ -68,8 +69,11 @@ def compile_mlir(input_path, workdir=None, tool=MLIR_OPT, flags=None, opt_level=
     so = os.path.join(workdir, base + ".so")
     run_opt(input_path, lowered, tool, flags, log)
     _run([MLIR_TRANSLATE, "--mlir-to-llvmir", lowered, "-o", ll], log)
+    # memrefCopy (copies between strided buffers) lives in the C runner utils.
+    libdir = os.path.dirname(MLIR_OPT).replace("/bin", "/lib")
+    runner = [os.path.join(libdir, "libmlir_c_runner_utils.so"), "-Wl,-rpath," + libdir]
     _run([CLANG, opt_level, "-shared", "-fPIC", "-Wno-override-module"] + list(cflags) +
-         [ll, "-o", so], log)
+         [ll, "-o", so] + runner, log)
     return so
 
 

@@ -76,6 +76,8 @@ def export(name, path):
 
 _CONST = re.compile(r'arith\.constant \{[^}]*dc\.layer = "([^"]+)"[^}]*\} '
                     r'dense_resource<("[^"]+"|[^>]+)> : tensor<([0-9x]+)xf32>')
+_INLINE = re.compile(r'arith\.constant \{[^}]*dc\.layer = "([^"]+)"[^}]*\} '
+                     r'dense<("0x[0-9A-Fa-f]*"|[-+0-9.eE]+)> : tensor<([0-9x]+)xf32>')
 _BLOB = re.compile(r'^\s*("[^"]+"|[\w.$-]+): "0x([0-9A-Fa-f]*)"', re.M)
 
 
@@ -87,6 +89,16 @@ def decoded_weights(mlir_text):
         shape = tuple(int(d) for d in m.group(3).split("x"))
         data = bytes.fromhex(blobs[m.group(2).strip('"')][8:])  # skip the alignment word
         out[m.group(1)] = np.frombuffer(data, dtype="<f4").reshape(shape)
+    # Small constants come back as inline `dense<...>` attributes (printed in
+    # hex by the caller's --mlir-print-elementsattrs-with-hex-if-larger=1).
+    for m in _INLINE.finditer(mlir_text):
+        shape = tuple(int(d) for d in m.group(3).split("x"))
+        value = m.group(2)
+        if value.startswith('"0x'):
+            arr = np.frombuffer(bytes.fromhex(value[3:-1]), dtype="<f4")
+        else:
+            arr = np.full(int(np.prod(shape)), float(value), dtype=np.float32)
+        out[m.group(1)] = arr.reshape(shape)
     return out
 
 
@@ -139,7 +151,8 @@ def check(name, workdir, compress=COMPRESS, log=None):
         rep = json.load(f)
     decoded_mlir = os.path.join(workdir, name + ".decoded.mlir")
     subprocess.run([native.dc_opt_path(), mlir, "--dc-compress=" + compress,
-                    "--dc-decompress-constants", "-o", decoded_mlir], check=True)
+                    "--dc-decompress-constants", "--mlir-print-elementsattrs-with-hex-if-larger=1",
+                    "-o", decoded_mlir], check=True)
     with open(decoded_mlir) as f:
         decoded = decoded_weights(f.read())
     layers = [l["name"] for l in rep["layers"]]
