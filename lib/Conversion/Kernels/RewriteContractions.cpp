@@ -54,155 +54,6 @@ using namespace mlir;
 
 namespace {
 
-static bool isStaticF32(Value v) {
-  auto t = dyn_cast<RankedTensorType>(v.getType());
-  return t && t.hasStaticShape() && t.getElementType().isF32();
-}
-
-/// True if `init` is known to be all zeros.
-static bool isZeroInit(Value init) {
-  if (auto fill = init.getDefiningOp<linalg::FillOp>())
-    return matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
-  DenseElementsAttr attr;
-  if (matchPattern(init, m_Constant(&attr)) && attr.isSplat() &&
-      isa<FloatType>(attr.getElementType()))
-    return attr.getSplatValue<APFloat>().isZero();
-  return false;
-}
-
-static Value transpose2D(OpBuilder &b, Location loc, Value v) {
-  auto t = cast<RankedTensorType>(v.getType());
-  Value init = tensor::EmptyOp::create(
-      b, loc, ArrayRef<int64_t>{t.getDimSize(1), t.getDimSize(0)},
-      t.getElementType());
-  return linalg::TransposeOp::create(b, loc, v, init,
-                                     b.getDenseI64ArrayAttr({1, 0}))
-      ->getResult(0);
-}
-
-/// Adds `init` to `result` unless it is zero.
-static Value addInit(OpBuilder &b, Location loc, Value result, Value init) {
-  if (isZeroInit(init))
-    return result;
-  return linalg::AddOp::create(b, loc, TypeRange{init.getType()},
-                               ValueRange{result, init}, ValueRange{init})
-      ->getResult(0);
-}
-
-/// Y = W X (transposeW: W^T X); Y: M x N. Uses dc.matvec when N == 1.
-static Value buildWX(OpBuilder &b, Location loc, Value w, Value x,
-                     bool transposeW) {
-  auto xt = cast<RankedTensorType>(x.getType());
-  auto wt = cast<dc::CompressedType>(w.getType()).getTensorType();
-  int64_t m = transposeW ? wt.getDimSize(1) : wt.getDimSize(0);
-  int64_t n = xt.getDimSize(1);
-  Type f32 = b.getF32Type();
-  if (n == 1) {
-    Value xv = tensor::CollapseShapeOp::create(
-        b, loc, RankedTensorType::get({xt.getDimSize(0)}, f32), x,
-        ArrayRef<ReassociationIndices>{{0, 1}});
-    auto mv = dc::MatvecOp::create(b, loc, RankedTensorType::get({m}, f32), w,
-                                   xv, transposeW);
-    return tensor::ExpandShapeOp::create(
-        b, loc, RankedTensorType::get({m, 1}, f32), mv.getResult(),
-        ArrayRef<ReassociationIndices>{{0, 1}});
-  }
-  return dc::MatmulOp::create(b, loc, RankedTensorType::get({m, n}, f32), w, x,
-                              transposeW)
-      .getResult();
-}
-
-/// Every element of `view`, row-major: codebook indices, or raw f32 bit
-/// patterns when there is no codebook. False on any invalid payload.
-static bool decodeAllElements(const dc::CompressedTensorView &view,
-                              std::vector<uint32_t> &elements) {
-  std::string error;
-  if (!dc::verifyCompressedTensor(view, &error))
-    return false;
-  if (view.params.bits != dc::kRawValueBits)
-    return dc::decompressToIndices(view, elements, &error);
-  std::vector<float> dense;
-  if (!dc::decompressToDense(view, dense, &error))
-    return false;
-  elements.resize(dense.size());
-  if (!dense.empty())
-    std::memcpy(elements.data(), dense.data(), dense.size() * sizeof(float));
-  return true;
-}
-
-/// 2-D views of compressed filters already built, by (constant, rows).
-using MatrixCache = DenseMap<std::pair<Operation *, int64_t>, Value>;
-
-/// A `dc.constant` holding the elements of `constant` in row-major order as
-/// a rows x cols matrix, or null when that cannot be done exactly. When the
-/// storage's matrix view is the same (rows == shape[0], or the dense format,
-/// which stores row-major elements), it is the same payload under the 2-D
-/// type; otherwise the elements are re-encoded with the same parameters and
-/// codebook. Either way the new constant must decode to the same elements.
-static Value getMatrixView(dc::ConstantOp constant, int64_t rows, int64_t cols,
-                           MatrixCache &cache) {
-  auto key = std::make_pair(constant.getOperation(), rows);
-  if (auto it = cache.find(key); it != cache.end())
-    return it->second;
-  dc::CompressedType type = constant.getType();
-  RankedTensorType tensorType = type.getTensorType();
-  if (tensorType.getRank() < 1 || tensorType.getNumElements() != rows * cols)
-    return {};
-  dc::CompressedTensorView view;
-  dc::ViewStorage storage;
-  if (failed(dc::getView(constant, view, storage)))
-    return {};
-  std::vector<uint32_t> expected, actual;
-  if (!decodeAllElements(view, expected))
-    return {};
-
-  MLIRContext *ctx = constant.getContext();
-  // Kernels read f32 codebooks; an f16 / bf16 weight's codebook is f32.
-  auto matrixType = RankedTensorType::get({rows, cols}, Float32Type::get(ctx));
-  OpBuilder b(ctx);
-  b.setInsertionPointAfter(constant);
-  Value result;
-  if (view.params.format == dc::StorageFormat::Dense ||
-      rows == tensorType.getDimSize(0)) {
-    dc::CompressedTensorView matrixView = view;
-    matrixView.shape = {rows, cols};
-    if (!decodeAllElements(matrixView, actual) || actual != expected)
-      return {};
-    Operation *clone = b.clone(*constant);
-    clone->getResult(0).setType(
-        dc::CompressedType::get(ctx, matrixType, type.getEncoding()));
-    result = clone->getResult(0);
-  } else {
-    dc::CompressedTensor tensor;
-    std::string error;
-    std::vector<int64_t> shape = {rows, cols};
-    bool encoded;
-    if (view.params.bits == dc::kRawValueBits) {
-      std::vector<float> values(expected.size());
-      if (!values.empty())
-        std::memcpy(values.data(), expected.data(),
-                    values.size() * sizeof(float));
-      encoded = dc::encodeRaw(shape, values, view.params, tensor, &error);
-    } else {
-      std::vector<float> codebook(view.codebook.begin(), view.codebook.end());
-      encoded = dc::encodeIndices(shape, expected, codebook, view.params,
-                                  tensor, &error);
-    }
-    if (!encoded || !decodeAllElements(tensor.view(), actual) ||
-        actual != expected)
-      return {};
-    std::string prefix = "w";
-    if (auto layer = constant->getAttrOfType<StringAttr>("dc.layer"))
-      prefix = layer.getValue().str();
-    dc::ConstantOp matrix = dc::buildConstant(b, constant.getLoc(), matrixType,
-                                              tensor, prefix + "_matrix");
-    matrix->setDiscardableAttrs(constant->getDiscardableAttrDictionary());
-    result = matrix.getResult();
-  }
-  cache[key] = result;
-  return result;
-}
-
 //===----------------------------------------------------------------------===//
 // Contractions: one dc.matvec / dc.matmul per contraction
 //===----------------------------------------------------------------------===//
@@ -419,50 +270,26 @@ static Value buildPermutedMatrix(dc::ConstantOp constant,
   dc::ViewStorage storage;
   if (failed(dc::getView(constant, view, storage)))
     return {};
-  std::vector<uint32_t> root, expected(offsets.size()), actual;
-  if (!decodeAllElements(view, root))
+  std::vector<uint32_t> root, expected(offsets.size());
+  if (!dc::kernels::decodeAllElements(view, root))
     return {};
   for (auto [i, offset] : llvm::enumerate(offsets)) {
     if (offset >= root.size())
       return {};
     expected[i] = root[offset];
   }
-  dc::CompressedTensor tensor;
-  std::string error;
-  std::vector<int64_t> shape = {m, k};
-  bool encoded;
-  if (view.params.bits == dc::kRawValueBits) {
-    std::vector<float> values(expected.size());
-    if (!values.empty())
-      std::memcpy(values.data(), expected.data(),
-                  values.size() * sizeof(float));
-    encoded = dc::encodeRaw(shape, values, view.params, tensor, &error);
-  } else {
-    std::vector<float> codebook(view.codebook.begin(), view.codebook.end());
-    encoded = dc::encodeIndices(shape, expected, codebook, view.params, tensor,
-                                &error);
-  }
-  if (!encoded || !decodeAllElements(tensor.view(), actual) ||
-      actual != expected)
+  Value matrix = dc::kernels::buildReencodedMatrix(
+      constant, view, expected, m, k, Float32Type::get(constant.getContext()));
+  if (!matrix)
     return {};
-  std::string prefix = "w";
-  if (auto layer = constant->getAttrOfType<StringAttr>("dc.layer"))
-    prefix = layer.getValue().str();
-  OpBuilder b(constant);
-  b.setInsertionPointAfter(constant);
-  auto matrixType =
-      RankedTensorType::get({m, k}, Float32Type::get(constant.getContext()));
-  dc::ConstantOp matrix = dc::buildConstant(b, constant.getLoc(), matrixType,
-                                            tensor, prefix + "_matrix");
-  matrix->setDiscardableAttrs(constant->getDiscardableAttrDictionary());
   entries.emplace_back(std::vector<uint32_t>(offsets.begin(), offsets.end()),
-                       matrix.getResult());
-  return matrix.getResult();
+                       matrix);
+  return matrix;
 }
 
 /// Compressed matrices built for contractions, shared by all of them.
 struct WeightViews {
-  MatrixCache matrices;
+  dc::kernels::MatrixViewCache matrices;
   PermutedCache permuted;
 };
 
@@ -481,11 +308,16 @@ getWeightMatrix(dc::ConstantOp constant, ArrayRef<uint32_t> offsets, int64_t m,
       rowMajor &= offset == uint32_t(i * k + j);
       transposed &= offset == uint32_t(j * m + i);
     }
+  // The root's own dimensions, unpermuted, viewed as rows x cols.
+  SmallVector<int64_t> identity = llvm::to_vector(
+      llvm::seq<int64_t>(0, constant.getType().getTensorType().getRank()));
   if (rowMajor)
-    if (Value w = getMatrixView(constant, m, k, views.matrices))
+    if (Value w = dc::kernels::getMatrixView(constant, {}, identity, m, k,
+                                             views.matrices))
       return {w, false};
   if (transposed)
-    if (Value w = getMatrixView(constant, k, m, views.matrices))
+    if (Value w = dc::kernels::getMatrixView(constant, {}, identity, k, m,
+                                             views.matrices))
       return {w, true};
   return {buildPermutedMatrix(constant, offsets, m, k, views.permuted), false};
 }
@@ -629,9 +461,9 @@ static FailureOr<Value> rewriteContraction(OpBuilder &b, linalg::LinalgOp op,
   Type resultElement = resultType.getElementType();
   Value y = arrange(b, loc, y3, yMap, resultType.getShape(), f32);
   if (resultElement.isF32())
-    return addInit(b, loc, y, init);
+    return dc::kernels::addInit(b, loc, y, init);
   // f16 / bf16 result: add `outs` in f32 (unless zero), then truncate.
-  bool zeroInit = isZeroInit(init);
+  bool zeroInit = dc::kernels::isZeroInit(init);
   AffineMap identity =
       AffineMap::getMultiDimIdentityMap(resultType.getRank(), ctx);
   SmallVector<Value> inputs = {y};

@@ -30,9 +30,7 @@ void MatrixViewCache::forget(Operation *op) {
   }
 }
 
-/// Every element of `view`, row-major: codebook indices, or raw f32 bit
-/// patterns when there is no codebook. False on any invalid payload.
-static bool decodeAllElements(const dc::CompressedTensorView &view,
+bool decodeAllElements(const dc::CompressedTensorView &view,
                               std::vector<uint32_t> &elements) {
   std::string error;
   if (!dc::verifyCompressedTensor(view, &error))
@@ -128,8 +126,8 @@ Value getMatrixView(dc::ConstantOp constant, const dc::WeightChain &chain,
     expected = permuteElements(expected, shape, permutation);
 
   MLIRContext *ctx = constant.getContext();
-  auto matrixType =
-      RankedTensorType::get({rows, cols}, tensorType.getElementType());
+  // Kernels read f32 codebooks; an f16 / bf16 weight's codebook is f32.
+  auto matrixType = RankedTensorType::get({rows, cols}, Float32Type::get(ctx));
   OpBuilder b(ctx);
   b.setInsertionPointAfter(constant);
   Value result;
@@ -144,34 +142,49 @@ Value getMatrixView(dc::ConstantOp constant, const dc::WeightChain &chain,
         dc::CompressedType::get(ctx, matrixType, type.getEncoding()));
     result = clone->getResult(0);
   } else {
-    dc::CompressedTensor tensor;
-    std::string error;
-    std::vector<int64_t> matrixShape = {rows, cols};
-    bool encoded;
-    if (view.params.bits == dc::kRawValueBits) {
-      std::vector<float> values(expected.size());
-      if (!values.empty())
-        std::memcpy(values.data(), expected.data(),
-                    values.size() * sizeof(float));
-      encoded = dc::encodeRaw(matrixShape, values, view.params, tensor, &error);
-    } else {
-      std::vector<float> codebook(view.codebook.begin(), view.codebook.end());
-      encoded = dc::encodeIndices(matrixShape, expected, codebook, view.params,
-                                  tensor, &error);
-    }
-    if (!encoded || !decodeAllElements(tensor.view(), actual) ||
-        actual != expected)
+    result = buildReencodedMatrix(constant, view, expected, rows, cols,
+                                  matrixType.getElementType());
+    if (!result)
       return {};
-    std::string prefix = "w";
-    if (auto layer = constant->getAttrOfType<StringAttr>("dc.layer"))
-      prefix = layer.getValue().str();
-    dc::ConstantOp matrix = dc::buildConstant(b, constant.getLoc(), matrixType,
-                                              tensor, prefix + "_matrix");
-    matrix->setDiscardableAttrs(constant->getDiscardableAttrDictionary());
-    result = matrix.getResult();
   }
   cache.insert(key, result);
   return result;
+}
+
+Value buildReencodedMatrix(dc::ConstantOp constant,
+                           const dc::CompressedTensorView &view,
+                           const std::vector<uint32_t> &elements,
+                           int64_t rows,
+                           int64_t cols, Type elementType) {
+  dc::CompressedTensor tensor;
+  std::string error;
+  std::vector<int64_t> shape = {rows, cols};
+  bool encoded;
+  if (view.params.bits == dc::kRawValueBits) {
+    std::vector<float> values(elements.size());
+    if (!values.empty())
+      std::memcpy(values.data(), elements.data(),
+                  values.size() * sizeof(float));
+    encoded = dc::encodeRaw(shape, values, view.params, tensor, &error);
+  } else {
+    std::vector<float> codebook(view.codebook.begin(), view.codebook.end());
+    encoded = dc::encodeIndices(shape, elements, codebook, view.params, tensor,
+                                &error);
+  }
+  std::vector<uint32_t> actual;
+  if (!encoded || !decodeAllElements(tensor.view(), actual) ||
+      actual != elements)
+    return {};
+  std::string prefix = "w";
+  if (auto layer = constant->getAttrOfType<StringAttr>("dc.layer"))
+    prefix = layer.getValue().str();
+  OpBuilder b(constant->getContext());
+  b.setInsertionPointAfter(constant);
+  dc::ConstantOp matrix = dc::buildConstant(
+      b, constant.getLoc(), RankedTensorType::get({rows, cols}, elementType),
+      tensor, prefix + "_matrix");
+  matrix->setDiscardableAttrs(constant->getDiscardableAttrDictionary());
+  return matrix.getResult();
 }
 
 bool isZeroInit(Value init) {

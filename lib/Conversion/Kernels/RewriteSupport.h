@@ -9,6 +9,7 @@
 #ifndef DC_LIB_CONVERSION_KERNELS_REWRITESUPPORT_H
 #define DC_LIB_CONVERSION_KERNELS_REWRITESUPPORT_H
 
+#include "dc/Core/CompressedTensor.h"
 #include "dc/Dialect/DC/DC.h"
 #include "dc/Transforms/WeightChain.h"
 
@@ -53,6 +54,21 @@ private:
 mlir::Value getMatrixView(dc::ConstantOp constant, const dc::WeightChain &chain,
                           llvm::ArrayRef<int64_t> permutation, int64_t rows,
                           int64_t cols, MatrixViewCache &cache);
+
+/// Every element of `view`, row-major: codebook indices, or raw f32 bit
+/// patterns when there is no codebook. False on any invalid payload.
+bool decodeAllElements(const dc::CompressedTensorView &view,
+                       std::vector<uint32_t> &elements);
+
+/// A new `dc.constant` right after `constant` holding `elements` (codebook
+/// indices, or raw f32 bit patterns without a codebook) as a rows x cols
+/// matrix of `elementType`, encoded with `view`'s parameters and codebook
+/// and checked to decode to exactly `elements`; null when that fails.
+mlir::Value buildReencodedMatrix(dc::ConstantOp constant,
+                                 const dc::CompressedTensorView &view,
+                                 const std::vector<uint32_t> &elements,
+                                 int64_t rows, int64_t cols,
+                                 mlir::Type elementType);
 
 /// True if `init` is known to be all zeros.
 bool isZeroInit(mlir::Value init);
