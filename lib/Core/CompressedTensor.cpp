@@ -87,18 +87,24 @@ CompressedTensorView CompressedTensor::view() const {
 
 void dc::matrixDims(const std::vector<int64_t> &shape, int64_t &rows,
                     int64_t &cols) {
-  if (shape.empty()) {
+  // Leading unit dimensions carry no rows: a TOSA-style [1, K, N] weight is
+  // the K x N matrix, not one row of K * N elements (whose relative indices
+  // and row-group kernels would then span the whole tensor).
+  size_t first = 0;
+  while (first + 1 < shape.size() && shape[first] == 1)
+    ++first;
+  if (first == shape.size()) {
     rows = cols = 1;
     return;
   }
-  if (shape.size() == 1) {
+  if (first + 1 == shape.size()) {
     rows = 1;
-    cols = shape[0];
+    cols = shape[first];
     return;
   }
-  rows = shape[0];
+  rows = shape[first];
   cols = 1;
-  for (size_t i = 1; i < shape.size(); ++i)
+  for (size_t i = first + 1; i < shape.size(); ++i)
     cols *= shape[i];
 }
 

@@ -106,16 +106,6 @@ static bool isStaticFloatTensor(Value v) {
   return t && t.hasStaticShape() && isSupportedFloat(t.getElementType());
 }
 
-/// `v` converted to element type `to` (extf / truncf), or `v`.
-static Value castFloat(OpBuilder &b, Location loc, Value v, Type to) {
-  Type from = v.getType();
-  if (from == to)
-    return v;
-  if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
-    return arith::ExtFOp::create(b, loc, to, v);
-  return arith::TruncFOp::create(b, loc, to, v);
-}
-
 /// `v` reshaped to `shape` by one collapse_shape or expand_shape (or as is);
 /// null if the two shapes are not related that way.
 static Value reshapeTo(OpBuilder &b, Location loc, Value v,
@@ -199,7 +189,7 @@ static Value arrange(OpBuilder &b, Location loc, Value source, AffineMap map,
                                               utils::IteratorType::parallel),
              [&](OpBuilder &nb, Location nl, ValueRange args) {
                linalg::YieldOp::create(nb, nl,
-                                       castFloat(nb, nl, args[0], element));
+                                       dc::kernels::castFloat(nb, nl, args[0], element));
              })
       ->getResult(0);
 }
@@ -458,36 +448,8 @@ static FailureOr<Value> rewriteContraction(OpBuilder &b, linalg::LinalgOp op,
   }
   assert(y3 && "M x cols reshapes to M x colLoops");
 
-  Type resultElement = resultType.getElementType();
   Value y = arrange(b, loc, y3, yMap, resultType.getShape(), f32);
-  if (resultElement.isF32())
-    return dc::kernels::addInit(b, loc, y, init);
-  // f16 / bf16 result: add `outs` in f32 (unless zero), then truncate.
-  bool zeroInit = dc::kernels::isZeroInit(init);
-  AffineMap identity =
-      AffineMap::getMultiDimIdentityMap(resultType.getRank(), ctx);
-  SmallVector<Value> inputs = {y};
-  SmallVector<AffineMap> maps = {identity};
-  if (!zeroInit) {
-    inputs.push_back(init);
-    maps.push_back(identity);
-  }
-  maps.push_back(identity);
-  Value empty = tensor::EmptyOp::create(b, loc, resultType.getShape(),
-                                        resultElement);
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{resultType}, inputs, ValueRange{empty}, maps,
-             SmallVector<utils::IteratorType>(resultType.getRank(),
-                                              utils::IteratorType::parallel),
-             [&](OpBuilder &nb, Location nl, ValueRange args) {
-               Value sum = args[0];
-               if (!zeroInit)
-                 sum = arith::AddFOp::create(nb, nl, sum,
-                                             castFloat(nb, nl, args[1], f32));
-               linalg::YieldOp::create(nb, nl,
-                                       castFloat(nb, nl, sum, resultElement));
-             })
-      ->getResult(0);
+  return dc::kernels::addInit(b, loc, y, init);
 }
 
 /// The contraction rewrite as a pattern (see rewriteContraction).

@@ -33,7 +33,8 @@
 // (dc::traceWeightChain: e.g. an ONNX [G*F, C, KH, KW] weight expanded to
 // [G, F, C, KH, KW]); the chain is replayed on the decoded codebook indices
 // and the result re-encoded; the dead chain is erased with the
-// decompression. Anything not handled (dynamic shapes, other element types,
+// decompression. f16 / bf16 operands are extended to f32 by im2col and the
+// result truncated once. Anything not handled (dynamic shapes, other element types,
 // a filter that is not a dc.decompress behind such a chain) keeps its
 // dc.decompress: it is decoded once at load and runs densely.
 //
@@ -58,12 +59,18 @@ using namespace mlir;
 namespace dc::kernels {
 namespace {
 
-static bool isStaticF32(Value v) {
-  auto t = dyn_cast<RankedTensorType>(v.getType());
-  return t && t.hasStaticShape() && t.getElementType().isF32();
+static bool isSupportedFloat(Type t) {
+  return t.isF32() || t.isF16() || t.isBF16();
 }
 
-/// The `dc.constant` behind a static f32 filter `v`: dc.decompress of it,
+/// A static f32, f16 or bf16 tensor (the kernels compute in f32; f16 / bf16
+/// operands are extended on the way in and the result truncated once).
+static bool isStaticFloat(Value v) {
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  return t && t.hasStaticShape() && isSupportedFloat(t.getElementType());
+}
+
+/// The `dc.constant` behind a static float filter `v`: dc.decompress of it,
 /// directly or through the layout ops of `chain` (dc::traceWeightChain).
 static dc::ConstantOp getCompressedFilter(Value v, dc::WeightChain &chain) {
   std::optional<dc::WeightChain> traced = dc::traceWeightChain(v);
@@ -71,11 +78,11 @@ static dc::ConstantOp getCompressedFilter(Value v, dc::WeightChain &chain) {
     return {};
   chain = std::move(*traced);
   auto dec = chain.root.getDefiningOp<dc::DecompressOp>();
-  if (!dec || !isStaticF32(v))
+  if (!dec || !isStaticFloat(v))
     return {};
   auto constant = dec.getInput().getDefiningOp<dc::ConstantOp>();
   auto type = dyn_cast<RankedTensorType>(dec.getType());
-  if (!constant || !type || !type.getElementType().isF32() ||
+  if (!constant || !type || !isSupportedFloat(type.getElementType()) ||
       !type.hasStaticShape())
     return {};
   return constant;
@@ -224,9 +231,9 @@ struct RewriteConvolution : public OpInterfaceRewritePattern<linalg::LinalgOp> {
     Value init = op.getDpsInitOperand(0)->get();
     dc::WeightChain chain;
     dc::ConstantOp constant = getCompressedFilter(filter, chain);
-    if (!constant || !isStaticF32(input) || !isStaticF32(init))
+    if (!constant || !isStaticFloat(input) || !isStaticFloat(init))
       return failure();
-    // The body is a multiply-accumulate (all operands f32, so no casts).
+    // The body is a multiply-accumulate (casts between float types allowed).
     if (!linalg::isaConvolutionOpInterface(op))
       return failure();
     FailureOr<linalg::ConvolutionDimensions> dims =
@@ -367,8 +374,8 @@ struct RewriteConvolution : public OpInterfaceRewritePattern<linalg::LinalgOp> {
         ValueRange{input}, ValueRange{colInit},
         ArrayRef<AffineMap>{im2colIn, im2colOut},
         SmallVector<utils::IteratorType>(n, utils::IteratorType::parallel),
-        [](OpBuilder &b, Location l, ValueRange args) {
-          linalg::YieldOp::create(b, l, args[0]);
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(b, l, castFloat(b, l, args[0], f32));
         });
     ReassociationIndices xRows, xCols;
     for (unsigned i = 0; i < n; ++i)
@@ -382,7 +389,9 @@ struct RewriteConvolution : public OpInterfaceRewritePattern<linalg::LinalgOp> {
     // Y's dimensions are (rows loops, column loops); the output's are
     // `outDims`. Equal up to unit dimensions: a reshape; columns before
     // rows: a 2-D transpose and a reshape; otherwise an N-D transpose.
-    auto outType = cast<RankedTensorType>(init.getType());
+    // Y, in f32, is arranged to the output's shape; addInit then converts to
+    // the output's element type.
+    auto outType = cast<RankedTensorType>(init.getType()).clone(f32);
     SmallVector<unsigned> yDims = rowDims;
     yDims.append(colDims);
     auto nonUnit = [&](ArrayRef<unsigned> ds) {
