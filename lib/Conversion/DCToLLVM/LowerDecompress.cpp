@@ -464,7 +464,8 @@ Value dc::buildDenseContraction(OpBuilder &b, Operation *op) {
       cast<CompressedType>(weight.getType()).getTensorType();
   FloatType f32 = b.getF32Type();
   Value w = DecompressOp::create(b, loc, weightType, weight);
-  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  // The type of `outs` (overwritten, so only its type matters).
+  auto resultType = cast<RankedTensorType>(op->getOperand(2).getType());
   Value zero = arith::ConstantFloatOp::create(b, loc, f32, APFloat(0.0f));
   auto zeros = [&](ArrayRef<int64_t> shape) {
     Value empty = tensor::EmptyOp::create(b, loc, shape, f32);
@@ -527,6 +528,15 @@ Value dc::buildDenseContraction(OpBuilder &b, Operation *op) {
       b, loc, resultType, y, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
 }
 
+bool dc::hasKernelLowering(Operation *op) {
+  auto constant = op->getOperand(0).getDefiningOp<ConstantOp>();
+  if (!constant)
+    return false;
+  return constant.getType().getEncoding().hasCodebook() &&
+         cast<ShapedType>(op->getOperand(1).getType()).hasStaticShape() &&
+         cast<ShapedType>(op->getOperand(2).getType()).hasStaticShape();
+}
+
 /// Rewrites a dc.matvec / dc.matmul left by the kernel passes into a
 /// decompression and a linalg contraction.
 static void rewriteContraction(Operation *op) {
@@ -562,25 +572,22 @@ static SmallVector<std::string> getDenseConsumers(DecompressOp op) {
 void DCLowerDecompressPass::runOnOperation() {
   ModuleOp module = getOperation();
 
-  SmallVector<MatvecOp> matvecs;
-  SmallVector<MatmulOp> matmuls;
+  // Compute ops on tensors to lower densely (on memrefs they are
+  // dc-lower-compute's).
+  SmallVector<Operation *> contractions;
   module.walk([&](Operation *op) {
-    if (auto matvec = dyn_cast<MatvecOp>(op))
-      matvecs.push_back(matvec);
-    else if (auto matmul = dyn_cast<MatmulOp>(op))
-      matmuls.push_back(matmul);
+    if (isa<MatvecOp, MatmulOp>(op) && op->getNumResults() == 1 &&
+        !(keepCompute && hasKernelLowering(op)))
+      contractions.push_back(op);
   });
   // The dense fallback materializes the weights and the result.
   bool tooLarge = false;
-  for (MatvecOp op : matvecs)
-    tooLarge |= failed(checkMaterializable(op, op.getType(), "result"));
-  for (MatmulOp op : matmuls)
-    tooLarge |= failed(checkMaterializable(op, op.getType(), "result"));
+  for (Operation *op : contractions)
+    tooLarge |= failed(
+        checkMaterializable(op, op->getResult(0).getType(), "result"));
   if (tooLarge)
     return signalPassFailure();
-  for (MatvecOp op : matvecs)
-    rewriteContraction(op);
-  for (MatmulOp op : matmuls)
+  for (Operation *op : contractions)
     rewriteContraction(op);
 
   SmallVector<DecompressOp> decompresses;
@@ -611,6 +618,16 @@ void DCLowerDecompressPass::runOnOperation() {
                           "compressed in its consumer"
                        << (consumers.size() > 1 ? "s" : "") << " '"
                        << llvm::join(consumers, "', '") << "'";
+      if (stats) {
+        RankedTensorType type = constant.getType().getTensorType();
+        llvm::errs() << "dc-lower-decompress: " << layer << " layout=dense"
+                     << " consumers=" << llvm::join(consumers, ",")
+                     << " bytes_dense="
+                     << type.getNumElements() *
+                            (type.getElementType().getIntOrFloatBitWidth() /
+                             8)
+                     << "\n";
+      }
     }
     OpBuilder b(op);
     Value result = lower(b, op, **payload);
