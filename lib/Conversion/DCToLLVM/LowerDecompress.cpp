@@ -464,16 +464,27 @@ Value dc::buildDenseContraction(OpBuilder &b, Operation *op) {
       cast<CompressedType>(weight.getType()).getTensorType();
   FloatType f32 = b.getF32Type();
   Value w = DecompressOp::create(b, loc, weightType, weight);
-  // The type of `outs` (overwritten, so only its type matters).
-  auto resultType = cast<RankedTensorType>(op->getOperand(2).getType());
+  // `outs` is overwritten: the linalg contraction accumulates into it
+  // zero-filled (its own value, so dynamic sizes carry over).
+  Value out = op->getOperand(2);
+  auto resultType = cast<RankedTensorType>(out.getType());
   Value zero = arith::ConstantFloatOp::create(b, loc, f32, APFloat(0.0f));
   auto zeros = [&](ArrayRef<int64_t> shape) {
     Value empty = tensor::EmptyOp::create(b, loc, shape, f32);
     return linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{empty})
         .getResult(0);
   };
+  auto zeroOut = [&] {
+    return linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{out})
+        .getResult(0);
+  };
+  if (groups > 1 && !resultType.hasStaticShape()) {
+    op->emitOpError("with groups > 1 needs static shapes to be lowered "
+                    "densely");
+    return {};
+  }
   if (groups == 1 && isMatvec) {
-    Value init = zeros(resultType.getShape());
+    Value init = zeroOut();
     if (transposeW)
       return linalg::VecmatOp::create(b, loc, TypeRange{resultType},
                                       ValueRange{input, w}, ValueRange{init})
@@ -494,8 +505,7 @@ Value dc::buildDenseContraction(OpBuilder &b, Operation *op) {
   }
   if (groups == 1)
     return linalg::MatmulOp::create(b, loc, TypeRange{resultType},
-                                    ValueRange{w, input},
-                                    ValueRange{zeros(resultType.getShape())})
+                                    ValueRange{w, input}, ValueRange{zeroOut()})
         .getResult(0);
   // groups = G: A as [G, M/G, K], the input as [G, K(, N)], one batch entry
   // per group.
@@ -539,11 +549,14 @@ bool dc::hasKernelLowering(Operation *op) {
 
 /// Rewrites a dc.matvec / dc.matmul left by the kernel passes into a
 /// decompression and a linalg contraction.
-static void rewriteContraction(Operation *op) {
+static LogicalResult rewriteContraction(Operation *op) {
   OpBuilder b(op);
   Value result = dc::buildDenseContraction(b, op);
+  if (!result)
+    return failure();
   op->getResult(0).replaceAllUsesWith(result);
   op->erase();
+  return success();
 }
 
 /// The ops that read the decoded weights of `op`, looking through the pure
@@ -588,7 +601,8 @@ void DCLowerDecompressPass::runOnOperation() {
   if (tooLarge)
     return signalPassFailure();
   for (Operation *op : contractions)
-    rewriteContraction(op);
+    if (failed(rewriteContraction(op)))
+      return signalPassFailure();
 
   SmallVector<DecompressOp> decompresses;
   module.walk([&](DecompressOp op) { decompresses.push_back(op); });

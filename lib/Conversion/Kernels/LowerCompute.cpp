@@ -1074,6 +1074,8 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
           "ops to dense linalg)");
     OpBuilder b(op);
     Value result = dc::buildDenseContraction(b, op);
+    if (!result)
+      return failure();
     op->getResult(0).replaceAllUsesWith(result);
     op->erase();
     return success();
