@@ -2,7 +2,6 @@
 
 #include "dc/Dialect/DC/DC.h"
 
-#include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -32,11 +31,6 @@ void DCDialect::initialize() {
 #define GET_OP_LIST
 #include "dc/Dialect/DC/DCOps.cpp.inc"
       >();
-  // Attached by registerBufferizableOpInterfaceExternalModels (called by
-  // dc::registerDCDialect); a tool that registers only the dialect gets a
-  // clear error from one-shot-bufferize instead of skipping the ops.
-  declarePromisedInterfaces<mlir::bufferization::BufferizableOpInterface,
-                            MatvecOp, MatmulOp>();
 }
 
 LogicalResult
