@@ -35,11 +35,9 @@ struct ContractionOpInterface
                           const BufferizationOptions &options,
                           BufferizationState &state) const {
     auto contraction = cast<OpTy>(op);
+    // The verifier allows only all-tensor or all-memref operands.
     if (contraction.hasPureBufferSemantics())
       return success();
-    if (!contraction.hasPureTensorSemantics())
-      return op->emitOpError("input and outs must both be tensors to "
-                             "bufferize");
     FailureOr<Value> input =
         getBuffer(rewriter, contraction.getInput(), options, state);
     if (failed(input))
