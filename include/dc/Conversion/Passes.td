@@ -86,15 +86,16 @@ def DCLowerDecompress : Pass<"dc-lower-decompress", "::mlir::ModuleOp"> {
   ];
   let options = [
     Option<"decodeOnce", "decode-once", "bool", "true",
-           "Decode each constant once, on first use, into a global buffer "
-           "(otherwise decode at every execution into a fresh allocation)">,
+           "Decode each constant once, on first use, into a global buffer; "
+           "false: at every execution into a fresh allocation (default: "
+           "true)">,
     Option<"keepCompute", "keep-compute", "bool", "false",
-           "Leave the dc.matvec / dc.matmul that dc-lower-compute runs as "
-           "kernels (for bufferization first); lower only the others to "
-           "dense linalg">,
+           "Keep the dc.matvec / dc.matmul that dc-lower-compute runs as "
+           "kernels (to bufferize first), lower the others densely "
+           "(default: false)">,
     Option<"stats", "stats", "bool", "false",
            "Print one line per layer decoded to a dense buffer to stderr "
-           "(layout=dense, its consumers, bytes_dense)">,
+           "(layout=dense, its consumers, bytes_dense; default: false)">,
   ];
 }
 
