@@ -1,10 +1,14 @@
 //===- ToLLVMPipeline.cpp - dc-to-llvm ------------------------------------===//
 //
-// Compressed model (tensors, linalg, dc ops) to the LLVM dialect:
-//   1. dc's kernel passes (contractions on compressed weights),
-//   2. dc-lower-decompress (remaining decompressions to decoding loops),
-//   3. bufferization (one-shot, across function boundaries) and buffer
-//      deallocation,
+// Compressed model (tensors, linalg, dc ops) to the LLVM dialect, the
+// composable pipeline of docs/Integration.md in one command:
+//   1. dc-rewrite-contractions (contractions on compressed weights to
+//      dc.matvec / dc.matmul),
+//   2. dc-lower-decompress{keep-compute} (remaining decompressions to
+//      decoding loops; dc ops without a kernel to dense linalg),
+//   3. bufferization (one-shot, across function boundaries; the dc ops
+//      bufferize to their memref form), dc-lower-compute (the dc ops on
+//      memrefs to kernels) and buffer deallocation,
 //   4. linalg to loops, then everything to the LLVM dialect; with threads > 1
 //      the scf.parallel loops go to OpenMP (libomp, default) or to MLIR's
 //      async runtime,
@@ -76,18 +80,17 @@ struct ToLLVMOptions : public PassPipelineOptions<ToLLVMOptions> {
 
 static void buildToLLVMPipeline(OpPassManager &pm,
                                 const ToLLVMOptions &options) {
-  // 1. Kernels on compressed weights (owned by the kernel passes).
-  dc::KernelOptions kernel;
-  kernel.targetCpu = options.targetCpu;
-  kernel.vectorWidth = options.vectorWidth;
-  kernel.threads = options.threads;
-  kernel.stats = options.stats;
-  dc::addKernelPasses(pm, kernel);
+  // 1. Contractions on compressed weights to dc compute ops.
+  pm.addPass(dc::createDCRewriteContractions());
 
-  // 2. Remaining decompressions and dc compute ops.
-  pm.addPass(dc::createDCLowerDecompress());
+  // 2. Remaining decompressions; dc compute ops without a kernel.
+  dc::DCLowerDecompressOptions decompress;
+  decompress.keepCompute = true;
+  decompress.stats = options.stats; // The dense layers' stats lines.
+  pm.addPass(dc::createDCLowerDecompress(decompress));
 
-  // 3. Tensors to buffers.
+  // 3. Tensors to buffers; the dc compute ops on buffers to kernels (owned
+  // by the kernel passes), before deallocation frees what they allocate.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   bufferization::OneShotBufferizePassOptions bufferize;
@@ -95,6 +98,12 @@ static void buildToLLVMPipeline(OpPassManager &pm,
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  dc::KernelOptions kernel;
+  kernel.targetCpu = options.targetCpu;
+  kernel.vectorWidth = options.vectorWidth;
+  kernel.threads = options.threads;
+  kernel.stats = options.stats;
+  dc::addKernelPasses(pm, kernel);
   bufferization::buildBufferDeallocationPipeline(pm);
   // Clones inserted by the deallocation pipeline (e.g. returning a decoded
   // global buffer) become allocations and copies.

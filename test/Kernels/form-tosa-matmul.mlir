@@ -21,11 +21,11 @@
 // The 1x40x24 weight is one 40 x 24 compressed matrix used transposed.
 // IR-LABEL: func.func @form
 // IR-NOT: linalg.batch_matmul
-// IR: dc.matmul %{{.+}}, %{{.+}} {transpose_w} : !dc.compressed<tensor<40x24xf32>, {{.+}}>, tensor<40x7xf32> -> tensor<24x7xf32>
+// IR: dc.matmul %{{.+}}, %{{.+}} outs(%{{.+}}) {transpose_w} : !dc.compressed<tensor<40x24xf32>, {{.+}}>, tensor<40x7xf32>, tensor<24x7xf32> -> tensor<24x7xf32>
 // IR-NOT: linalg.batch_matmul
 // IR: call @ref
 // IR1-LABEL: func.func @form
-// IR1: dc.matvec %{{.+}}, %{{.+}} {transpose_w} : !dc.compressed<tensor<40x24xf32>, {{.+}}>, tensor<40xf32> -> tensor<24xf32>
+// IR1: dc.matvec %{{.+}}, %{{.+}} outs(%{{.+}}) {transpose_w} : !dc.compressed<tensor<40x24xf32>, {{.+}}>, tensor<40xf32>, tensor<24xf32> -> tensor<24xf32>
 // The reference's copy is the only dense one.
 // STATS: dc-lower-compute: __dc_w_{{[0-9]+}}_t layout={{sparse|dense-code}}
 // STATS: dc-lower-compute: w layout=dense consumers=func.call

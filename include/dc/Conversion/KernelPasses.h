@@ -22,8 +22,9 @@ struct KernelOptions {
   bool stats = false; // Per-layer layout statistics on stderr.
 };
 
-/// Adds the passes that rewrite contractions on compressed weights into dc
-/// compute ops and lower those to kernels; `dc-to-llvm` runs them first.
+/// Adds the pass that lowers dc compute ops to kernels (dc-lower-compute);
+/// `dc-to-llvm` runs it right after one-shot-bufferize, on their memref
+/// form (dc-rewrite-contractions, which creates them, runs first).
 void addKernelPasses(mlir::OpPassManager &pm, const KernelOptions &options);
 
 /// Patterns rewriting contractions (matmul / batch_matmul with any indexing

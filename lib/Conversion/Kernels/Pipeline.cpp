@@ -4,7 +4,6 @@
 
 void dc::addKernelPasses(mlir::OpPassManager &pm,
                          const KernelOptions &options) {
-  pm.addPass(createDCRewriteContractions());
   DCLowerComputeOptions lower;
   lower.targetCpu = options.targetCpu;
   lower.vectorWidth = options.vectorWidth;

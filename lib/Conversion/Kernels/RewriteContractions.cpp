@@ -435,15 +435,20 @@ static FailureOr<Value> rewriteContraction(OpBuilder &b, linalg::LinalgOp op,
   SmallVector<int64_t> yShape = {m};
   yShape.append(xShape.begin() + 1, xShape.end());
   Value y3;
+  // The dc op overwrites its `outs` (a tensor.empty): the kernels store each
+  // sum once, so a non-zero init is added after the arrangement below.
   if (*cols == 1) {
     Value xv = reshapeTo(b, loc, x3, {k});
-    Value yv = dc::MatvecOp::create(b, loc, RankedTensorType::get({m}, f32), w,
-                                    xv, transposeW);
+    Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m}, f32);
+    Value yv =
+        dc::MatvecOp::create(b, loc, w, xv, out, transposeW).getTensorResult();
     y3 = reshapeTo(b, loc, yv, yShape);
   } else {
     Value x2 = reshapeTo(b, loc, x3, {k, *cols});
-    Value y2 = dc::MatmulOp::create(
-        b, loc, RankedTensorType::get({m, *cols}, f32), w, x2, transposeW);
+    Value out =
+        tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, *cols}, f32);
+    Value y2 =
+        dc::MatmulOp::create(b, loc, w, x2, out, transposeW).getTensorResult();
     y3 = reshapeTo(b, loc, y2, yShape);
   }
   assert(y3 && "M x cols reshapes to M x colLoops");

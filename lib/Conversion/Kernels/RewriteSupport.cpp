@@ -264,15 +264,15 @@ Value buildGroupedWX(OpBuilder &b, Location loc, Value w, Value x,
     Value xv = tensor::CollapseShapeOp::create(
         b, loc, RankedTensorType::get({xt.getDimSize(0)}, f32), x,
         ArrayRef<ReassociationIndices>{{0, 1}});
-    auto mv = dc::MatvecOp::create(b, loc, RankedTensorType::get({m}, f32), w,
-                                   xv, transposeW, groups);
+    Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m}, f32);
+    auto mv = dc::MatvecOp::create(b, loc, w, xv, out, transposeW, groups);
     return tensor::ExpandShapeOp::create(
-        b, loc, RankedTensorType::get({m, 1}, f32), mv.getResult(),
+        b, loc, RankedTensorType::get({m, 1}, f32), mv.getTensorResult(),
         ArrayRef<ReassociationIndices>{{0, 1}});
   }
-  return dc::MatmulOp::create(b, loc, RankedTensorType::get({m, n}, f32), w, x,
-                              transposeW, groups)
-      .getResult();
+  Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, n}, f32);
+  return dc::MatmulOp::create(b, loc, w, x, out, transposeW, groups)
+      .getTensorResult();
 }
 
 } // namespace dc::kernels
