@@ -1143,8 +1143,7 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
           failed(dc::checkMaterializable(op, inType, "input")) ||
           failed(dc::checkMaterializable(op, outType, "result")))
         return signalPassFailure();
-      if (!constant || !inType.hasStaticShape() ||
-          !outType.hasStaticShape()) {
+      if (!constant || !inType.hasStaticShape() || !outType.hasStaticShape()) {
         if (failed(lowerDense(op, "its weight is not a dc.constant or its "
                                   "shapes are not static")))
           return signalPassFailure();
