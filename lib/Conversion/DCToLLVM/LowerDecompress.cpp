@@ -596,8 +596,8 @@ void DCLowerDecompressPass::runOnOperation() {
   // The dense fallback materializes the weights and the result.
   bool tooLarge = false;
   for (Operation *op : contractions)
-    tooLarge |= failed(
-        checkMaterializable(op, op->getResult(0).getType(), "result"));
+    tooLarge |=
+        failed(checkMaterializable(op, op->getResult(0).getType(), "result"));
   if (tooLarge)
     return signalPassFailure();
   for (Operation *op : contractions)
@@ -638,8 +638,7 @@ void DCLowerDecompressPass::runOnOperation() {
                      << " consumers=" << llvm::join(consumers, ",")
                      << " bytes_dense="
                      << type.getNumElements() *
-                            (type.getElementType().getIntOrFloatBitWidth() /
-                             8)
+                            (type.getElementType().getIntOrFloatBitWidth() / 8)
                      << "\n";
       }
     }

@@ -1064,14 +1064,15 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
   }
 
   /// Replaces `op` (on tensors) with dc.decompress + dense linalg; on
-  /// memrefs, where that needs tensors, fails with an error.
-  LogicalResult lowerDense(Operation *op) {
+  /// memrefs, where that needs tensors, fails with an error saying `why`
+  /// there is no kernel.
+  LogicalResult lowerDense(Operation *op, StringRef why) {
     if (op->getNumResults() == 0)
-      return op->emitOpError(
-          "on memrefs needs a kernel, but its weight is not a dc.constant "
-          "with a codebook or its shapes are not static; lower it before "
-          "bufferization (dc-lower-decompress{keep-compute=1} lowers such "
-          "ops to dense linalg)");
+      return op->emitOpError("on memrefs needs a kernel, but ")
+             << why
+             << "; lower it before bufferization "
+                "(dc-lower-decompress{keep-compute=1} lowers such ops to "
+                "dense linalg)";
     OpBuilder b(op);
     Value result = dc::buildDenseContraction(b, op);
     if (!result)
@@ -1142,9 +1143,9 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
           failed(dc::checkMaterializable(op, inType, "input")) ||
           failed(dc::checkMaterializable(op, outType, "result")))
         return signalPassFailure();
-      if (!constant || !inType.hasStaticShape() ||
-          !outType.hasStaticShape()) {
-        if (failed(lowerDense(op)))
+      if (!constant || !inType.hasStaticShape() || !outType.hasStaticShape()) {
+        if (failed(lowerDense(op, "its weight is not a dc.constant or its "
+                                  "shapes are not static")))
           return signalPassFailure();
         continue;
       }
@@ -1152,7 +1153,8 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       LayoutEntry *entry = getEntry(constant, transposeW, op);
       if (!entry) {
         // Errors in the payload are reported by getView / decodeEntries.
-        if (failed(lowerDense(op)))
+        if (failed(lowerDense(op, "no execution layout can be built for its "
+                                  "weight (see the remark)")))
           return signalPassFailure();
         continue;
       }

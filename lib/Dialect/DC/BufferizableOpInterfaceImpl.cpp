@@ -21,9 +21,8 @@ using namespace mlir::bufferization;
 namespace {
 
 template <typename OpTy>
-struct ContractionOpInterface
-    : public DstBufferizableOpInterfaceExternalModel<
-          ContractionOpInterface<OpTy>, OpTy> {
+struct ContractionOpInterface : public DstBufferizableOpInterfaceExternalModel<
+                                    ContractionOpInterface<OpTy>, OpTy> {
   /// The input is read; `outs` only supplies the buffer the op overwrites,
   /// so an out-of-place `outs` gets a fresh allocation without a copy.
   bool bufferizesToMemoryRead(Operation *op, OpOperand &operand,
@@ -48,10 +47,9 @@ struct ContractionOpInterface
       return failure();
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPoint(op);
-    auto bufferized =
-        OpTy::create(rewriter, op->getLoc(), contraction.getWeight(), *input,
-                     *init, contraction.getTransposeW(),
-                     contraction.getGroups());
+    auto bufferized = OpTy::create(
+        rewriter, op->getLoc(), contraction.getWeight(), *input, *init,
+        contraction.getTransposeW(), contraction.getGroups());
     // Discardable attributes (e.g. a per-op layout choice) stay with it.
     bufferized->setDiscardableAttrs(op->getDiscardableAttrDictionary());
     replaceOpWithBufferizedValues(rewriter, op, *init);

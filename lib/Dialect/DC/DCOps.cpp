@@ -73,8 +73,7 @@ template <typename OpTy> static LogicalResult verifyContraction(OpTy op) {
            << (groups > 1 ? " columns in all groups" : " columns");
   if (init.getDimSize(0) != m)
     return op.emitOpError("outs has ")
-           << init.getDimSize(0) << " rows but the weight has " << m
-           << " rows";
+           << init.getDimSize(0) << " rows but the weight has " << m << " rows";
   if (!isMatvec && input.getDimSize(1) != init.getDimSize(1))
     return op.emitOpError("input and outs must have the same number of "
                           "columns, got ")
@@ -89,9 +88,8 @@ LogicalResult MatmulOp::verify() { return verifyContraction(*this); }
 /// reading it). On tensors: no memory effects.
 template <typename OpTy>
 static void getContractionEffects(
-    OpTy op,
-    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
-        &effects) {
+    OpTy op, SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+                 &effects) {
   if (isa<MemRefType>(op.getInput().getType()))
     effects.emplace_back(MemoryEffects::Read::get(), &op.getInputMutable(),
                          /*stage=*/0, /*effectOnFullRegion=*/true,
