@@ -19,7 +19,7 @@
 
 // F16-LABEL: func.func @main
 // F16: arith.extf %{{.+}} : f16 to f32
-// F16: dc.matmul %{{.*}}, %{{.*}} : !dc.compressed<tensor<5x27xf32>, {{.*}}>, tensor<27x36xf32> -> tensor<5x36xf32>
+// F16: dc.matmul %{{.*}}, %{{.*}} outs(%{{.*}}) : !dc.compressed<tensor<5x27xf32>, {{.*}}>, tensor<27x36xf32>, tensor<5x36xf32> -> tensor<5x36xf32>
 // F16: arith.extf %{{.+}} : f16 to f32
 // F16: arith.truncf %{{.+}} : f32 to f16
 // F16-NOT: linalg.conv_2d_nhwc_fhwc
@@ -27,7 +27,7 @@
 
 // BF16-LABEL: func.func @main
 // BF16: arith.extf %{{.+}} : bf16 to f32
-// BF16: dc.matmul %{{.*}}, %{{.*}} : !dc.compressed<tensor<3x36xf32>, {{.*}}>, tensor<36x42xf32> -> tensor<3x42xf32>
+// BF16: dc.matmul %{{.*}}, %{{.*}} outs(%{{.*}}) : !dc.compressed<tensor<3x36xf32>, {{.*}}>, tensor<36x42xf32>, tensor<3x42xf32> -> tensor<3x42xf32>
 // BF16: arith.truncf %{{.+}} : f32 to bf16
 // BF16-NOT: linalg.conv_2d_nchw_fchw
 // BF16: call @conv
