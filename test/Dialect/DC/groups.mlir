@@ -69,3 +69,12 @@ func.func @groups_negative(%x: tensor<3x4xf32>) {
   %y = dc.matmul %c, %x outs(%y_init) {groups = -2} : !dc.compressed<tensor<2x3xf32>, #dc.encoding<format = csc, bits = 2, index_bits = 2>>, tensor<3x4xf32>, tensor<2x4xf32> -> tensor<2x4xf32>
   return
 }
+
+// -----
+
+// The group count times the weight columns must fit in 64 bits.
+func.func @groups_overflow(%w: !dc.compressed<tensor<2x4611686018427387904xf32>, #dc.encoding<format = csc, bits = 2, index_bits = 2>>, %x: tensor<?x4xf32>, %y_init: tensor<2x4xf32>) {
+  // expected-error@+1 {{'dc.matmul' op groups x weight columns overflows}}
+  %y = dc.matmul %w, %x outs(%y_init) {groups = 2} : !dc.compressed<tensor<2x4611686018427387904xf32>, #dc.encoding<format = csc, bits = 2, index_bits = 2>>, tensor<?x4xf32>, tensor<2x4xf32> -> tensor<2x4xf32>
+  return
+}
