@@ -4,6 +4,7 @@
 #define DC_LIB_CONVERSION_GLUE_GLUESUPPORT_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Support/LLVM.h"
 
 namespace dc::glue {
@@ -14,6 +15,10 @@ struct TileTarget {
   unsigned vw = 16;
   unsigned accumulators = 16;
 };
+
+/// Dense convolutions (conv_2d_nhwc_hwcf/nhwc_fhwc/nchw_fchw,
+/// depthwise_conv_2d_nhwc_hwc) to im2col + a contraction (ConvToIm2Col.cpp).
+void populateConvToIm2ColPatterns(mlir::RewritePatternSet &patterns);
 
 /// Tensor-level rewrites before tiling (transposed constant weights, im2col
 /// for dense convolutions; with `fuse`, generalization and fusion of

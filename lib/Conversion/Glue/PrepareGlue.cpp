@@ -182,7 +182,7 @@ LogicalResult dc::glue::prepareGlue(func::FuncOp func, bool fuse) {
   RewritePatternSet patterns(ctx);
   patterns.add<FoldTransposeOfConstant>(ctx, /*benefit=*/2);
   patterns.add<TransposeConstantB, DecomposePad>(ctx);
-  linalg::populateConvertConv2DToImg2ColPatterns(patterns);
+  dc::glue::populateConvToIm2ColPatterns(patterns);
   if (fuse) {
     patterns.add<GeneralizeElementwise>(ctx);
     // Fuse a producer only into its single user: with several users the
