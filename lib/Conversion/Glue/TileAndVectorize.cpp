@@ -30,10 +30,15 @@ constexpr StringLiteral kTileLoop = "dc.tile_loop";
 /// rather than becoming one huge vector.
 constexpr int64_t kMaxTileElements = 4096;
 
+/// A contraction with M and N dims (the register tile is M x N): a matvec
+/// (no N dim, e.g. the batch_matvec of a depthwise im2col) is tiled as a
+/// row reduction instead.
 bool isContraction(linalg::LinalgOp op) {
-  return op.getNumReductionLoops() > 0 &&
-         linalg::isaContractionOpInterface(op) &&
-         succeeded(linalg::inferContractionDims(op));
+  if (op.getNumReductionLoops() == 0 || !linalg::isaContractionOpInterface(op))
+    return false;
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  return succeeded(dims) && !dims->m.empty() && !dims->n.empty();
 }
 
 bool isPooling(Operation *op) {
