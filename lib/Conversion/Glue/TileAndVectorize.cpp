@@ -48,9 +48,14 @@ bool isPooling(Operation *op) {
 }
 
 /// Tiling computes the slice an operand needs from its indexing map; with
-/// mod or floordiv in a map (an im2col copy) that slice comes out too small,
-/// so such ops are not tiled (they lower to loops).
-bool hasDivMod(linalg::LinalgOp op) {
+/// mod or floordiv in a map (an im2col copy) or a dimension read backwards
+/// (`2 - d3`, a flipped ConvTranspose filter) that slice comes out too
+/// small, so such ops are not tiled (they lower to loops).
+bool hasUntileableMap(linalg::LinalgOp op) {
+  auto isNegative = [](AffineExpr e) {
+    auto c = dyn_cast<AffineConstantExpr>(e);
+    return c && c.getValue() < 0;
+  };
   for (AffineMap map : op.getIndexingMapsArray())
     for (AffineExpr e : map.getResults()) {
       bool found = false;
@@ -58,6 +63,9 @@ bool hasDivMod(linalg::LinalgOp op) {
         found |= sub.getKind() == AffineExprKind::Mod ||
                  sub.getKind() == AffineExprKind::FloorDiv ||
                  sub.getKind() == AffineExprKind::CeilDiv;
+        if (auto mul = dyn_cast<AffineBinaryOpExpr>(sub);
+            mul && sub.getKind() == AffineExprKind::Mul)
+          found |= isNegative(mul.getLHS()) || isNegative(mul.getRHS());
       });
       if (found)
         return true;
@@ -325,7 +333,7 @@ void dc::glue::tileAndVectorize(func::FuncOp func, const TileTarget &t,
   SmallVector<Operation *> ops;
   func.walk([&](linalg::LinalgOp op) {
     if (op.hasPureTensorSemantics() && allStatic(op.getStaticLoopRanges()) &&
-        !hasDivMod(op))
+        !hasUntileableMap(op))
       ops.push_back(op);
   });
   llvm::DenseSet<Operation *> done;
