@@ -36,7 +36,7 @@ struct VectorizeLinalgPass
         (vectorWidth > 64 || (vectorWidth & (vectorWidth - 1)) != 0)) {
       func.emitError("dc-vectorize-linalg: vector-width must be 0 or a "
                      "power of two up to 64, got ")
-          << vectorWidth;
+          << static_cast<unsigned>(vectorWidth);
       return signalPassFailure();
     }
     dc::kernels::Target target =
