@@ -227,7 +227,8 @@ static Value buildIm2Col(OpBuilder &b, Location loc, const Im2Col &im2col,
     for (AffineExpr e : im2col.inMap.getResults()) {
       Value at = emitIndex(b, loc, e, offsets);
       Value base = arith::ConstantIndexOp::create(b, loc, *evaluate(e, zero));
-      sliceOffsets.push_back(arith::SubIOp::create(b, loc, at, base).getResult());
+      sliceOffsets.push_back(
+          arith::SubIOp::create(b, loc, at, base).getResult());
       sliceSizes.push_back(b.getIndexAttr(*evaluate(e, localLast) + 1));
     }
     SmallVector<OpFoldResult> strides(sliceSizes.size(), b.getIndexAttr(1));
