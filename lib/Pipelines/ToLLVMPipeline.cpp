@@ -16,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dc/Conversion/GluePasses.h"
 #include "dc/Conversion/KernelPasses.h"
 #include "dc/Conversion/Passes.h"
 #include "dc/Pipelines/Pipelines.h"
@@ -93,6 +94,9 @@ static void buildToLLVMPipeline(OpPassManager &pm,
   // by the kernel passes), before deallocation frees what they allocate.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
+  // The dense glue fused, tiled to registers and vectorized (GluePasses.td).
+  pm.addNestedPass<func::FuncOp>(dc::createDCVectorizeLinalg(
+      {options.targetCpu, options.vectorWidth, /*fuse=*/true}));
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
@@ -108,6 +112,8 @@ static void buildToLLVMPipeline(OpPassManager &pm,
   // Clones inserted by the deallocation pipeline (e.g. returning a decoded
   // global buffer) become allocations and copies.
   pm.addPass(createConvertBufferizationToMemRefPass());
+  // Temporaries on the stack or in a static arena, not malloc per call.
+  pm.addPass(dc::createDCStaticBuffers());
   // The kernels' x86 permutes, placeholders until deallocation is done.
   pm.addPass(dc::createDCExpandIntrinsicCalls());
 

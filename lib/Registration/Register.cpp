@@ -1,6 +1,7 @@
 //===- Register.cpp - Register dc with an MLIR tool -----------------------===//
 
 #include "dc/Register.h"
+#include "dc/Conversion/GluePasses.h"
 #include "dc/Conversion/KernelPasses.h"
 #include "dc/Conversion/Passes.h"
 #include "dc/Dialect/DC/BufferizableOpInterfaceImpl.h"
@@ -79,6 +80,7 @@ void dc::registerDCPasses() {
   registerDCTransformsPasses();
   registerDCConversionPasses();
   registerDCKernelsPasses();
+  registerDCGluePasses();
 }
 
 void dc::registerDCPipelines() {
