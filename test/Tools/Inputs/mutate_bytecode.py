@@ -2,7 +2,11 @@
   section-length: the first section's length varint becomes 2^40 (a 9-byte
                   varint is spliced in);
   alignment:      the first aligned section's alignment becomes 3;
-  strings:        the string section's count becomes 2^40."""
+  strings:        the string section's count becomes 2^40;
+  dense-blob HEX SIZE:
+                  the size of the dense elements blob whose bytes are HEX
+                  becomes SIZE (a 1-byte varint; the bytes after the new end
+                  stay in the entry, every section length is unchanged)."""
 import sys
 
 data = bytearray(open(sys.argv[1], "rb").read())
@@ -29,6 +33,16 @@ def encode(value):
     """The 9-byte PrefixVarInt of value (valid for any value)."""
     return bytes([0]) + value.to_bytes(8, "little")
 
+
+if mode == "dense-blob":
+    blob = bytes.fromhex(sys.argv[4])
+    size = int(sys.argv[5])
+    assert data.count(blob) == 1, "the blob must occur once"
+    at = data.index(blob)
+    assert varint(at - 1) == (len(blob), 1), "blob size is not a 1-byte varint"
+    data[at - 1] = (size << 1) | 1
+    open(sys.argv[2], "wb").write(bytes(data))
+    sys.exit(0)
 
 pos = 4
 _, n = varint(pos)  # version
