@@ -420,8 +420,8 @@ bool BytecodeTables::decodeTables(StringRef body, StringRef offsets) {
         uint64_t size = sizeAndFlag >> 1;
         if (offset > body.size() || size > body.size() - offset)
           return undecodable();
-        table->push_back({body.substr(offset, size), dialect,
-                          (sizeAndFlag & 1) != 0});
+        table->push_back(
+            {body.substr(offset, size), dialect, (sizeAndFlag & 1) != 0});
         offset += size;
       }
     }
@@ -514,8 +514,7 @@ TypeInfo BytecodeTables::decodeType(const TableEntry &entry, unsigned depth) {
       info.text += "*x";
     for (size_t i = 0; i < info.shape.size(); ++i) {
       bool isScalable = i < scalableDims.size() && scalableDims[i];
-      std::string dim =
-          info.shape[i] < 0 ? "?" : std::to_string(info.shape[i]);
+      std::string dim = info.shape[i] < 0 ? "?" : std::to_string(info.shape[i]);
       info.text += isScalable ? "[" + dim + "]x" : dim + "x";
     }
     const TypeInfo &elementInfo = describe(info.element, depth + 1);
@@ -529,8 +528,8 @@ TypeInfo BytecodeTables::decodeType(const TableEntry &entry, unsigned depth) {
     uint64_t widthAndSignedness;
     if (!r.varint(widthAndSignedness))
       return info;
-    uint64_t width = widthAndSignedness >> 2, signedness =
-                                                  widthAndSignedness & 3;
+    uint64_t width = widthAndSignedness >> 2,
+             signedness = widthAndSignedness & 3;
     if (width > kMaxIntegerWidth || signedness == 3)
       return info;
     info.kind = TypeInfo::Element;
@@ -629,8 +628,8 @@ bool BytecodeTables::checkDenseElements(uint64_t index, uint64_t typeIndex,
   const TypeInfo &element = describe(type.element);
   if (element.kind == TypeInfo::Unknown)
     return true;
-  std::string what = "bytecode dense elements attribute #" +
-                     std::to_string(index);
+  std::string what =
+      "bytecode dense elements attribute #" + std::to_string(index);
   if (element.kind != TypeInfo::Element)
     return fail(why, what + " has the element type " + element.text +
                          " (an integer, index, float or complex type "
@@ -661,11 +660,11 @@ bool BytecodeTables::checkDenseElements(uint64_t index, uint64_t typeIndex,
   }
   if (full && size == *full)
     return true;
-  return fail(why, what + " has " + std::to_string(size) +
-                       " bytes of data, its type " + type.text + " needs " +
-                       (full ? std::to_string(*full)
-                             : std::string("more than 2^64")) +
-                       " (or " + splat + " for a splat)");
+  return fail(
+      why, what + " has " + std::to_string(size) + " bytes of data, its type " +
+               type.text + " needs " +
+               (full ? std::to_string(*full) : std::string("more than 2^64")) +
+               " (or " + splat + " for a splat)");
 }
 
 bool BytecodeTables::checkDenseStrings(uint64_t index, uint64_t typeIndex,
@@ -675,8 +674,8 @@ bool BytecodeTables::checkDenseStrings(uint64_t index, uint64_t typeIndex,
     return true;
   // The reader sizes its string list from the type, then reads a string
   // index (at least one byte) per element.
-  std::string what = "bytecode dense string elements attribute #" +
-                     std::to_string(index);
+  std::string what =
+      "bytecode dense string elements attribute #" + std::to_string(index);
   if (!checkStaticShape(type, what, why))
     return false;
   std::optional<uint64_t> count = numElements(type.shape);
@@ -684,8 +683,7 @@ bool BytecodeTables::checkDenseStrings(uint64_t index, uint64_t typeIndex,
     return fail(why, what + " of type " + type.text + " declares " +
                          (count ? std::to_string(*count)
                                 : std::string("more than 2^64")) +
-                         " strings in " + std::to_string(bytesLeft) +
-                         " bytes");
+                         " strings in " + std::to_string(bytesLeft) + " bytes");
   return true;
 }
 
@@ -713,8 +711,7 @@ bool BytecodeTables::checkAttribute(uint64_t index, const TableEntry &entry) {
 
 bool BytecodeTables::check(StringRef input,
                            StringRef const (&sections)[kNumSections],
-                           const bool (&seen)[kNumSections],
-                           uint64_t version) {
+                           const bool (&seen)[kNumSections], uint64_t version) {
   if (seen[kProperties] && !checkProperties(sections[kProperties]))
     return false;
   if (!seen[kString] || !seen[kDialect] || !seen[kAttrType] ||
