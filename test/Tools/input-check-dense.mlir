@@ -14,6 +14,10 @@
 // RUN: not dc-opt --allow-unregistered-dialect %t.complex.mlirbc 2>&1 | FileCheck %s --check-prefix=COMPLEX
 // RUN: %python %S/Inputs/mutate_bytecode.py %t.mlirbc %t.splat.mlirbc dense-blob 0000803F00000040000040400000804000000000 5
 // RUN: not dc-opt --allow-unregistered-dialect %t.splat.mlirbc 2>&1 | FileCheck %s --check-prefix=SPLAT
+// The reader fills the attribute table group by group without checking a
+// group against the declared total (stock mlir-opt writes past the table).
+// RUN: %python %S/Inputs/mutate_bytecode.py %t.mlirbc %t.group.mlirbc group-count
+// RUN: not dc-opt --allow-unregistered-dialect %t.group.mlirbc 2>&1 | FileCheck %s --check-prefix=GROUP
 
 // Every element type the check sizes reads back: i1 splat and packed bits,
 // complex, 8-, 6- and 4-bit floats (stored as text), scalable vectors,
@@ -43,6 +47,7 @@
 // I32: error: bytecode dense elements attribute #{{[0-9]+}} has 8 bytes of data, its type tensor<4xi32> needs 16 (or 4 for a splat)
 // I1: error: bytecode dense elements attribute #{{[0-9]+}} has 2 bytes of data, its type tensor<20xi1> needs 3 (or one byte 0x00 or 0xFF for a splat)
 // COMPLEX: error: bytecode dense elements attribute #{{[0-9]+}} has 16 bytes of data, its type tensor<3xcomplex<f32>> needs 24 (or 8 for a splat)
+// GROUP: error: bytecode attribute group declares {{[0-9]+}} entries, only {{[0-9]+}} of the {{[0-9]+}} declared remain
 // SPLAT: error: bytecode dense elements attribute #{{[0-9]+}} has 5 bytes of data, its type tensor<5xf32> needs 20 (or 4 for a splat)
 
 func.func @valid() {

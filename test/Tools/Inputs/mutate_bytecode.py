@@ -3,6 +3,9 @@
                   varint is spliced in);
   alignment:      the first aligned section's alignment becomes 3;
   strings:        the string section's count becomes 2^40;
+  group-count:    the first attribute group of the attribute/type offset
+                  section declares one entry more than there are attributes
+                  (1-byte varints);
   dense-blob HEX SIZE:
                   the size of the dense elements blob whose bytes are HEX
                   becomes SIZE (a 1-byte varint; the bytes after the new end
@@ -67,6 +70,14 @@ while pos < len(data):
             pos += 1
     if mode == "section-length":
         data[lengthPos:lengthPos + n] = huge()
+        break
+    if mode == "group-count" and ident == 3:
+        numAttrs, n1 = varint(pos)
+        _, n2 = varint(pos + n1)
+        group = pos + n1 + n2
+        _, n3 = varint(group)
+        assert numAttrs < 63 and varint(group + n3)[1] == 1
+        data[group + n3] = ((numAttrs + 1) << 1) | 1
         break
     if mode == "strings" and ident == 0:
         old = varint(pos)[1]
