@@ -20,10 +20,13 @@ struct KernelOptions {
   unsigned vectorWidth = 0; // 0: from the target.
   unsigned threads = 1;
   bool stats = false; // Per-layer layout statistics on stderr.
+  std::string layout = "auto"; // auto, sparse, dense-code, tiles
+  double maxRuntimeRatio = 2.0; // run-time bytes <= R x bytes_pq (auto)
 };
 
 /// Adds the passes that rewrite contractions on compressed weights into dc
-/// compute ops and lower those to kernels; `dc-to-llvm` runs them first.
+/// compute ops, choose their layouts (dc-choose-layout) and lower them to
+/// kernels; `dc-to-llvm` runs them first.
 void addKernelPasses(mlir::OpPassManager &pm, const KernelOptions &options);
 
 /// Patterns rewriting contractions (matmul / batch_matmul with any indexing

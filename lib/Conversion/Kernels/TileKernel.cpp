@@ -1,0 +1,541 @@
+//===- TileKernel.cpp - the laggard-window tile layout and kernel ---------===//
+//
+// See TileKernel.h (and dc/Core/TileLayout.h for the format).
+//
+//===----------------------------------------------------------------------===//
+
+#include "TileKernel.h"
+
+#include "DenseCodeKernel.h" // getIntrinsicDeclaration
+#include "SparseLayout.h"
+
+#include "dc/Conversion/DecodeEmitter.h"
+#include "dc/Core/TileLayout.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace dc::kernels;
+using dc::TileLayout;
+
+namespace {
+
+constexpr int64_t kLanes = TileLayout::kLanes;
+constexpr int64_t kWindow = TileLayout::kWindow;
+/// Software prefetch distance of the lane words: 2 KiB (pftest.c of the
+/// prototype: best on 2 MiB pages, about neutral on 4 KiB ones).
+constexpr int64_t kPrefetchWords = 2048 / 4;
+/// Cycles per tile of the kernel when its data is in cache (prototype
+/// ablate.c: 8.4 cycles per tile on Zen 4).
+constexpr double kTileCycles = 8.4;
+constexpr int64_t kHugePage = 2 << 20;
+constexpr int32_t kMadvHugepage = 14; // MADV_HUGEPAGE (Linux)
+
+class TileKernelLayout final : public KernelLayout {
+public:
+  TileLayout T;         // built here: tile counts, bytes, cost
+  ExecLayout compact;   // what the object carries (r = 1, row order)
+  ExecLayoutGlobals cg; // its globals
+  std::vector<float> table;
+  std::string stripsName, wordsName, startsName;
+  func::FuncOp init;
+  bool emitted = false;
+  uint64_t bytesPQ = 0, bytesPQH = 0;
+
+  int64_t wordsSize() const {
+    return int64_t(T.words.size()) + kPrefetchWords;
+  }
+  int64_t startsSize() const {
+    return std::max<int64_t>(int64_t(T.starts.size()), 1);
+  }
+
+  LayoutKind kind() const override { return LayoutKind::Tiles; }
+  uint64_t objectBytes() const override {
+    return compact.objectBytes() + T.stripOffsets.size() * 4;
+  }
+  uint64_t runtimeBytes() const override { return T.runtimeBytes(); }
+  double estimatedCycles(int64_t, const Target &) const override {
+    // Compute-bound in cache, bandwidth-bound cold: the larger of both.
+    return std::max(double(T.numTiles()) * kTileCycles,
+                    double(runtimeBytes()) / kMemoryBytesPerCycle);
+  }
+  std::vector<int64_t> groupCosts(int64_t, const Target &) const override {
+    return std::vector<int64_t>(T.stripOffsets.begin(), T.stripOffsets.end());
+  }
+  LogicalResult emitGlobals(ModuleOp module, Location loc, StringRef prefix,
+                            std::string &err) override;
+  func::FuncOp initializer() const override { return init; }
+  void emitBody(KernelBuilder &bd, const KernelCall &call,
+                const GroupRange &range, Value x, Value y) override;
+  void printStats(llvm::raw_ostream &os) const override {
+    os << " m=" << T.m << " k=" << T.k << " nonzeros=" << T.nonzeros
+       << " tiles=" << T.numTiles() << " strips=" << T.numStrips()
+       << " bits=" << compact.b << " object_bytes=" << objectBytes()
+       << " runtime_bytes=" << runtimeBytes() << " bytes_pq=" << bytesPQ
+       << " bytes_pqh=" << bytesPQH;
+  }
+
+private:
+  void emitBuilder(OpBuilder &b, Location loc, ModuleOp module);
+};
+
+Value cIdx(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+Value cInt(OpBuilder &b, Location loc, Type t, int64_t v) {
+  return arith::ConstantIntOp::create(b, loc, t, v);
+}
+Value getGlobalNamed(OpBuilder &b, Location loc, StringRef name, int64_t size,
+                     Type elt) {
+  return memref::GetGlobalOp::create(b, loc, MemRefType::get({size}, elt),
+                                     name);
+}
+
+} // namespace
+
+LogicalResult TileKernelLayout::emitGlobals(ModuleOp module, Location loc,
+                                            StringRef prefix,
+                                            std::string &err) {
+  if (emitted)
+    return success();
+  emitted = true;
+  std::string compactPrefix = (prefix + "_tc").str();
+  if (failed(emitExecLayoutGlobals(module, loc, compactPrefix, compact, cg,
+                                   err)))
+    return failure();
+  OpBuilder b(module.getContext());
+  stripsName = (prefix + "_tile_strips").str();
+  addConstantGlobal(module, loc, stripsName, b.getI32Type(),
+                    rawBytes(T.stripOffsets), T.stripOffsets.size());
+  dc::GlobalEmitter globals(module, /*uniquePrefix=*/true);
+  memref::GlobalOp words = globals.buffer(
+      loc, (prefix + "_tile_words").str(),
+      MemRefType::get({wordsSize()}, b.getI32Type()));
+  // Whole 2 MiB pages for large layouts (madvise below asks for huge pages).
+  if (wordsSize() * 4 >= kHugePage)
+    words.setAlignmentAttr(b.getI64IntegerAttr(kHugePage));
+  wordsName = words.getSymName().str();
+  startsName = globals
+                   .buffer(loc, (prefix + "_tile_starts").str(),
+                           MemRefType::get({startsSize()}, b.getI16Type()))
+                   .getSymName()
+                   .str();
+  memref::GlobalOp ready =
+      globals.onceState(loc, (prefix + "_tiles_ready").str());
+  auto fn = func::FuncOp::create(b, loc, (prefix + "_tiles_build").str(),
+                                 b.getFunctionType({}, {}));
+  fn.setPrivate();
+  globals.insertFunction(fn);
+  b.setInsertionPointToStart(fn.addEntryBlock());
+  emitBuilder(b, loc, module);
+  func::ReturnOp::create(b, loc);
+  init = dc::emitInitializer(
+      globals, loc, (prefix + "_tiles_init").str(), ready,
+      [&](OpBuilder &ib, Location il) {
+        // entropy = huffman: the compact words are decoded first.
+        if (cg.loader.init)
+          func::CallOp::create(ib, il, cg.loader.init, ValueRange{});
+        func::CallOp::create(ib, il, fn, ValueRange{});
+      });
+  return success();
+}
+
+/// The load-time builder: the same algorithm as dc::buildTileLayout, from
+/// the compact words (row r: words [offsets[r], offsets[r + 1]), fields of
+/// (codebook index, column delta), index 0 = filler or padding), strip by
+/// strip into the tile globals. The tile count of each strip is the
+/// compiler's (`strips` global), so the loops never write past the buffers.
+void TileKernelLayout::emitBuilder(OpBuilder &b, Location loc,
+                                   ModuleOp module) {
+  Type i64 = b.getI64Type(), i32 = b.getI32Type(), i16 = b.getI16Type();
+  Type idx = b.getIndexType();
+  const int64_t m = T.m, k = T.k, kCap = std::max<int64_t>(k, 1);
+  const int64_t maxStart = k >= kWindow ? k - kWindow : 0;
+  Value rw = getGlobalNamed(b, loc, cg.words, compact.words.size(), i64);
+  Value ro = getGlobalNamed(b, loc, cg.offsets, compact.offsets.size(), i32);
+  Value so = getGlobalNamed(b, loc, stripsName, T.stripOffsets.size(), i32);
+  Value tw = getGlobalNamed(b, loc, wordsName, wordsSize(), i32);
+  Value ts = getGlobalNamed(b, loc, startsName, startsSize(), i16);
+  auto toIdx = [&](OpBuilder &ob, Location l, Value v) -> Value {
+    return arith::IndexCastUIOp::create(ob, l, idx, v);
+  };
+
+  // madvise(MADV_HUGEPAGE) on the whole pages of the lane words, before
+  // anything writes them; the result is ignored (silent fallback).
+  {
+    auto decl = module.lookupSymbol<func::FuncOp>("madvise");
+    if (!decl) {
+      OpBuilder mb(module.getBodyRegion());
+      mb.setInsertionPointToEnd(module.getBody());
+      decl = func::FuncOp::create(mb, loc, "madvise",
+                                  mb.getFunctionType({i64, i64, i32}, {i32}));
+      decl.setPrivate();
+    }
+    Value ptr = arith::IndexCastUIOp::create(
+        b, loc, i64,
+        memref::ExtractAlignedPointerAsIndexOp::create(b, loc, tw));
+    Value page = cInt(b, loc, i64, 4095), notPage = cInt(b, loc, i64, ~4095);
+    Value start = arith::AndIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, ptr, page), notPage);
+    Value end = arith::AndIOp::create(
+        b, loc,
+        arith::AddIOp::create(b, loc, ptr, cInt(b, loc, i64, wordsSize() * 4)),
+        notPage);
+    Value any =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, end, start);
+    scf::IfOp::create(b, loc, any, [&](OpBuilder &ib, Location il) {
+      Value len = arith::SubIOp::create(ib, il, end, start);
+      func::CallOp::create(ib, il, decl,
+                           ValueRange{start, len,
+                                      cInt(ib, il, i32, kMadvHugepage)});
+      scf::YieldOp::create(ib, il);
+    });
+  }
+
+  // Scratch: the decoded entries of one strip's rows (lane l at l * kCap),
+  // and per lane the entry count and the next entry.
+  Value scols = memref::AllocOp::create(
+      b, loc, MemRefType::get({kLanes * kCap}, i32), b.getI64IntegerAttr(64));
+  Value scodes = memref::AllocOp::create(
+      b, loc, MemRefType::get({kLanes * kCap}, i32), b.getI64IntegerAttr(64));
+  Value counts = memref::AllocaOp::create(b, loc, MemRefType::get({kLanes}, idx));
+  Value next = memref::AllocaOp::create(b, loc, MemRefType::get({kLanes}, idx));
+
+  Value c0 = cIdx(b, loc, 0), c1 = cIdx(b, loc, 1), cL = cIdx(b, loc, kLanes);
+  const unsigned bits = compact.b, gbits = compact.g, e = compact.e,
+                 p = compact.p;
+  scf::ForOp::create(
+      b, loc, c0, cIdx(b, loc, T.numStrips()), c1, ValueRange{},
+      [&](OpBuilder &sb, Location sl, Value g, ValueRange) {
+        // Decode the strip's rows into the scratch.
+        scf::ForOp::create(
+            sb, sl, c0, cL, c1, ValueRange{},
+            [&](OpBuilder &lb, Location ll, Value l, ValueRange) {
+              Value r = arith::AddIOp::create(
+                  lb, ll, arith::MulIOp::create(lb, ll, g, cL), l);
+              Value inM = arith::CmpIOp::create(
+                  lb, ll, arith::CmpIPredicate::ult, r, cIdx(lb, ll, m));
+              auto ifRow = scf::IfOp::create(
+                  lb, ll, inM,
+                  [&](OpBuilder &ib, Location il) {
+                    Value w0 = toIdx(ib, il,
+                                     memref::LoadOp::create(ib, il, ro, r));
+                    Value r1 = arith::AddIOp::create(ib, il, r, c1);
+                    Value w1 = toIdx(ib, il,
+                                     memref::LoadOp::create(ib, il, ro, r1));
+                    Value base =
+                        arith::MulIOp::create(ib, il, l, cIdx(ib, il, kCap));
+                    auto words = scf::ForOp::create(
+                        ib, il, w0, w1, c1,
+                        ValueRange{cInt(ib, il, i64, 0), c0},
+                        [&](OpBuilder &wb, Location wl, Value w,
+                            ValueRange args) {
+                          Value word = memref::LoadOp::create(wb, wl, rw, w);
+                          Value col = args[0], n = args[1];
+                          for (unsigned f = 0; f < p; ++f) {
+                            Value fld = word;
+                            if (f)
+                              fld = arith::ShRUIOp::create(
+                                  wb, wl, word, cInt(wb, wl, i64, f * e));
+                            Value v = arith::AndIOp::create(
+                                wb, wl, fld,
+                                cInt(wb, wl, i64, (int64_t(1) << bits) - 1));
+                            Value d = arith::AndIOp::create(
+                                wb, wl,
+                                arith::ShRUIOp::create(wb, wl, fld,
+                                                       cInt(wb, wl, i64, bits)),
+                                cInt(wb, wl, i64, (int64_t(1) << gbits) - 1));
+                            col = arith::AddIOp::create(wb, wl, col, d);
+                            // An entry (index != 0) inside K and the
+                            // scratch; fillers and padding are skipped.
+                            Value keep = arith::AndIOp::create(
+                                wb, wl,
+                                arith::CmpIOp::create(
+                                    wb, wl, arith::CmpIPredicate::ne, v,
+                                    cInt(wb, wl, i64, 0)),
+                                arith::AndIOp::create(
+                                    wb, wl,
+                                    arith::CmpIOp::create(
+                                        wb, wl, arith::CmpIPredicate::ult, col,
+                                        cInt(wb, wl, i64, k)),
+                                    arith::CmpIOp::create(
+                                        wb, wl, arith::CmpIPredicate::ult, n,
+                                        cIdx(wb, wl, kCap))));
+                            Value at = arith::AddIOp::create(wb, wl, base, n);
+                            scf::IfOp::create(
+                                wb, wl, keep, [&](OpBuilder &kb, Location kl) {
+                                  memref::StoreOp::create(
+                                      kb, kl,
+                                      arith::TruncIOp::create(kb, kl, i32, col),
+                                      scols, at);
+                                  memref::StoreOp::create(
+                                      kb, kl,
+                                      arith::TruncIOp::create(kb, kl, i32, v),
+                                      scodes, at);
+                                  scf::YieldOp::create(kb, kl);
+                                });
+                            n = arith::AddIOp::create(
+                                wb, wl, n,
+                                arith::SelectOp::create(wb, wl, keep, c1, c0));
+                          }
+                          scf::YieldOp::create(wb, wl, ValueRange{col, n});
+                        });
+                    scf::YieldOp::create(ib, il, words.getResult(1));
+                  },
+                  [&](OpBuilder &ib, Location il) {
+                    scf::YieldOp::create(ib, il, c0);
+                  });
+              memref::StoreOp::create(lb, ll, ifRow.getResult(0), counts, l);
+              memref::StoreOp::create(lb, ll, c0, next, l);
+              scf::YieldOp::create(lb, ll);
+            });
+        // The tiles of the strip.
+        Value g1 = arith::AddIOp::create(sb, sl, g, c1);
+        Value t0 = toIdx(sb, sl, memref::LoadOp::create(sb, sl, so, g));
+        Value t1 = toIdx(sb, sl, memref::LoadOp::create(sb, sl, so, g1));
+        scf::ForOp::create(
+            sb, sl, t0, t1, c1, ValueRange{},
+            [&](OpBuilder &tb, Location tl, Value t, ValueRange) {
+              // Window start: the next column of the most-behind lane.
+              auto minLoop = scf::ForOp::create(
+                  tb, tl, c0, cL, c1, ValueRange{cIdx(tb, tl, k)},
+                  [&](OpBuilder &lb, Location ll, Value l, ValueRange args) {
+                    Value q = memref::LoadOp::create(lb, ll, next, l);
+                    Value n = memref::LoadOp::create(lb, ll, counts, l);
+                    Value has = arith::CmpIOp::create(
+                        lb, ll, arith::CmpIPredicate::ult, q, n);
+                    auto c = scf::IfOp::create(
+                        lb, ll, has,
+                        [&](OpBuilder &ib, Location il) {
+                          Value at = arith::AddIOp::create(
+                              ib, il,
+                              arith::MulIOp::create(ib, il, l,
+                                                    cIdx(ib, il, kCap)),
+                              q);
+                          scf::YieldOp::create(
+                              ib, il,
+                              toIdx(ib, il,
+                                    memref::LoadOp::create(ib, il, scols, at)));
+                        },
+                        [&](OpBuilder &ib, Location il) {
+                          scf::YieldOp::create(ib, il, args[0]);
+                        });
+                    scf::YieldOp::create(
+                        lb, ll,
+                        arith::MinUIOp::create(lb, ll, args[0], c.getResult(0))
+                            .getResult());
+                  });
+              Value s = arith::MinUIOp::create(tb, tl, minLoop.getResult(0),
+                                               cIdx(tb, tl, maxStart));
+              Value s32 = arith::IndexCastUIOp::create(tb, tl, i32, s);
+              memref::StoreOp::create(
+                  tb, tl, arith::TruncIOp::create(tb, tl, i16, s32), ts, t);
+              Value end = arith::AddIOp::create(tb, tl, s, cIdx(tb, tl, kWindow));
+              Value wbase = arith::MulIOp::create(tb, tl, t, cL);
+              scf::ForOp::create(
+                  tb, tl, c0, cL, c1, ValueRange{},
+                  [&](OpBuilder &lb, Location ll, Value l, ValueRange) {
+                    Value q = memref::LoadOp::create(lb, ll, next, l);
+                    Value n = memref::LoadOp::create(lb, ll, counts, l);
+                    Value base =
+                        arith::MulIOp::create(lb, ll, l, cIdx(lb, ll, kCap));
+                    Value word = cInt(lb, ll, i32, 0);
+                    for (unsigned j = 0; j < TileLayout::kSteps; ++j) {
+                      Value has = arith::CmpIOp::create(
+                          lb, ll, arith::CmpIPredicate::ult, q, n);
+                      auto step = scf::IfOp::create(
+                          lb, ll, has,
+                          [&](OpBuilder &ib, Location il) {
+                            Value at = arith::AddIOp::create(ib, il, base, q);
+                            Value col =
+                                memref::LoadOp::create(ib, il, scols, at);
+                            Value code =
+                                memref::LoadOp::create(ib, il, scodes, at);
+                            Value inWindow = arith::CmpIOp::create(
+                                ib, il, arith::CmpIPredicate::ult,
+                                toIdx(ib, il, col), end);
+                            Value fld = arith::OrIOp::create(
+                                ib, il, arith::SubIOp::create(ib, il, col, s32),
+                                arith::ShLIOp::create(ib, il, code,
+                                                      cInt(ib, il, i32, 5)));
+                            if (j)
+                              fld = arith::ShLIOp::create(
+                                  ib, il, fld,
+                                  cInt(ib, il, i32,
+                                       TileLayout::kFieldBits * j));
+                            fld = arith::SelectOp::create(
+                                ib, il, inWindow, fld, cInt(ib, il, i32, 0));
+                            scf::YieldOp::create(ib, il,
+                                                 ValueRange{inWindow, fld});
+                          },
+                          [&](OpBuilder &ib, Location il) {
+                            scf::YieldOp::create(
+                                ib, il,
+                                ValueRange{cInt(ib, il, b.getI1Type(), 0),
+                                           cInt(ib, il, i32, 0)});
+                          });
+                      word = arith::OrIOp::create(lb, ll, word,
+                                                  step.getResult(1));
+                      q = arith::AddIOp::create(
+                          lb, ll, q,
+                          arith::SelectOp::create(lb, ll, step.getResult(0),
+                                                  c1, c0));
+                    }
+                    memref::StoreOp::create(
+                        lb, ll, word, tw,
+                        ValueRange{arith::AddIOp::create(lb, ll, wbase, l)});
+                    memref::StoreOp::create(lb, ll, q, next, l);
+                    scf::YieldOp::create(lb, ll);
+                  });
+              scf::YieldOp::create(tb, tl);
+            });
+        scf::YieldOp::create(sb, sl);
+      });
+}
+
+void TileKernelLayout::emitBody(KernelBuilder &bd, const KernelCall &call,
+                                const GroupRange &range, Value x, Value y) {
+  OpBuilder &b = bd.b;
+  Location loc = bd.loc;
+  Type i32 = b.getI32Type(), f32 = b.getF32Type();
+  auto fv = VectorType::get({kLanes}, f32);
+  auto iv = VectorType::get({kLanes}, i32);
+  auto maskType = VectorType::get({kLanes}, b.getI1Type());
+  func::FuncOp perm = getIntrinsicDeclaration(
+      b, "llvm.x86.avx512.vpermi2var.ps.512", {fv, iv, fv}, fv);
+  Value tw = getGlobalNamed(b, loc, wordsName, wordsSize(), i32);
+  Value ts = getGlobalNamed(b, loc, startsName, startsSize(), b.getI16Type());
+  Value so = getGlobalNamed(b, loc, stripsName, T.stripOffsets.size(), i32);
+  auto tableHalf = [&](unsigned h) -> Value {
+    SmallVector<float> vals(kLanes, 0.0f);
+    for (unsigned i = 0; i < kLanes && h * kLanes + i < table.size(); ++i)
+      vals[i] = table[h * kLanes + i];
+    vals[0] = h ? vals[0] : 0.0f;
+    return arith::ConstantOp::create(
+        b, loc, fv, DenseElementsAttr::get(fv, ArrayRef<float>(vals)));
+  };
+  Value cb0 = tableHalf(0), cb1 = tableHalf(1);
+  Value zero = arith::ConstantOp::create(b, loc, fv,
+                                         DenseElementsAttr::get(fv, 0.0f));
+  auto splat = [&](int32_t v) -> Value {
+    return arith::ConstantOp::create(b, loc, iv, DenseElementsAttr::get(iv, v));
+  };
+  SmallVector<Value> colShift, codeShift;
+  for (unsigned j = 0; j < TileLayout::kSteps; ++j) {
+    colShift.push_back(j ? splat(TileLayout::kFieldBits * j) : Value());
+    codeShift.push_back(splat(TileLayout::kFieldBits * j + 5));
+  }
+  // K < 32: the only window is x[0, K), read with masked loads.
+  const int64_t k = T.k;
+  Value xMask0, xMask1;
+  if (k < kWindow) {
+    xMask0 = vector::ConstantMaskOp::create(
+        b, loc, maskType, ArrayRef<int64_t>{std::min<int64_t>(k, kLanes)});
+    if (k > kLanes)
+      xMask1 = vector::ConstantMaskOp::create(b, loc, maskType,
+                                              ArrayRef<int64_t>{k - kLanes});
+  }
+  forEachGroup(
+      bd, T.m, kLanes, range, [&](unsigned rg, Value gi, int64_t staticIndex) {
+        Value t0, t1;
+        if (staticIndex >= 0) {
+          t0 = bd.idx(T.stripOffsets[staticIndex]);
+          t1 = bd.idx(T.stripOffsets[staticIndex + 1]);
+        } else {
+          Value gi1 = arith::AddIOp::create(b, loc, gi, bd.idx(1));
+          t0 = bd.toIndex(memref::LoadOp::create(b, loc, so, gi));
+          t1 = bd.toIndex(memref::LoadOp::create(b, loc, so, gi1));
+        }
+        auto loop = scf::ForOp::create(
+            b, loc, t0, t1, bd.idx(1), ValueRange{zero, zero, zero},
+            [&](OpBuilder &, Location, Value t, ValueRange acc) {
+              Value s = bd.toIndex(arith::ExtUIOp::create(
+                  b, loc, i32, memref::LoadOp::create(b, loc, ts, t)));
+              Value s16 = arith::AddIOp::create(b, loc, s, bd.idx(kLanes));
+              Value xa, xb;
+              if (k >= kWindow) {
+                xa = vector::LoadOp::create(b, loc, fv, x, ValueRange{s});
+                xb = vector::LoadOp::create(b, loc, fv, x, ValueRange{s16});
+              } else {
+                xa = vector::MaskedLoadOp::create(b, loc, fv, x, ValueRange{s},
+                                                  xMask0, zero);
+                xb = xMask1 ? vector::MaskedLoadOp::create(
+                                  b, loc, fv, x, ValueRange{s16}, xMask1, zero)
+                                  .getResult()
+                            : zero;
+              }
+              Value wi = arith::MulIOp::create(b, loc, t, bd.idx(kLanes));
+              Value w = vector::LoadOp::create(b, loc, iv, tw, ValueRange{wi});
+              memref::PrefetchOp::create(
+                  b, loc, tw,
+                  ValueRange{arith::AddIOp::create(b, loc, wi,
+                                                   bd.idx(kPrefetchWords))},
+                  /*isWrite=*/false, /*localityHint=*/3, /*isDataCache=*/true);
+              SmallVector<Value> next;
+              for (unsigned j = 0; j < TileLayout::kSteps; ++j) {
+                Value fx = j ? arith::ShRUIOp::create(b, loc, w, colShift[j])
+                                   .getResult()
+                             : w;
+                Value fc = arith::ShRUIOp::create(b, loc, w, codeShift[j]);
+                Value xv = func::CallOp::create(b, loc, perm,
+                                                ValueRange{xa, fx, xb})
+                               .getResult(0);
+                Value wv = func::CallOp::create(b, loc, perm,
+                                                ValueRange{cb0, fc, cb1})
+                               .getResult(0);
+                next.push_back(
+                    vector::FMAOp::create(b, loc, wv, xv, acc[j]).getResult());
+              }
+              scf::YieldOp::create(b, loc, next);
+            });
+        Value sum = arith::AddFOp::create(
+            b, loc,
+            arith::AddFOp::create(b, loc, loop.getResult(0),
+                                  loop.getResult(1)),
+            loop.getResult(2));
+        Value row0 = arith::MulIOp::create(b, loc, gi, bd.idx(kLanes));
+        if (rg == kLanes) {
+          vector::StoreOp::create(b, loc, sum, y, ValueRange{row0});
+        } else {
+          Value mask = vector::ConstantMaskOp::create(
+              b, loc, maskType, ArrayRef<int64_t>{int64_t(rg)});
+          vector::MaskedStoreOp::create(b, loc, y, ValueRange{row0}, mask,
+                                        sum);
+        }
+      });
+}
+
+std::string dc::kernels::tileLayoutUnsupported(const LayoutSource &src,
+                                               int64_t n, int64_t groups,
+                                               const Target &t) {
+  if (!t.avx512 || t.vw != 16)
+    return "needs AVX-512 with 16 lanes";
+  if (n != 0)
+    return "batch-1 products only (dc.matvec)";
+  if (groups > 1)
+    return "no grouped products";
+  if (src.b > 5)
+    return "codebooks of at most 5 bits only";
+  if (src.k > TileLayout::kMaxK)
+    return "K above " + std::to_string(TileLayout::kMaxK);
+  return "";
+}
+
+std::unique_ptr<KernelLayout>
+dc::kernels::makeTileLayout(const LayoutSource &src, std::string &err) {
+  auto layout = std::make_unique<TileKernelLayout>();
+  if (failed(buildExecLayout(src, /*r=*/1, /*sortRows=*/false,
+                             layout->compact, err)))
+    return nullptr;
+  if (!dc::buildTileLayout(src.m, src.k, src.rows.start.data(),
+                           src.rows.cols.data(), src.rows.vals.data(),
+                           layout->T, err))
+    return nullptr;
+  layout->table = src.table;
+  layout->bytesPQ = src.bytesPQ;
+  layout->bytesPQH = src.bytesPQH;
+  return layout;
+}
