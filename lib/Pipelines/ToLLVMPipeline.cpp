@@ -70,9 +70,9 @@ struct ToLLVMOptions : public PassPipelineOptions<ToLLVMOptions> {
                      "libmlir_async_runtime)"))};
   PassOptions::Option<std::string> layout{
       *this, "layout",
-      llvm::cl::desc("Execution layout of every compressed contraction: auto "
-                     "(default: the cost model), sparse, dense-code or tiles; "
-                     "a dc.layout attribute on an op overrides it"),
+      llvm::cl::desc("Layout of every compressed product: auto (default: the "
+                     "cost model), sparse, dense-code or tiles; an op's "
+                     "dc.layout wins"),
       llvm::cl::init("auto")};
   PassOptions::Option<double> maxRuntimeRatio{
       *this, "max-runtime-ratio",

@@ -95,9 +95,8 @@ def DCLowerCompute : Pass<"dc-lower-compute", "mlir::ModuleOp"> {
     Option<"rowsPerGroup", "rows-per-group", "unsigned", "4",
            "rows interleaved per group in the execution layout (1..8)">,
     Option<"layout", "layout", "std::string", "\"auto\"",
-           "Execution layout of every compressed contraction: auto (the cost "
-           "model), sparse, dense-code or tiles; a `dc.layout` string "
-           "attribute on a dc.matvec / dc.matmul overrides it for that op">,
+           "Layout of every compressed product: auto (default: the cost "
+           "model), sparse, dense-code or tiles; an op's dc.layout wins">,
     Option<"maxRuntimeRatio", "max-runtime-ratio", "double", "2.0",
            "auto: layouts whose run-time bytes exceed R x the layer's "
            "bytes_pq are not chosen (default 2.0)">,

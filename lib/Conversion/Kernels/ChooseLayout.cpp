@@ -71,19 +71,24 @@ struct ChooseLayoutPass : dc::impl::DCChooseLayoutBase<ChooseLayoutPass> {
     LayoutPlanner planner(resolveTarget(targetCpu, vectorWidth), options);
     bool failedOp = false;
     getOperation().walk([&](Operation *op) {
-      if (!isa<dc::MatvecOp, dc::MatmulOp>(op))
+      if (failedOp || !isa<dc::MatvecOp, dc::MatmulOp>(op))
         return;
-      auto constant = op->getOperand(0).getDefiningOp<dc::ConstantOp>();
-      auto inType = cast<RankedTensorType>(op->getOperand(1).getType());
+      Value w = op->getOperand(0), input = op->getOperand(1);
+      auto inType = cast<RankedTensorType>(input.getType());
+      // As dc-lower-compute: declared sizes are checked before any layout of
+      // that size is built (a tiny payload may declare 2^40 rows).
+      if (failed(dc::checkMaterializable(op, w.getType(), "weight")) ||
+          failed(dc::checkMaterializable(op, inType, "input")) ||
+          failed(dc::checkMaterializable(op, op->getResult(0).getType(),
+                                         "result"))) {
+        failedOp = true;
+        return;
+      }
+      auto constant = w.getDefiningOp<dc::ConstantOp>();
       if (!constant || !inType.hasStaticShape())
         return; // lowered to dense by dc-lower-compute: no layout
       FailureOr<std::optional<LayoutKind>> requested = planner.requested(op);
       if (failed(requested)) {
-        failedOp = true;
-        return;
-      }
-      if (failed(dc::checkMaterializable(op, op->getOperand(0).getType(),
-                                         "weight"))) {
         failedOp = true;
         return;
       }

@@ -195,14 +195,15 @@ void TileKernelLayout::emitBuilder(OpBuilder &b, Location loc,
     });
   }
 
-  // Scratch: the decoded entries of one strip's rows (lane l at l * kCap),
-  // and per lane the entry count and the next entry.
+  // Scratch: the decoded entries of one strip's rows, lane l at l * stride,
+  // each row closed by a sentinel column past every window (so the tile
+  // loop needs no bounds checks: a finished lane keeps reading it).
+  const int64_t stride = kCap + 1;
+  const int64_t sentinel = k + 2 * kWindow;
   Value scols = memref::AllocOp::create(
-      b, loc, MemRefType::get({kLanes * kCap}, i32), b.getI64IntegerAttr(64));
+      b, loc, MemRefType::get({kLanes * stride}, i32), b.getI64IntegerAttr(64));
   Value scodes = memref::AllocOp::create(
-      b, loc, MemRefType::get({kLanes * kCap}, i32), b.getI64IntegerAttr(64));
-  Value counts = memref::AllocaOp::create(b, loc, MemRefType::get({kLanes}, idx));
-  Value next = memref::AllocaOp::create(b, loc, MemRefType::get({kLanes}, idx));
+      b, loc, MemRefType::get({kLanes * stride}, i32), b.getI64IntegerAttr(64));
 
   Value c0 = cIdx(b, loc, 0), c1 = cIdx(b, loc, 1), cL = cIdx(b, loc, kLanes);
   const unsigned bits = compact.b, gbits = compact.g, e = compact.e,
@@ -210,187 +211,131 @@ void TileKernelLayout::emitBuilder(OpBuilder &b, Location loc,
   scf::ForOp::create(
       b, loc, c0, cIdx(b, loc, T.numStrips()), c1, ValueRange{},
       [&](OpBuilder &sb, Location sl, Value g, ValueRange) {
-        // Decode the strip's rows into the scratch.
+        // Decode the strip's rows into the scratch (branch-free: every
+        // field is stored at the row's next slot, which advances only for
+        // an entry, index != 0, inside K; fillers and padding are
+        // overwritten).
         scf::ForOp::create(
             sb, sl, c0, cL, c1, ValueRange{},
             [&](OpBuilder &lb, Location ll, Value l, ValueRange) {
               Value r = arith::AddIOp::create(
                   lb, ll, arith::MulIOp::create(lb, ll, g, cL), l);
-              Value inM = arith::CmpIOp::create(
-                  lb, ll, arith::CmpIPredicate::ult, r, cIdx(lb, ll, m));
-              auto ifRow = scf::IfOp::create(
-                  lb, ll, inM,
-                  [&](OpBuilder &ib, Location il) {
-                    Value w0 = toIdx(ib, il,
-                                     memref::LoadOp::create(ib, il, ro, r));
-                    Value r1 = arith::AddIOp::create(ib, il, r, c1);
-                    Value w1 = toIdx(ib, il,
-                                     memref::LoadOp::create(ib, il, ro, r1));
-                    Value base =
-                        arith::MulIOp::create(ib, il, l, cIdx(ib, il, kCap));
-                    auto words = scf::ForOp::create(
-                        ib, il, w0, w1, c1,
-                        ValueRange{cInt(ib, il, i64, 0), c0},
-                        [&](OpBuilder &wb, Location wl, Value w,
-                            ValueRange args) {
-                          Value word = memref::LoadOp::create(wb, wl, rw, w);
-                          Value col = args[0], n = args[1];
-                          for (unsigned f = 0; f < p; ++f) {
-                            Value fld = word;
-                            if (f)
-                              fld = arith::ShRUIOp::create(
-                                  wb, wl, word, cInt(wb, wl, i64, f * e));
-                            Value v = arith::AndIOp::create(
-                                wb, wl, fld,
-                                cInt(wb, wl, i64, (int64_t(1) << bits) - 1));
-                            Value d = arith::AndIOp::create(
-                                wb, wl,
-                                arith::ShRUIOp::create(wb, wl, fld,
-                                                       cInt(wb, wl, i64, bits)),
-                                cInt(wb, wl, i64, (int64_t(1) << gbits) - 1));
-                            col = arith::AddIOp::create(wb, wl, col, d);
-                            // An entry (index != 0) inside K and the
-                            // scratch; fillers and padding are skipped.
-                            Value keep = arith::AndIOp::create(
-                                wb, wl,
-                                arith::CmpIOp::create(
-                                    wb, wl, arith::CmpIPredicate::ne, v,
-                                    cInt(wb, wl, i64, 0)),
-                                arith::AndIOp::create(
-                                    wb, wl,
-                                    arith::CmpIOp::create(
-                                        wb, wl, arith::CmpIPredicate::ult, col,
-                                        cInt(wb, wl, i64, k)),
-                                    arith::CmpIOp::create(
-                                        wb, wl, arith::CmpIPredicate::ult, n,
-                                        cIdx(wb, wl, kCap))));
-                            Value at = arith::AddIOp::create(wb, wl, base, n);
-                            scf::IfOp::create(
-                                wb, wl, keep, [&](OpBuilder &kb, Location kl) {
-                                  memref::StoreOp::create(
-                                      kb, kl,
-                                      arith::TruncIOp::create(kb, kl, i32, col),
-                                      scols, at);
-                                  memref::StoreOp::create(
-                                      kb, kl,
-                                      arith::TruncIOp::create(kb, kl, i32, v),
-                                      scodes, at);
-                                  scf::YieldOp::create(kb, kl);
-                                });
-                            n = arith::AddIOp::create(
-                                wb, wl, n,
-                                arith::SelectOp::create(wb, wl, keep, c1, c0));
-                          }
-                          scf::YieldOp::create(wb, wl, ValueRange{col, n});
-                        });
-                    scf::YieldOp::create(ib, il, words.getResult(1));
-                  },
-                  [&](OpBuilder &ib, Location il) {
-                    scf::YieldOp::create(ib, il, c0);
+              // Rows past M (the last strip) decode no words.
+              Value rc = arith::MinUIOp::create(lb, ll, r, cIdx(lb, ll, m));
+              Value rc1 = arith::MinUIOp::create(
+                  lb, ll, arith::AddIOp::create(lb, ll, r, c1),
+                  cIdx(lb, ll, m));
+              Value w0 = toIdx(lb, ll, memref::LoadOp::create(lb, ll, ro, rc));
+              Value w1 =
+                  toIdx(lb, ll, memref::LoadOp::create(lb, ll, ro, rc1));
+              w1 = arith::MaxUIOp::create(lb, ll, w0, w1);
+              Value base =
+                  arith::MulIOp::create(lb, ll, l, cIdx(lb, ll, stride));
+              auto words = scf::ForOp::create(
+                  lb, ll, w0, w1, c1, ValueRange{cInt(lb, ll, i64, 0), c0},
+                  [&](OpBuilder &wb, Location wl, Value w, ValueRange args) {
+                    Value word = memref::LoadOp::create(wb, wl, rw, w);
+                    Value col = args[0], n = args[1];
+                    for (unsigned f = 0; f < p; ++f) {
+                      Value fld = word;
+                      if (f)
+                        fld = arith::ShRUIOp::create(
+                            wb, wl, word, cInt(wb, wl, i64, f * e));
+                      Value v = arith::AndIOp::create(
+                          wb, wl, fld,
+                          cInt(wb, wl, i64, (int64_t(1) << bits) - 1));
+                      Value d = arith::AndIOp::create(
+                          wb, wl,
+                          arith::ShRUIOp::create(wb, wl, fld,
+                                                 cInt(wb, wl, i64, bits)),
+                          cInt(wb, wl, i64, (int64_t(1) << gbits) - 1));
+                      col = arith::AddIOp::create(wb, wl, col, d);
+                      Value keep = arith::AndIOp::create(
+                          wb, wl,
+                          arith::AndIOp::create(
+                              wb, wl,
+                              arith::CmpIOp::create(
+                                  wb, wl, arith::CmpIPredicate::ne, v,
+                                  cInt(wb, wl, i64, 0)),
+                              arith::CmpIOp::create(
+                                  wb, wl, arith::CmpIPredicate::ult, col,
+                                  cInt(wb, wl, i64, k))),
+                          arith::CmpIOp::create(wb, wl,
+                                                arith::CmpIPredicate::ult, n,
+                                                cIdx(wb, wl, kCap)));
+                      Value at = arith::AddIOp::create(wb, wl, base, n);
+                      memref::StoreOp::create(
+                          wb, wl, arith::TruncIOp::create(wb, wl, i32, col),
+                          scols, at);
+                      memref::StoreOp::create(
+                          wb, wl, arith::TruncIOp::create(wb, wl, i32, v),
+                          scodes, at);
+                      n = arith::AddIOp::create(
+                          wb, wl, n,
+                          arith::SelectOp::create(wb, wl, keep, c1, c0));
+                    }
+                    scf::YieldOp::create(wb, wl, ValueRange{col, n});
                   });
-              memref::StoreOp::create(lb, ll, ifRow.getResult(0), counts, l);
-              memref::StoreOp::create(lb, ll, c0, next, l);
+              Value end = arith::AddIOp::create(lb, ll, base,
+                                                words.getResult(1));
+              memref::StoreOp::create(lb, ll, cInt(lb, ll, i32, sentinel),
+                                      scols, end);
               scf::YieldOp::create(lb, ll);
             });
-        // The tiles of the strip.
+        // The tiles of the strip; the 16 lanes' next entries are carried.
         Value g1 = arith::AddIOp::create(sb, sl, g, c1);
         Value t0 = toIdx(sb, sl, memref::LoadOp::create(sb, sl, so, g));
         Value t1 = toIdx(sb, sl, memref::LoadOp::create(sb, sl, so, g1));
+        SmallVector<Value> next0(kLanes, c0);
         scf::ForOp::create(
-            sb, sl, t0, t1, c1, ValueRange{},
-            [&](OpBuilder &tb, Location tl, Value t, ValueRange) {
+            sb, sl, t0, t1, c1, next0,
+            [&](OpBuilder &tb, Location tl, Value t, ValueRange next) {
+              auto i32c = [&](int64_t v) { return cInt(tb, tl, i32, v); };
+              SmallVector<Value> at(kLanes), col(kLanes);
               // Window start: the next column of the most-behind lane.
-              auto minLoop = scf::ForOp::create(
-                  tb, tl, c0, cL, c1, ValueRange{cIdx(tb, tl, k)},
-                  [&](OpBuilder &lb, Location ll, Value l, ValueRange args) {
-                    Value q = memref::LoadOp::create(lb, ll, next, l);
-                    Value n = memref::LoadOp::create(lb, ll, counts, l);
-                    Value has = arith::CmpIOp::create(
-                        lb, ll, arith::CmpIPredicate::ult, q, n);
-                    auto c = scf::IfOp::create(
-                        lb, ll, has,
-                        [&](OpBuilder &ib, Location il) {
-                          Value at = arith::AddIOp::create(
-                              ib, il,
-                              arith::MulIOp::create(ib, il, l,
-                                                    cIdx(ib, il, kCap)),
-                              q);
-                          scf::YieldOp::create(
-                              ib, il,
-                              toIdx(ib, il,
-                                    memref::LoadOp::create(ib, il, scols, at)));
-                        },
-                        [&](OpBuilder &ib, Location il) {
-                          scf::YieldOp::create(ib, il, args[0]);
-                        });
-                    scf::YieldOp::create(
-                        lb, ll,
-                        arith::MinUIOp::create(lb, ll, args[0], c.getResult(0))
-                            .getResult());
-                  });
-              Value s = arith::MinUIOp::create(tb, tl, minLoop.getResult(0),
-                                               cIdx(tb, tl, maxStart));
-              Value s32 = arith::IndexCastUIOp::create(tb, tl, i32, s);
+              Value s = i32c(sentinel);
+              for (int64_t l = 0; l < kLanes; ++l) {
+                at[l] = arith::AddIOp::create(tb, tl, cIdx(tb, tl, l * stride),
+                                              next[l]);
+                col[l] = memref::LoadOp::create(tb, tl, scols, at[l]);
+                s = arith::MinUIOp::create(tb, tl, s, col[l]);
+              }
+              s = arith::MinUIOp::create(tb, tl, s, i32c(maxStart));
               memref::StoreOp::create(
-                  tb, tl, arith::TruncIOp::create(tb, tl, i16, s32), ts, t);
-              Value end = arith::AddIOp::create(tb, tl, s, cIdx(tb, tl, kWindow));
+                  tb, tl, arith::TruncIOp::create(tb, tl, i16, s), ts, t);
+              Value end = arith::AddIOp::create(tb, tl, s, i32c(kWindow));
               Value wbase = arith::MulIOp::create(tb, tl, t, cL);
-              scf::ForOp::create(
-                  tb, tl, c0, cL, c1, ValueRange{},
-                  [&](OpBuilder &lb, Location ll, Value l, ValueRange) {
-                    Value q = memref::LoadOp::create(lb, ll, next, l);
-                    Value n = memref::LoadOp::create(lb, ll, counts, l);
-                    Value base =
-                        arith::MulIOp::create(lb, ll, l, cIdx(lb, ll, kCap));
-                    Value word = cInt(lb, ll, i32, 0);
-                    for (unsigned j = 0; j < TileLayout::kSteps; ++j) {
-                      Value has = arith::CmpIOp::create(
-                          lb, ll, arith::CmpIPredicate::ult, q, n);
-                      auto step = scf::IfOp::create(
-                          lb, ll, has,
-                          [&](OpBuilder &ib, Location il) {
-                            Value at = arith::AddIOp::create(ib, il, base, q);
-                            Value col =
-                                memref::LoadOp::create(ib, il, scols, at);
-                            Value code =
-                                memref::LoadOp::create(ib, il, scodes, at);
-                            Value inWindow = arith::CmpIOp::create(
-                                ib, il, arith::CmpIPredicate::ult,
-                                toIdx(ib, il, col), end);
-                            Value fld = arith::OrIOp::create(
-                                ib, il, arith::SubIOp::create(ib, il, col, s32),
-                                arith::ShLIOp::create(ib, il, code,
-                                                      cInt(ib, il, i32, 5)));
-                            if (j)
-                              fld = arith::ShLIOp::create(
-                                  ib, il, fld,
-                                  cInt(ib, il, i32,
-                                       TileLayout::kFieldBits * j));
-                            fld = arith::SelectOp::create(
-                                ib, il, inWindow, fld, cInt(ib, il, i32, 0));
-                            scf::YieldOp::create(ib, il,
-                                                 ValueRange{inWindow, fld});
-                          },
-                          [&](OpBuilder &ib, Location il) {
-                            scf::YieldOp::create(
-                                ib, il,
-                                ValueRange{cInt(ib, il, b.getI1Type(), 0),
-                                           cInt(ib, il, i32, 0)});
-                          });
-                      word = arith::OrIOp::create(lb, ll, word,
-                                                  step.getResult(1));
-                      q = arith::AddIOp::create(
-                          lb, ll, q,
-                          arith::SelectOp::create(lb, ll, step.getResult(0),
-                                                  c1, c0));
-                    }
-                    memref::StoreOp::create(
-                        lb, ll, word, tw,
-                        ValueRange{arith::AddIOp::create(lb, ll, wbase, l)});
-                    memref::StoreOp::create(lb, ll, q, next, l);
-                    scf::YieldOp::create(lb, ll);
-                  });
-              scf::YieldOp::create(tb, tl);
+              SmallVector<Value> yield;
+              for (int64_t l = 0; l < kLanes; ++l) {
+                Value q = next[l], word = i32c(0), a = at[l], c = col[l];
+                for (unsigned j = 0; j < TileLayout::kSteps; ++j) {
+                  if (j) {
+                    a = arith::AddIOp::create(tb, tl, cIdx(tb, tl, l * stride),
+                                              q);
+                    c = memref::LoadOp::create(tb, tl, scols, a);
+                  }
+                  Value code = memref::LoadOp::create(tb, tl, scodes, a);
+                  Value take = arith::CmpIOp::create(
+                      tb, tl, arith::CmpIPredicate::ult, c, end);
+                  Value fld = arith::OrIOp::create(
+                      tb, tl, arith::SubIOp::create(tb, tl, c, s),
+                      arith::ShLIOp::create(tb, tl, code, i32c(5)));
+                  if (j)
+                    fld = arith::ShLIOp::create(
+                        tb, tl, fld, i32c(TileLayout::kFieldBits * j));
+                  word = arith::OrIOp::create(
+                      tb, tl, word,
+                      arith::SelectOp::create(tb, tl, take, fld, i32c(0)));
+                  q = arith::AddIOp::create(
+                      tb, tl, q, arith::SelectOp::create(tb, tl, take, c1, c0));
+                }
+                memref::StoreOp::create(
+                    tb, tl, word, tw,
+                    ValueRange{arith::AddIOp::create(tb, tl, wbase,
+                                                     cIdx(tb, tl, l))});
+                yield.push_back(q);
+              }
+              scf::YieldOp::create(tb, tl, yield);
             });
         scf::YieldOp::create(sb, sl);
       });
