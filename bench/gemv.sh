@@ -117,14 +117,18 @@ for L in "${LAYERS[@]}"; do
   "$DCOPT" "$D/dc.mlir" "${LOWER[@]}" --emit-bytecode -o "$D/dc.mlirbc"
   $LLVM/mlir-translate --mlir-to-llvmir "$D/dc.mlirbc" -o "$D/dc.ll"
   $LLVM/clang-22 -O3 -march=native -Wno-override-module -c "$D/dc.ll" -o "$D/dc.o"
-  # The same module with layout=tiles / layout=sparse, its public symbols
-  # renamed dt_* / ds_* so that one driver links all three.
+  # The same module with layout=tiles / layout=sparse, its entry points
+  # renamed dt_* / ds_* and every other symbol made local, so that one
+  # driver links all three.
   for V in dt:tiles ds:sparse; do
     P=${V%%:*}
     "$DCOPT" "$D/dc.mlir" --dc-to-llvm="layout=${V#*:}" --emit-bytecode -o "$D/$P.mlirbc" 2>/dev/null
-    $LLVM/mlir-translate --mlir-to-llvmir "$D/$P.mlirbc" |
-      sed "s/@\(_mlir_ciface_\)\{0,1\}dc_\(gemv\|gemm\|init\|status\)\b/@\1${P}_\2/g" >"$D/$P.ll"
-    $LLVM/clang-22 -O3 -march=native -Wno-override-module -c "$D/$P.ll" -o "$D/$P.o"
+    $LLVM/mlir-translate --mlir-to-llvmir "$D/$P.mlirbc" -o "$D/$P.ll"
+    $LLVM/clang-22 -O3 -march=native -Wno-override-module -c "$D/$P.ll" -o "$D/$P.0.o"
+    objcopy --redefine-sym _mlir_ciface_dc_gemv=_mlir_ciface_${P}_gemv \
+      --redefine-sym _mlir_ciface_dc_gemm=_mlir_ciface_${P}_gemm "$D/$P.0.o" "$D/$P.1.o"
+    objcopy --keep-global-symbol=_mlir_ciface_${P}_gemv \
+      --keep-global-symbol=_mlir_ciface_${P}_gemm "$D/$P.1.o" "$D/$P.o"
   done
   # Two threads: the same module through dc-to-llvm threads=2 (OpenMP),
   # linked into a second driver; with ASYNC2=1 also on the async runtime.
