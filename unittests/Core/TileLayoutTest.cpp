@@ -60,30 +60,46 @@ void checkLayout(const Csr &c) {
   for (uint16_t s : t.starts)
     EXPECT_LE(int64_t(s) + 32, std::max<int64_t>(c.k, 32));
 
-  std::vector<TileEntry> got = decodeTileLayout(t);
-  std::vector<std::tuple<int64_t, int64_t, uint32_t>> a, b;
-  for (const TileEntry &e : got)
+  TileExpandLayout x;
+  ASSERT_TRUE(buildTileExpandLayout(c.m, c.k, c.start.data(), c.cols.data(),
+                                    c.codes.data(), x, err))
+      << err;
+  ASSERT_EQ(x.stripOffsets.size(), size_t(x.numStrips() + 1));
+  ASSERT_EQ(x.stripFields.size(), size_t(x.numStrips() + 1));
+  EXPECT_EQ(x.fields.size(), c.cols.size()); // no padding stored
+  EXPECT_EQ(x.masks.size(), x.starts.size());
+  EXPECT_GE(x.numTiles(), t.numTiles()); // two entries per lane, not three
+
+  std::vector<std::tuple<int64_t, int64_t, uint32_t>> a, b, ax;
+  for (const TileEntry &e : decodeTileLayout(t))
     a.emplace_back(e.row, e.col, e.code);
+  for (const TileEntry &e : decodeTileExpandLayout(x))
+    ax.emplace_back(e.row, e.col, e.code);
   for (int64_t i = 0; i < c.m; ++i)
     for (uint64_t e = c.start[i]; e < c.start[i + 1]; ++e)
       b.emplace_back(i, c.cols[e], c.codes[e]);
   std::sort(a.begin(), a.end());
+  std::sort(ax.begin(), ax.end());
   EXPECT_EQ(a, b);
+  EXPECT_EQ(ax, b);
 
   float cb[32];
   for (int i = 0; i < 32; ++i)
     cb[i] = i == 0 ? 0.0f : 0.05f * float(i - 16) + 0.01f;
-  std::vector<float> x(size_t(c.k)), y(size_t(c.m), -7.0f);
+  std::vector<float> xv(size_t(c.k)), y(size_t(c.m), -7.0f);
   for (int64_t j = 0; j < c.k; ++j)
-    x[j] = float((j * 37) % 23) / 11.0f - 1.0f;
-  tileLayoutMatvec(t, cb, x.data(), y.data());
+    xv[j] = float((j * 37) % 23) / 11.0f - 1.0f;
+  std::vector<float> yx(size_t(c.m), -7.0f);
+  tileLayoutMatvec(t, cb, xv.data(), y.data());
+  tileExpandMatvec(x, cb, xv.data(), yx.data());
   for (int64_t i = 0; i < c.m; ++i) {
     double ref = 0, scale = 0;
     for (int64_t j = 0; j < c.k; ++j) {
-      ref += double(cb[c.dense[i * c.k + j]]) * x[j];
-      scale += std::fabs(double(cb[c.dense[i * c.k + j]]) * x[j]);
+      ref += double(cb[c.dense[i * c.k + j]]) * xv[j];
+      scale += std::fabs(double(cb[c.dense[i * c.k + j]]) * xv[j]);
     }
     EXPECT_NEAR(y[i], ref, 1e-5 * (scale + 1)) << "row " << i;
+    EXPECT_NEAR(yx[i], ref, 1e-5 * (scale + 1)) << "row " << i;
   }
 }
 
@@ -157,6 +173,26 @@ TEST(TileLayout, ProtoFieldPacking) {
   EXPECT_EQ(t.words[16], 22u | 1u << 5);
   for (unsigned l = 1; l < 16; ++l)
     EXPECT_EQ(t.words[l], 0u);
+}
+
+TEST(TileLayout, ExpandFieldPacking) {
+  // The same row as ProtoFieldPacking: tile 0 at 2, lane 0 has two fields
+  // (mask bits 0, 1); tile 1 at 18, one field (bit 0).
+  std::vector<uint8_t> d(50, 0);
+  d[2] = 7;
+  d[5] = 31;
+  d[40] = 1;
+  Csr c = fromDense(1, 50, d);
+  TileExpandLayout t;
+  std::string err;
+  ASSERT_TRUE(buildTileExpandLayout(1, 50, c.start.data(), c.cols.data(),
+                                    c.codes.data(), t, err));
+  ASSERT_EQ(t.numTiles(), 2u);
+  EXPECT_EQ(t.masks[0], 3u);
+  EXPECT_EQ(t.masks[1], 1u);
+  EXPECT_EQ(t.fields, (std::vector<uint16_t>{0 | 7 << 5, 3 | 31 << 5,
+                                             22 | 1 << 5}));
+  EXPECT_EQ(t.stripFields, (std::vector<int32_t>{0, 3}));
 }
 
 TEST(TileLayout, RejectsBadInput) {

@@ -79,6 +79,46 @@ std::vector<TileEntry> decodeTileLayout(const TileLayout &layout);
 void tileLayoutMatvec(const TileLayout &layout, const float *codebook32,
                       const float *x, float *y);
 
+/// The vpexpandw variant (prototype `k_lag32s2x`): the same laggard
+/// windows of 32 columns over strips of 16 rows, but two entries per lane
+/// and tile as 16-bit fields (column in the window | codebook index << 5),
+/// stored without padding: per tile a u32 mask (bit 2 l + j: lane l has a
+/// j-th entry), the window start, and the present fields in (lane, step)
+/// order, which `vpexpandw` spreads back into 16 u32 lanes (field j of lane
+/// l in its 16-bit half j). Cheaper than the S = 3 layout where windows are
+/// sparsely filled (about 4% kept).
+struct TileExpandLayout {
+  static constexpr unsigned kLanes = TileLayout::kLanes;
+  static constexpr unsigned kWindow = TileLayout::kWindow;
+  static constexpr unsigned kSteps = 2;
+  static constexpr int64_t kMaxK = TileLayout::kMaxK;
+
+  int64_t m = 0, k = 0;
+  uint64_t nonzeros = 0;
+  std::vector<int32_t> stripOffsets; // numStrips() + 1 tile offsets
+  std::vector<int32_t> stripFields;  // numStrips() + 1 field offsets
+  std::vector<uint16_t> starts;      // one per tile
+  std::vector<uint32_t> masks;       // one per tile
+  std::vector<uint16_t> fields;      // the present fields
+
+  int64_t numStrips() const { return (m + kLanes - 1) / kLanes; }
+  uint64_t numTiles() const { return starts.size(); }
+  uint64_t runtimeBytes() const {
+    return masks.size() * 4 + starts.size() * 2 + fields.size() * 2 +
+           (stripOffsets.size() + stripFields.size()) * 4;
+  }
+};
+
+/// Builds the vpexpandw variant of the same CSR (see buildTileLayout).
+bool buildTileExpandLayout(int64_t m, int64_t k, const uint64_t *rowStart,
+                           const uint32_t *cols, const uint32_t *codes,
+                           TileExpandLayout &out, std::string &err);
+
+/// Reference decode and scalar kernel model of the vpexpandw variant.
+std::vector<TileEntry> decodeTileExpandLayout(const TileExpandLayout &layout);
+void tileExpandMatvec(const TileExpandLayout &layout, const float *codebook32,
+                      const float *x, float *y);
+
 } // namespace dc
 
 #endif // DC_CORE_TILELAYOUT_H
