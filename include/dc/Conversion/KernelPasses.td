@@ -100,6 +100,9 @@ def DCLowerCompute : Pass<"dc-lower-compute", "mlir::ModuleOp"> {
     Option<"maxRuntimeRatio", "max-runtime-ratio", "double", "2.0",
            "auto: layouts whose run-time bytes exceed R x the layer's "
            "bytes_pq are not chosen (default 2.0)">,
+    Option<"tileVariant", "tile-variant", "std::string", "\"auto\"",
+           "Tile layout: auto (the lower estimate), s3 (three 10-bit fields "
+           "per lane) or expand (vpexpandw, no stored padding)">,
     Option<"denseDensity", "dense-density", "double", "-1.0",
            "Execution layout per call site: negative (default) lets the cost "
            "model pick; d in [0, 1] uses dense-code when kept/weights >= d; "

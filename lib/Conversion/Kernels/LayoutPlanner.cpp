@@ -146,7 +146,7 @@ KernelLayout *LayoutPlanner::getLayout(Entry &entry, LayoutKind kind) {
   if (kind == LayoutKind::DenseCode)
     entry.layouts[i] = makeDenseCodeLayout(entry.src, target, err);
   else if (kind == LayoutKind::Tiles)
-    entry.layouts[i] = makeTileLayout(entry.src, err);
+    entry.layouts[i] = makeTileLayout(entry.src, options.tileVariant, err);
   if (!entry.layouts[i]) {
     entry.constant->emitRemark() << "dc-lower-compute: no "
                                  << layoutKindName(kind) << " layout: " << err;

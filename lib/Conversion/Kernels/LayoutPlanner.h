@@ -23,6 +23,7 @@
 #define DC_LIB_CONVERSION_KERNELS_LAYOUTPLANNER_H
 
 #include "KernelLayout.h"
+#include "TileKernel.h"
 
 #include "dc/Dialect/DC/DC.h"
 
@@ -37,6 +38,7 @@ struct LayoutOptions {
   double maxRuntimeRatio = 2.0;
   double denseDensity = -1.0;
   unsigned rowsPerGroup = 4;
+  TileVariant tileVariant = TileVariant::Auto;
 };
 
 /// Parses the `layout` option (auto, sparse, dense-code, tiles); false on

@@ -89,6 +89,11 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       os << "dc-lower-compute: option 'max-runtime-ratio' must be a positive "
             "number, got "
          << maxRuntimeRatio;
+    else if (tileVariant != "auto" && tileVariant != "s3" &&
+             tileVariant != "expand")
+      os << "dc-lower-compute: option 'tile-variant' must be auto, s3 or "
+            "expand, got '"
+         << tileVariant << "'";
     else if (vectorWidth != 0 &&
              (vectorWidth > 64 || !llvm::isPowerOf2_32(vectorWidth)))
       os << "dc-lower-compute: option 'vector-width' must be 0 (from the "
@@ -362,6 +367,9 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     layoutOptions.maxRuntimeRatio = maxRuntimeRatio;
     layoutOptions.denseDensity = denseDensity;
     layoutOptions.rowsPerGroup = rowsPerGroup;
+    layoutOptions.tileVariant = tileVariant == "s3"       ? TileVariant::S3
+                                : tileVariant == "expand" ? TileVariant::Expand
+                                                          : TileVariant::Auto;
     planner = std::make_shared<LayoutPlanner>(target, layoutOptions);
     SmallVector<Operation *> ops;
     module.walk([&](Operation *op) {

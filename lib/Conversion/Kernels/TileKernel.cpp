@@ -13,12 +13,14 @@
 #include "dc/Core/TileLayout.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
 using namespace dc::kernels;
+using dc::TileExpandLayout;
 using dc::TileLayout;
 
 namespace {
@@ -31,39 +33,65 @@ constexpr int64_t kPrefetchWords = 2048 / 4;
 /// Cycles per tile of the kernel when its data is in cache (prototype
 /// ablate.c: 8.4 cycles per tile on Zen 4).
 constexpr double kTileCycles = 8.4;
+/// The vpexpandw variant: 157 us warm over 73k tiles of two steps on fc7 9%
+/// (RESULTS.md), 7.7 cycles per tile.
+constexpr double kExpandTileCycles = 7.7;
 constexpr int64_t kHugePage = 2 << 20;
 constexpr int32_t kMadvHugepage = 14; // MADV_HUGEPAGE (Linux)
 
 class TileKernelLayout final : public KernelLayout {
 public:
-  TileLayout T;         // built here: tile counts, bytes, cost
-  ExecLayout compact;   // what the object carries (r = 1, row order)
-  ExecLayoutGlobals cg; // its globals
+  bool expand = false;   // the vpexpandw variant (else S = 3)
+  TileLayout T;          // S = 3, built here: tile counts, bytes, cost
+  TileExpandLayout X;    // the vpexpandw variant
+  ExecLayout compact;    // what the object carries (r = 1, row order)
+  ExecLayoutGlobals cg;  // its globals
   std::vector<float> table;
-  std::string stripsName, wordsName, startsName;
+  std::string stripsName, stripFieldsName, wordsName, startsName, masksName;
   func::FuncOp init;
   bool emitted = false;
   uint64_t bytesPQ = 0, bytesPQH = 0;
 
-  int64_t wordsSize() const {
-    return int64_t(T.words.size()) + kPrefetchWords;
+  const std::vector<int32_t> &stripOffsets() const {
+    return expand ? X.stripOffsets : T.stripOffsets;
   }
+  uint64_t numTiles() const { return expand ? X.numTiles() : T.numTiles(); }
+  int64_t numStrips() const { return T.numStrips(); }
+  /// Elements of the lane-word (S = 3: i32) or field (expand: i16) buffer,
+  /// padded for the prefetch and the 32-field expand load.
+  int64_t wordsSize() const {
+    return expand ? int64_t(X.fields.size()) + 32 + 2 * kPrefetchWords
+                  : int64_t(T.words.size()) + kPrefetchWords;
+  }
+  int64_t wordBytes() const { return expand ? 2 : 4; }
   int64_t startsSize() const {
-    return std::max<int64_t>(int64_t(T.starts.size()), 1);
+    return std::max<int64_t>(int64_t(numTiles()), 1);
+  }
+  static double cycles(uint64_t tiles, double perTile, uint64_t bytes) {
+    // Compute-bound in cache, bandwidth-bound cold: the larger of both.
+    return std::max(double(tiles) * perTile,
+                    double(bytes) / kMemoryBytesPerCycle);
+  }
+  double cyclesS3() const {
+    return cycles(T.numTiles(), kTileCycles, T.runtimeBytes());
+  }
+  double cyclesExpand() const {
+    return cycles(X.numTiles(), kExpandTileCycles, X.runtimeBytes());
   }
 
   LayoutKind kind() const override { return LayoutKind::Tiles; }
   uint64_t objectBytes() const override {
-    return compact.objectBytes() + T.stripOffsets.size() * 4;
+    return compact.objectBytes() +
+           (stripOffsets().size() + (expand ? X.stripFields.size() : 0)) * 4;
   }
-  uint64_t runtimeBytes() const override { return T.runtimeBytes(); }
+  uint64_t runtimeBytes() const override {
+    return expand ? X.runtimeBytes() : T.runtimeBytes();
+  }
   double estimatedCycles(int64_t, const Target &) const override {
-    // Compute-bound in cache, bandwidth-bound cold: the larger of both.
-    return std::max(double(T.numTiles()) * kTileCycles,
-                    double(runtimeBytes()) / kMemoryBytesPerCycle);
+    return expand ? cyclesExpand() : cyclesS3();
   }
   std::vector<int64_t> groupCosts(int64_t, const Target &) const override {
-    return std::vector<int64_t>(T.stripOffsets.begin(), T.stripOffsets.end());
+    return std::vector<int64_t>(stripOffsets().begin(), stripOffsets().end());
   }
   LogicalResult emitGlobals(ModuleOp module, Location loc, StringRef prefix,
                             std::string &err) override;
@@ -72,8 +100,9 @@ public:
                 const GroupRange &range, Value x, Value y) override;
   void printStats(llvm::raw_ostream &os) const override {
     os << " m=" << T.m << " k=" << T.k << " nonzeros=" << T.nonzeros
-       << " tiles=" << T.numTiles() << " strips=" << T.numStrips()
-       << " bits=" << compact.b << " object_bytes=" << objectBytes()
+       << " variant=" << (expand ? "expand" : "s3") << " tiles=" << numTiles()
+       << " strips=" << numStrips() << " bits=" << compact.b
+       << " object_bytes=" << objectBytes()
        << " runtime_bytes=" << runtimeBytes() << " bytes_pq=" << bytesPQ
        << " bytes_pqh=" << bytesPQH;
   }
@@ -109,13 +138,19 @@ LogicalResult TileKernelLayout::emitGlobals(ModuleOp module, Location loc,
   OpBuilder b(module.getContext());
   stripsName = (prefix + "_tile_strips").str();
   addConstantGlobal(module, loc, stripsName, b.getI32Type(),
-                    rawBytes(T.stripOffsets), T.stripOffsets.size());
+                    rawBytes(stripOffsets()), stripOffsets().size());
+  if (expand) {
+    stripFieldsName = (prefix + "_tile_strip_fields").str();
+    addConstantGlobal(module, loc, stripFieldsName, b.getI32Type(),
+                      rawBytes(X.stripFields), X.stripFields.size());
+  }
   dc::GlobalEmitter globals(module, /*uniquePrefix=*/true);
   memref::GlobalOp words = globals.buffer(
-      loc, (prefix + "_tile_words").str(),
-      MemRefType::get({wordsSize()}, b.getI32Type()));
+      loc, (prefix + (expand ? "_tile_fields" : "_tile_words")).str(),
+      MemRefType::get({wordsSize()},
+                      expand ? Type(b.getI16Type()) : Type(b.getI32Type())));
   // Whole 2 MiB pages for large layouts (madvise below asks for huge pages).
-  if (wordsSize() * 4 >= kHugePage)
+  if (wordsSize() * wordBytes() >= kHugePage)
     words.setAlignmentAttr(b.getI64IntegerAttr(kHugePage));
   wordsName = words.getSymName().str();
   startsName = globals
@@ -123,6 +158,12 @@ LogicalResult TileKernelLayout::emitGlobals(ModuleOp module, Location loc,
                            MemRefType::get({startsSize()}, b.getI16Type()))
                    .getSymName()
                    .str();
+  if (expand)
+    masksName = globals
+                    .buffer(loc, (prefix + "_tile_masks").str(),
+                            MemRefType::get({startsSize()}, b.getI32Type()))
+                    .getSymName()
+                    .str();
   memref::GlobalOp ready =
       globals.onceState(loc, (prefix + "_tiles_ready").str());
   auto fn = func::FuncOp::create(b, loc, (prefix + "_tiles_build").str(),
@@ -156,9 +197,14 @@ void TileKernelLayout::emitBuilder(OpBuilder &b, Location loc,
   const int64_t maxStart = k >= kWindow ? k - kWindow : 0;
   Value rw = getGlobalNamed(b, loc, cg.words, compact.words.size(), i64);
   Value ro = getGlobalNamed(b, loc, cg.offsets, compact.offsets.size(), i32);
-  Value so = getGlobalNamed(b, loc, stripsName, T.stripOffsets.size(), i32);
-  Value tw = getGlobalNamed(b, loc, wordsName, wordsSize(), i32);
+  Value so = getGlobalNamed(b, loc, stripsName, stripOffsets().size(), i32);
+  Value tw = getGlobalNamed(b, loc, wordsName, wordsSize(), expand ? i16 : i32);
   Value ts = getGlobalNamed(b, loc, startsName, startsSize(), i16);
+  Value tm, sf;
+  if (expand) {
+    tm = getGlobalNamed(b, loc, masksName, startsSize(), i32);
+    sf = getGlobalNamed(b, loc, stripFieldsName, X.stripFields.size(), i32);
+  }
   auto toIdx = [&](OpBuilder &ob, Location l, Value v) -> Value {
     return arith::IndexCastUIOp::create(ob, l, idx, v);
   };
@@ -182,7 +228,8 @@ void TileKernelLayout::emitBuilder(OpBuilder &b, Location loc,
         b, loc, arith::AddIOp::create(b, loc, ptr, page), notPage);
     Value end = arith::AndIOp::create(
         b, loc,
-        arith::AddIOp::create(b, loc, ptr, cInt(b, loc, i64, wordsSize() * 4)),
+        arith::AddIOp::create(b, loc, ptr,
+                              cInt(b, loc, i64, wordsSize() * wordBytes())),
         notPage);
     Value any =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, end, start);
@@ -286,7 +333,12 @@ void TileKernelLayout::emitBuilder(OpBuilder &b, Location loc,
         Value g1 = arith::AddIOp::create(sb, sl, g, c1);
         Value t0 = toIdx(sb, sl, memref::LoadOp::create(sb, sl, so, g));
         Value t1 = toIdx(sb, sl, memref::LoadOp::create(sb, sl, so, g1));
+        // The expand variant also carries the next field slot.
         SmallVector<Value> next0(kLanes, c0);
+        if (expand)
+          next0.push_back(toIdx(sb, sl, memref::LoadOp::create(sb, sl, sf, g)));
+        const unsigned steps = expand ? TileExpandLayout::kSteps
+                                      : TileLayout::kSteps;
         scf::ForOp::create(
             sb, sl, t0, t1, c1, next0,
             [&](OpBuilder &tb, Location tl, Value t, ValueRange next) {
@@ -305,10 +357,12 @@ void TileKernelLayout::emitBuilder(OpBuilder &b, Location loc,
                   tb, tl, arith::TruncIOp::create(tb, tl, i16, s), ts, t);
               Value end = arith::AddIOp::create(tb, tl, s, i32c(kWindow));
               Value wbase = arith::MulIOp::create(tb, tl, t, cL);
+              Value ep = expand ? next[kLanes] : Value();
+              Value mask = i32c(0);
               SmallVector<Value> yield;
               for (int64_t l = 0; l < kLanes; ++l) {
                 Value q = next[l], word = i32c(0), a = at[l], c = col[l];
-                for (unsigned j = 0; j < TileLayout::kSteps; ++j) {
+                for (unsigned j = 0; j < steps; ++j) {
                   if (j) {
                     a = arith::AddIOp::create(tb, tl, cIdx(tb, tl, l * stride),
                                               q);
@@ -320,20 +374,38 @@ void TileKernelLayout::emitBuilder(OpBuilder &b, Location loc,
                   Value fld = arith::OrIOp::create(
                       tb, tl, arith::SubIOp::create(tb, tl, c, s),
                       arith::ShLIOp::create(tb, tl, code, i32c(5)));
-                  if (j)
-                    fld = arith::ShLIOp::create(
-                        tb, tl, fld, i32c(TileLayout::kFieldBits * j));
-                  word = arith::OrIOp::create(
-                      tb, tl, word,
-                      arith::SelectOp::create(tb, tl, take, fld, i32c(0)));
-                  q = arith::AddIOp::create(
-                      tb, tl, q, arith::SelectOp::create(tb, tl, take, c1, c0));
+                  Value takeIdx = arith::SelectOp::create(tb, tl, take, c1, c0);
+                  if (expand) {
+                    // Stored at the next slot, kept only when taken.
+                    memref::StoreOp::create(
+                        tb, tl, arith::TruncIOp::create(tb, tl, i16, fld), tw,
+                        ep);
+                    ep = arith::AddIOp::create(tb, tl, ep, takeIdx);
+                    mask = arith::OrIOp::create(
+                        tb, tl, mask,
+                        arith::SelectOp::create(tb, tl, take,
+                                                i32c(int64_t(1) << (2 * l + j)),
+                                                i32c(0)));
+                  } else {
+                    if (j)
+                      fld = arith::ShLIOp::create(
+                          tb, tl, fld, i32c(TileLayout::kFieldBits * j));
+                    word = arith::OrIOp::create(
+                        tb, tl, word,
+                        arith::SelectOp::create(tb, tl, take, fld, i32c(0)));
+                  }
+                  q = arith::AddIOp::create(tb, tl, q, takeIdx);
                 }
-                memref::StoreOp::create(
-                    tb, tl, word, tw,
-                    ValueRange{arith::AddIOp::create(tb, tl, wbase,
-                                                     cIdx(tb, tl, l))});
+                if (!expand)
+                  memref::StoreOp::create(
+                      tb, tl, word, tw,
+                      ValueRange{arith::AddIOp::create(tb, tl, wbase,
+                                                       cIdx(tb, tl, l))});
                 yield.push_back(q);
+              }
+              if (expand) {
+                memref::StoreOp::create(tb, tl, mask, tm, t);
+                yield.push_back(ep);
               }
               scf::YieldOp::create(tb, tl, yield);
             });
@@ -345,20 +417,24 @@ void TileKernelLayout::emitBody(KernelBuilder &bd, const KernelCall &call,
                                 const GroupRange &range, Value x, Value y) {
   OpBuilder &b = bd.b;
   Location loc = bd.loc;
-  Type i32 = b.getI32Type(), f32 = b.getF32Type();
+  Type i32 = b.getI32Type(), i16 = b.getI16Type(), f32 = b.getF32Type();
   auto fv = VectorType::get({kLanes}, f32);
   auto iv = VectorType::get({kLanes}, i32);
   auto maskType = VectorType::get({kLanes}, b.getI1Type());
   func::FuncOp perm = getIntrinsicDeclaration(
       b, "llvm.x86.avx512.vpermi2var.ps.512", {fv, iv, fv}, fv);
-  Value tw = getGlobalNamed(b, loc, wordsName, wordsSize(), i32);
-  Value ts = getGlobalNamed(b, loc, startsName, startsSize(), b.getI16Type());
-  Value so = getGlobalNamed(b, loc, stripsName, T.stripOffsets.size(), i32);
+  Value tw = getGlobalNamed(b, loc, wordsName, wordsSize(), expand ? i16 : i32);
+  Value ts = getGlobalNamed(b, loc, startsName, startsSize(), i16);
+  Value so = getGlobalNamed(b, loc, stripsName, stripOffsets().size(), i32);
+  Value tm, sf;
+  if (expand) {
+    tm = getGlobalNamed(b, loc, masksName, startsSize(), i32);
+    sf = getGlobalNamed(b, loc, stripFieldsName, X.stripFields.size(), i32);
+  }
   auto tableHalf = [&](unsigned h) -> Value {
     SmallVector<float> vals(kLanes, 0.0f);
     for (unsigned i = 0; i < kLanes && h * kLanes + i < table.size(); ++i)
       vals[i] = table[h * kLanes + i];
-    vals[0] = h ? vals[0] : 0.0f;
     return arith::ConstantOp::create(
         b, loc, fv, DenseElementsAttr::get(fv, ArrayRef<float>(vals)));
   };
@@ -368,11 +444,20 @@ void TileKernelLayout::emitBody(KernelBuilder &bd, const KernelCall &call,
   auto splat = [&](int32_t v) -> Value {
     return arith::ConstantOp::create(b, loc, iv, DenseElementsAttr::get(iv, v));
   };
+  // Field j of a lane: its window column at bit colShift[j], its codebook
+  // index at codeShift[j] (vpermi2ps reads the low 5 bits of each lane).
+  const unsigned steps = expand ? TileExpandLayout::kSteps : TileLayout::kSteps;
+  const unsigned fieldBits = expand ? 16 : TileLayout::kFieldBits;
   SmallVector<Value> colShift, codeShift;
-  for (unsigned j = 0; j < TileLayout::kSteps; ++j) {
-    colShift.push_back(j ? splat(TileLayout::kFieldBits * j) : Value());
-    codeShift.push_back(splat(TileLayout::kFieldBits * j + 5));
+  for (unsigned j = 0; j < steps; ++j) {
+    colShift.push_back(j ? splat(fieldBits * j) : Value());
+    codeShift.push_back(splat(fieldBits * j + 5));
   }
+  auto fieldVec = VectorType::get({2 * kLanes}, i16);
+  Value zeroFields;
+  if (expand)
+    zeroFields = arith::ConstantOp::create(
+        b, loc, fieldVec, DenseElementsAttr::get(fieldVec, int16_t(0)));
   // K < 32: the only window is x[0, K), read with masked loads.
   const int64_t k = T.k;
   Value xMask0, xMask1;
@@ -383,19 +468,27 @@ void TileKernelLayout::emitBody(KernelBuilder &bd, const KernelCall &call,
       xMask1 = vector::ConstantMaskOp::create(b, loc, maskType,
                                               ArrayRef<int64_t>{k - kLanes});
   }
+  const std::vector<int32_t> &offsets = stripOffsets();
   forEachGroup(
       bd, T.m, kLanes, range, [&](unsigned rg, Value gi, int64_t staticIndex) {
-        Value t0, t1;
+        Value t0, t1, f0;
         if (staticIndex >= 0) {
-          t0 = bd.idx(T.stripOffsets[staticIndex]);
-          t1 = bd.idx(T.stripOffsets[staticIndex + 1]);
+          t0 = bd.idx(offsets[staticIndex]);
+          t1 = bd.idx(offsets[staticIndex + 1]);
+          if (expand)
+            f0 = bd.idx(X.stripFields[staticIndex]);
         } else {
           Value gi1 = arith::AddIOp::create(b, loc, gi, bd.idx(1));
           t0 = bd.toIndex(memref::LoadOp::create(b, loc, so, gi));
           t1 = bd.toIndex(memref::LoadOp::create(b, loc, so, gi1));
+          if (expand)
+            f0 = bd.toIndex(memref::LoadOp::create(b, loc, sf, gi));
         }
+        SmallVector<Value> init(steps, zero);
+        if (expand)
+          init.push_back(f0); // the next field
         auto loop = scf::ForOp::create(
-            b, loc, t0, t1, bd.idx(1), ValueRange{zero, zero, zero},
+            b, loc, t0, t1, bd.idx(1), init,
             [&](OpBuilder &, Location, Value t, ValueRange acc) {
               Value s = bd.toIndex(arith::ExtUIOp::create(
                   b, loc, i32, memref::LoadOp::create(b, loc, ts, t)));
@@ -412,15 +505,40 @@ void TileKernelLayout::emitBody(KernelBuilder &bd, const KernelCall &call,
                                   .getResult()
                             : zero;
               }
-              Value wi = arith::MulIOp::create(b, loc, t, bd.idx(kLanes));
-              Value w = vector::LoadOp::create(b, loc, iv, tw, ValueRange{wi});
-              memref::PrefetchOp::create(
-                  b, loc, tw,
-                  ValueRange{arith::AddIOp::create(b, loc, wi,
-                                                   bd.idx(kPrefetchWords))},
-                  /*isWrite=*/false, /*localityHint=*/3, /*isDataCache=*/true);
+              Value w, nextField;
+              if (expand) {
+                // vpexpandw: the present fields of the tile into their
+                // 16-bit halves (absent ones 0: index 0, the exact zero).
+                Value ep = acc[steps];
+                Value m32 = memref::LoadOp::create(b, loc, tm, t);
+                Value mv = vector::BitCastOp::create(
+                    b, loc, VectorType::get({2 * kLanes}, b.getI1Type()),
+                    vector::BroadcastOp::create(
+                        b, loc, VectorType::get({1}, i32), m32));
+                memref::PrefetchOp::create(
+                    b, loc, tw,
+                    ValueRange{arith::AddIOp::create(
+                        b, loc, ep, bd.idx(2 * kPrefetchWords))},
+                    /*isWrite=*/false, /*localityHint=*/3,
+                    /*isDataCache=*/true);
+                Value f16 = vector::ExpandLoadOp::create(
+                    b, loc, fieldVec, tw, ValueRange{ep}, mv, zeroFields);
+                w = vector::BitCastOp::create(b, loc, iv, f16);
+                Value count = math::CtPopOp::create(b, loc, m32);
+                nextField =
+                    arith::AddIOp::create(b, loc, ep, bd.toIndex(count));
+              } else {
+                Value wi = arith::MulIOp::create(b, loc, t, bd.idx(kLanes));
+                w = vector::LoadOp::create(b, loc, iv, tw, ValueRange{wi});
+                memref::PrefetchOp::create(
+                    b, loc, tw,
+                    ValueRange{arith::AddIOp::create(b, loc, wi,
+                                                     bd.idx(kPrefetchWords))},
+                    /*isWrite=*/false, /*localityHint=*/3,
+                    /*isDataCache=*/true);
+              }
               SmallVector<Value> next;
-              for (unsigned j = 0; j < TileLayout::kSteps; ++j) {
+              for (unsigned j = 0; j < steps; ++j) {
                 Value fx = j ? arith::ShRUIOp::create(b, loc, w, colShift[j])
                                    .getResult()
                              : w;
@@ -434,13 +552,13 @@ void TileKernelLayout::emitBody(KernelBuilder &bd, const KernelCall &call,
                 next.push_back(
                     vector::FMAOp::create(b, loc, wv, xv, acc[j]).getResult());
               }
+              if (expand)
+                next.push_back(nextField);
               scf::YieldOp::create(b, loc, next);
             });
-        Value sum = arith::AddFOp::create(
-            b, loc,
-            arith::AddFOp::create(b, loc, loop.getResult(0),
-                                  loop.getResult(1)),
-            loop.getResult(2));
+        Value sum = loop.getResult(0);
+        for (unsigned j = 1; j < steps; ++j)
+          sum = arith::AddFOp::create(b, loc, sum, loop.getResult(j));
         Value row0 = arith::MulIOp::create(b, loc, gi, bd.idx(kLanes));
         if (rg == kLanes) {
           vector::StoreOp::create(b, loc, sum, y, ValueRange{row0});
@@ -470,15 +588,28 @@ std::string dc::kernels::tileLayoutUnsupported(const LayoutSource &src,
 }
 
 std::unique_ptr<KernelLayout>
-dc::kernels::makeTileLayout(const LayoutSource &src, std::string &err) {
+dc::kernels::makeTileLayout(const LayoutSource &src, TileVariant variant,
+                            std::string &err) {
   auto layout = std::make_unique<TileKernelLayout>();
   if (failed(buildExecLayout(src, /*r=*/1, /*sortRows=*/false,
                              layout->compact, err)))
     return nullptr;
   if (!dc::buildTileLayout(src.m, src.k, src.rows.start.data(),
                            src.rows.cols.data(), src.rows.vals.data(),
-                           layout->T, err))
+                           layout->T, err) ||
+      !dc::buildTileExpandLayout(src.m, src.k, src.rows.start.data(),
+                                 src.rows.cols.data(), src.rows.vals.data(),
+                                 layout->X, err))
     return nullptr;
+  // The variant: the one asked for, else the cheaper estimate (S = 3 on a
+  // tie: fewer instructions per entry in cache).
+  layout->expand = variant == TileVariant::Expand ||
+                   (variant == TileVariant::Auto &&
+                    layout->cyclesExpand() < layout->cyclesS3());
+  if (layout->expand)
+    layout->T.words.clear(), layout->T.words.shrink_to_fit();
+  else
+    layout->X.fields.clear(), layout->X.fields.shrink_to_fit();
   layout->table = src.table;
   layout->bytesPQ = src.bytesPQ;
   layout->bytesPQH = src.bytesPQH;

@@ -33,8 +33,15 @@ namespace dc::kernels {
 std::string tileLayoutUnsupported(const LayoutSource &src, int64_t n,
                                   int64_t groups, const Target &t);
 
+/// The two tile layouts: S = 3 (three 10-bit fields per lane word, padding
+/// stored) and the vpexpandw one (two 16-bit fields per lane, no padding
+/// stored: per tile a mask and the present fields; cheaper where windows
+/// are sparsely filled, ~4% kept). Auto takes the lower estimate.
+enum class TileVariant { Auto, S3, Expand };
+
 /// The tile layout of `src` behind KernelLayout, or null (`err` set).
 std::unique_ptr<KernelLayout> makeTileLayout(const LayoutSource &src,
+                                             TileVariant variant,
                                              std::string &err);
 
 } // namespace dc::kernels
