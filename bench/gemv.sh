@@ -31,7 +31,8 @@ else
   REPS=21
   LAYERS=("lenet_ip1 300 784 0.08 5" "lenet_ip1 300 784 0.08 4"
           "alexnet_fc6 4096 9216 0.09 5" "alexnet_fc7 4096 4096 0.09 5"
-          "alexnet_fc7 4096 4096 0.09 4" "alexnet_fc8 1000 4096 0.25 5"
+          "alexnet_fc7 4096 4096 0.09 4" "alexnet_fc7 4096 4096 0.04 5"
+          "alexnet_fc8 1000 4096 0.25 5"
           "vgg16_fc6 4096 25088 0.04 5" "vgg16_fc6 4096 25088 0.09 5")
 fi
 c++ -O2 -std=c++17 -I"$HERE/../include" "$HERE/gemv_gen.cpp" \

@@ -58,10 +58,16 @@ public:
   uint64_t numTiles() const { return expand ? X.numTiles() : T.numTiles(); }
   int64_t numStrips() const { return T.numStrips(); }
   /// Elements of the lane-word (S = 3: i32) or field (expand: i16) buffer,
-  /// padded for the prefetch and the 32-field expand load.
+  /// padded for the prefetch and the 32-field expand load; from 1 MiB on,
+  /// rounded up to whole 2 MiB pages (aligned to 2 MiB in emitGlobals), so
+  /// that transparent huge pages can back all of it.
   int64_t wordsSize() const {
-    return expand ? int64_t(X.fields.size()) + 32 + 2 * kPrefetchWords
-                  : int64_t(T.words.size()) + kPrefetchWords;
+    int64_t n = expand ? int64_t(X.fields.size()) + 32 + 2 * kPrefetchWords
+                       : int64_t(T.words.size()) + kPrefetchWords;
+    int64_t bytes = n * wordBytes();
+    if (bytes >= kHugePage / 2)
+      n = (bytes + kHugePage - 1) / kHugePage * kHugePage / wordBytes();
+    return n;
   }
   int64_t wordBytes() const { return expand ? 2 : 4; }
   int64_t startsSize() const {
