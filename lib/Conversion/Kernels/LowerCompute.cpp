@@ -23,13 +23,16 @@
 //   (async-parallel-for, min-task-size 1000: also `threads` blocks); lowered
 //   without either it runs serially. Each group writes only its own rows of
 //   y, so the chunks are independent. The dense-code kernels
-//   (DenseCodeKernel.h) are split the same way over their row groups.
+//   (DenseCodeKernel.h) are split the same way over their row groups, the
+//   tile kernels (TileKernel.h) over their strips (cost: tiles).
 //
 // The call site (still on tensors, before bufferization) passes
 // bufferization.to_buffer of the activations (read-only) and a fresh
 // memref.alloc for the result, wrapped back with bufferization.to_tensor
 // {restrict, writable}.
 //
+//===----------------------------------------------------------------------===//
+
 #include "LayoutPlanner.h"
 
 #include "dc/Conversion/KernelPasses.h"
