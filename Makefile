@@ -30,10 +30,11 @@ check: build
 	cd $(BUILD) && ctest --output-on-failure
 	DC_BUILD_DIR=$(abspath $(BUILD)) $(PY) -m pytest -q python/tests
 	$(PY) scripts/check-diagnostics.py
+	JOBS=$(JOBS) ./scripts/check-sanitize.sh
+	JOBS=$(JOBS) ./scripts/fuzz.sh smoke
 
-# ASan+UBSan build of the C++ tree in build-asan/, lit and gtest under it.
-# Not yet part of `check`: neither it nor `fuzz` has completed a run within
-# INTERFACE.md's budget (docs/Robustness.md).
+# ASan+UBSan build of the C++ tree in build-asan/, lit and gtest under it
+# (also the last steps of `check`, with the fuzz smoke).
 check-sanitize: deps
 	JOBS=$(JOBS) ./scripts/check-sanitize.sh
 

@@ -12,3 +12,6 @@ BUILD="$BUILD" "$ROOT/bench/density.sh"
 echo
 echo "== bench/compress.sh: dc-compress on VGG-16's weight shapes"
 "$ROOT/bench/compress.sh" "$BUILD"
+echo
+echo "== bench/models.sh: whole models, dc vs PyTorch eager vs onnxruntime"
+"$ROOT/bench/models.sh" "$BUILD"

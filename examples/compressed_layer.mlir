@@ -27,7 +27,8 @@ func.func @compressed_layer(%x: tensor<16xf32>) -> tensor<8xf32> {
        value_code_lengths = dense<[0, 0, 4, 5, 0, 2, 1, 4, 4, 5]> : tensor<10xi8>,
        gap_code_lengths = dense<[1, 2, 4, 4, 4, 5, 5]> : tensor<7xi8>,
        num_entries = 45 : i64} : !W
-  %y = dc.matvec %w, %x : !W, tensor<16xf32> -> tensor<8xf32>
+  %y_init = tensor.empty() : tensor<8xf32>
+  %y = dc.matvec %w, %x outs(%y_init) : !W, tensor<16xf32>, tensor<8xf32> -> tensor<8xf32>
   return %y : tensor<8xf32>
 }
 

@@ -32,8 +32,16 @@ PASSES = [
      "dc-rewrite-contractions", ""),
     ("dc-choose-layout", "dc-compress{sparsity=0.5 bits=2},dc-rewrite-contractions",
      "dc-choose-layout{target-cpu=znver4}", ""),
-    ("dc-lower-compute", "dc-compress{sparsity=0.5 bits=2},dc-rewrite-contractions",
-     "dc-lower-compute{target-cpu=x86-64}", ""),
+    ("dc-lower-compute",
+     "dc-compress{sparsity=0.5 bits=2},dc-rewrite-contractions,"
+     "one-shot-bufferize{bufferize-function-boundaries "
+     "function-boundary-type-conversion=identity-layout-map}",
+     "dc-lower-compute{target-cpu=x86-64}",
+     "Here on the bufferized ops (as in `dc-to-llvm` and the composable "
+     "pipeline of [../Integration.md](../Integration.md)): the kernel writes "
+     "the `outs` buffer in place. On tensors (before bufferization) the call "
+     "gets `bufferization.to_buffer` of the input and a fresh buffer for the "
+     "result."),
     ("dc-lower-decompress", "dc-compress{sparsity=0.5 bits=2}",
      "dc-lower-decompress", ""),
     ("dc-to-llvm", "dc-compress{sparsity=0.5 bits=2}",

@@ -9,6 +9,7 @@
 #include "dc-c/Compile.h"
 
 #include "dc/Register.h"
+#include "dc/Support/InputCheck.h"
 #include "dc/Transforms/StorageReport.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
@@ -117,6 +118,13 @@ extern "C" int dcCompile(const char *input, size_t inputSize,
         }
       });
 
+  // dc-opt's checks of bytecode framing, tables and resource headers first:
+  // inputs the upstream readers would abort or overflow on are an error.
+  std::string inputError;
+  if (!dc::checkInput(StringRef(input, inputSize), inputError)) {
+    result.diagnostics += "<input>: error: " + inputError + "\n";
+    return result.finish(DC_ERROR_PARSE);
+  }
   OwningOpRef<ModuleOp> module =
       parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
   if (!module)

@@ -87,18 +87,24 @@ CompressedTensorView CompressedTensor::view() const {
 
 void dc::matrixDims(const std::vector<int64_t> &shape, int64_t &rows,
                     int64_t &cols) {
-  if (shape.empty()) {
+  // Leading unit dimensions carry no rows: a TOSA-style [1, K, N] weight is
+  // the K x N matrix, not one row of K * N elements (whose relative indices
+  // and row-group kernels would then span the whole tensor).
+  size_t first = 0;
+  while (first + 1 < shape.size() && shape[first] == 1)
+    ++first;
+  if (first == shape.size()) {
     rows = cols = 1;
     return;
   }
-  if (shape.size() == 1) {
+  if (first + 1 == shape.size()) {
     rows = 1;
-    cols = shape[0];
+    cols = shape[first];
     return;
   }
-  rows = shape[0];
+  rows = shape[first];
   cols = 1;
-  for (size_t i = 1; i < shape.size(); ++i)
+  for (size_t i = first + 1; i < shape.size(); ++i)
     cols *= shape[i];
 }
 
@@ -125,6 +131,9 @@ namespace {
 
 /// Largest supported element count (keeps all size arithmetic in range).
 constexpr uint64_t kMaxElements = uint64_t(1) << 48;
+/// The most slices (and pointers) a sparse encoding builds: 2^30 pointers
+/// are 4 GiB, far beyond any layer's.
+constexpr uint64_t kMaxSlices = uint64_t(1) << 30;
 
 bool fail(std::string *error, const std::string &message) {
   if (error)
@@ -137,17 +146,20 @@ std::string str(uint64_t v) { return std::to_string(v); }
 bool isSparse(StorageFormat f) { return f != StorageFormat::Dense; }
 
 bool checkShape(const std::vector<int64_t> &shape, std::string *error) {
+  // The product of the non-zero dimensions bounds every product the matrix
+  // view forms (rows, cols, slices), also for an empty tensor: [0, 2^40,
+  // 2^40] has no elements, but its cols would overflow.
   uint64_t n = 1;
   for (size_t i = 0; i < shape.size(); ++i) {
     if (shape[i] < 0)
       return fail(error, "dimension " + str(i) + " of the shape is negative (" +
                              std::to_string(shape[i]) + ")");
-    if (shape[i] != 0 && n > kMaxElements / uint64_t(shape[i]))
+    if (shape[i] == 0)
+      continue;
+    if (n > kMaxElements / uint64_t(shape[i]))
       return fail(error, "shape has too many elements");
     n *= uint64_t(shape[i]);
   }
-  if (n > kMaxElements)
-    return fail(error, "shape has too many elements");
   return true;
 }
 
@@ -207,10 +219,14 @@ bool checkCodebook(Span<float> codebook, unsigned bits, std::string *error) {
     return fail(error, "codebook has " + str(codebook.size) +
                            " entries, more than 2^" + str(bits) + " = " +
                            str(limit));
-  if (codebook[0] != 0.0f)
+  // Bitwise +0.0: decoders write +0.0 for index 0 without reading the
+  // codebook, so a -0.0 entry would decode two ways.
+  if (codebook[0] != 0.0f || std::signbit(codebook[0]))
     return fail(error, "codebook entry 0 must be exactly 0.0 (it encodes "
                        "pruned weights), found " +
-                           std::to_string(codebook[0]));
+                           (std::signbit(codebook[0])
+                                ? std::string("-0.0")
+                                : std::to_string(codebook[0])));
   for (size_t i = 0; i < codebook.size; ++i)
     if (!std::isfinite(codebook[i]))
       return fail(error, "codebook entry " + str(i) + " is not finite");
@@ -450,6 +466,12 @@ bool encodeElements(const std::vector<int64_t> &shape,
   if (!isSparse(format)) {
     out.numEntries = elements.size();
   } else {
+    // An empty tensor can still have many slices ([2^40, 0] in CSR): each
+    // needs a 32-bit pointer, so the count is bounded before allocating.
+    if (g.numSlices > kMaxSlices)
+      return fail(error, "sparse format with " + str(g.numSlices) + " " +
+                             g.sliceName + "s: more than the largest " +
+                             "supported, " + str(kMaxSlices));
     out.pointers.reserve(g.numSlices + 1);
     out.pointers.push_back(0);
     for (uint64_t s = 0; s < g.numSlices; ++s) {

@@ -1,10 +1,14 @@
 //===- ToLLVMPipeline.cpp - dc-to-llvm ------------------------------------===//
 //
-// Compressed model (tensors, linalg, dc ops) to the LLVM dialect:
-//   1. dc's kernel passes (contractions on compressed weights),
-//   2. dc-lower-decompress (remaining decompressions to decoding loops),
-//   3. bufferization (one-shot, across function boundaries) and buffer
-//      deallocation,
+// Compressed model (tensors, linalg, dc ops) to the LLVM dialect, the
+// composable pipeline of docs/Integration.md in one command:
+//   1. dc-rewrite-contractions (contractions on compressed weights to
+//      dc.matvec / dc.matmul),
+//   2. dc-lower-decompress{keep-compute} (remaining decompressions to
+//      decoding loops; dc ops without a kernel to dense linalg),
+//   3. bufferization (one-shot, across function boundaries; the dc ops
+//      bufferize to their memref form), dc-lower-compute (the dc ops on
+//      memrefs to kernels) and buffer deallocation,
 //   4. linalg to loops, then everything to the LLVM dialect; with threads > 1
 //      the scf.parallel loops go to OpenMP (libomp, default) or to MLIR's
 //      async runtime,
@@ -12,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dc/Conversion/GluePasses.h"
 #include "dc/Conversion/KernelPasses.h"
 #include "dc/Conversion/Passes.h"
 #include "dc/Pipelines/Pipelines.h"
@@ -89,7 +94,27 @@ struct ToLLVMOptions : public PassPipelineOptions<ToLLVMOptions> {
 
 static void buildToLLVMPipeline(OpPassManager &pm,
                                 const ToLLVMOptions &options) {
-  // 1. Kernels on compressed weights (owned by the kernel passes).
+  // 1. Contractions on compressed weights to dc compute ops.
+  pm.addPass(dc::createDCRewriteContractions());
+
+  // 2. Remaining decompressions; dc compute ops without a kernel.
+  dc::DCLowerDecompressOptions decompress;
+  decompress.keepCompute = true;
+  decompress.stats = options.stats; // The dense layers' stats lines.
+  pm.addPass(dc::createDCLowerDecompress(decompress));
+
+  // 3. Tensors to buffers; the dc compute ops on buffers to kernels (owned
+  // by the kernel passes), before deallocation frees what they allocate.
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  // The dense glue fused, tiled to registers and vectorized (GluePasses.td).
+  pm.addNestedPass<func::FuncOp>(dc::createDCVectorizeLinalg(
+      {options.targetCpu, options.vectorWidth, /*fuse=*/true}));
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   dc::KernelOptions kernel;
   kernel.targetCpu = options.targetCpu;
   kernel.vectorWidth = options.vectorWidth;
@@ -98,22 +123,12 @@ static void buildToLLVMPipeline(OpPassManager &pm,
   kernel.layout = options.layout;
   kernel.maxRuntimeRatio = options.maxRuntimeRatio;
   dc::addKernelPasses(pm, kernel);
-
-  // 2. Remaining decompressions and dc compute ops.
-  pm.addPass(dc::createDCLowerDecompress());
-
-  // 3. Tensors to buffers.
-  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
-  pm.addPass(createCanonicalizerPass());
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::buildBufferDeallocationPipeline(pm);
   // Clones inserted by the deallocation pipeline (e.g. returning a decoded
   // global buffer) become allocations and copies.
   pm.addPass(createConvertBufferizationToMemRefPass());
+  // Temporaries on the stack or in a static arena, not malloc per call.
+  pm.addPass(dc::createDCStaticBuffers());
   // The kernels' x86 permutes, placeholders until deallocation is done.
   pm.addPass(dc::createDCExpandIntrinsicCalls());
 

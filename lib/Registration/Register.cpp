@@ -1,8 +1,10 @@
 //===- Register.cpp - Register dc with an MLIR tool -----------------------===//
 
 #include "dc/Register.h"
+#include "dc/Conversion/GluePasses.h"
 #include "dc/Conversion/KernelPasses.h"
 #include "dc/Conversion/Passes.h"
+#include "dc/Dialect/DC/BufferizableOpInterfaceImpl.h"
 #include "dc/Dialect/DC/DC.h"
 #include "dc/Pipelines/Pipelines.h"
 #include "dc/Transforms/Passes.h"
@@ -41,7 +43,9 @@ void dc::registerDCDialect(mlir::DialectRegistry &registry) {
   // The external interface models dc's pipelines rely on, so that a
   // compiler that registers only its own dialects can run dc-compress and
   // dc-to-llvm (mlir-opt and dc-opt register them all already; registering
-  // twice is harmless). Bufferization and buffer deallocation:
+  // twice is harmless). Bufferization (dc's own compute ops included) and
+  // buffer deallocation:
+  dc::registerBufferizableOpInterfaceExternalModels(registry);
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   arith::registerBufferDeallocationOpInterfaceExternalModels(registry);
   bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
@@ -76,6 +80,7 @@ void dc::registerDCPasses() {
   registerDCTransformsPasses();
   registerDCConversionPasses();
   registerDCKernelsPasses();
+  registerDCGluePasses();
 }
 
 void dc::registerDCPipelines() {

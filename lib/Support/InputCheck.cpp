@@ -11,12 +11,19 @@
 
 #include "dc/Support/InputCheck.h"
 
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <cstring>
+#include <optional>
+#include <tuple>
+#include <vector>
 
 using namespace dc;
+using llvm::ArrayRef;
 using llvm::StringRef;
 
 namespace {
@@ -24,8 +31,12 @@ namespace {
 /// Bytecode sections (mlir/Bytecode/Encoding.h).
 enum Section : uint8_t {
   kString = 0,
+  kDialect = 1,
+  kAttrType = 2,
+  kAttrTypeOffset = 3,
   kResource = 5,
   kResourceOffset = 6,
+  kProperties = 8,
   kNumSections = 9,
 };
 
@@ -71,6 +82,7 @@ public:
     pos += n;
     return true;
   }
+  StringRef rest() const { return data.drop_front(pos); }
   StringRef take(uint64_t n) {
     StringRef s = data.substr(pos, n);
     pos += n;
@@ -154,6 +166,576 @@ bool checkResourceOffsets(StringRef body, uint64_t resourceBytes,
   return true;
 }
 
+//===----------------------------------------------------------------------===//
+// Attribute and type tables
+//
+// The upstream reader builds a builtin DenseIntOrFPElementsAttr from its
+// blob without checking the blob's size against the type
+// (`DenseIntOrFPElementsAttr::getRaw`; `isValidRawBuffer` is only asserted,
+// and Debian's LLVM has assertions off), then reads the type's full size
+// from a shorter buffer. The tables below are decoded far enough to find
+// these entries and their types (mlir/IR/BuiltinDialectBytecode.td,
+// mlir/lib/Bytecode/Reader/BytecodeReader.cpp). Whatever cannot be decoded
+// (another dialect's encoding, a type written as text the checks do not
+// know) is left to the upstream reader: only certainly malformed input is
+// rejected.
+//===----------------------------------------------------------------------===//
+
+/// Builtin attribute and type codes: positions in BuiltinDialectAttributes
+/// and BuiltinDialectTypes (mlir/IR/BuiltinDialectBytecode.td).
+enum BuiltinAttrCode : uint64_t {
+  kDenseIntOrFPElements = 18,
+  kDenseStringElements = 19,
+};
+enum BuiltinTypeCode : uint64_t {
+  kInteger = 0,
+  kIndex = 1,
+  kFunction = 2,
+  kBF16 = 3,
+  kF16 = 4,
+  kF32 = 5,
+  kF64 = 6,
+  kF80 = 7,
+  kF128 = 8,
+  kComplex = 9,
+  kMemRef = 10,
+  kMemRefWithMemSpace = 11,
+  kNone = 12,
+  kRankedTensor = 13,
+  kRankedTensorWithEncoding = 14,
+  kTuple = 15,
+  kUnrankedMemRef = 16,
+  kUnrankedMemRefWithMemSpace = 17,
+  kUnrankedTensor = 18,
+  kVector = 19,
+  kVectorWithScalableDims = 20,
+};
+
+/// Bytecode versions (mlir/Bytecode/Encoding.h).
+constexpr uint64_t kDialectVersioning = 1;
+constexpr uint64_t kElideUnknownBlockArgLocation = 4;
+
+/// IntegerType::kMaxWidth.
+constexpr uint64_t kMaxIntegerWidth = (1u << 24) - 1;
+
+/// What the checks know of a type entry.
+struct TypeInfo {
+  enum Kind {
+    Unknown, // not decoded: left to the upstream reader
+    Element, // an integer, index, float or complex type
+    Shaped,  // a tensor, vector or memref type
+    Other,   // another builtin type (none, function, tuple)
+  } kind = Unknown;
+  /// Element: the bits of one element in a dense buffer, as
+  /// getDenseElementBitWidth computes them (index: 64, complex: twice the
+  /// byte-aligned width of its element).
+  uint64_t bits = 0;
+  /// Shaped: whether it has a rank, its shape and its element type.
+  bool ranked = false;
+  std::vector<int64_t> shape;
+  uint64_t element = 0;
+  /// The type as MLIR prints it (for messages).
+  std::string text;
+};
+
+/// One entry of the attribute or type table.
+struct TableEntry {
+  StringRef data;
+  uint64_t dialect = 0;
+  bool custom = false;
+};
+
+/// Bits of a builtin scalar type written as text (types without a builtin
+/// bytecode encoding, e.g. the 8-bit floats, are stored as their assembly).
+std::optional<uint64_t> scalarBits(StringRef name) {
+  StringRef digits = name;
+  if (digits.consume_front("si") || digits.consume_front("ui") ||
+      digits.consume_front("i")) {
+    uint64_t width;
+    if (!digits.empty() && llvm::all_of(digits, llvm::isDigit) &&
+        !digits.getAsInteger(10, width) && width <= kMaxIntegerWidth)
+      return width;
+    return std::nullopt;
+  }
+  return llvm::StringSwitch<std::optional<uint64_t>>(name)
+      .Case("index", 64)
+      .Cases({"bf16", "f16"}, 16)
+      .Case("tf32", 19)
+      .Case("f32", 32)
+      .Case("f64", 64)
+      .Case("f80", 80)
+      .Case("f128", 128)
+      .Cases({"f8E5M2", "f8E4M3", "f8E4M3FN", "f8E5M2FNUZ", "f8E4M3FNUZ",
+              "f8E4M3B11FNUZ", "f8E3M4", "f8E8M0FNU"},
+             8)
+      .Cases({"f6E2M3FN", "f6E3M2FN"}, 6)
+      .Case("f4E2M1FN", 4)
+      .Default(std::nullopt);
+}
+
+class BytecodeTables {
+public:
+  explicit BytecodeTables(std::string &why) : why(why) {}
+
+  /// Decodes the tables and checks the dense elements attributes. Returns
+  /// false with `why` if the input is certainly malformed.
+  bool check(StringRef input, StringRef const (&sections)[kNumSections],
+             const bool (&seen)[kNumSections], uint64_t version);
+
+private:
+  bool decodeStrings(StringRef body);
+  bool decodeDialects(StringRef body, uint64_t base, uint64_t version);
+  bool decodeTables(StringRef body, StringRef offsets);
+  bool checkProperties(StringRef body);
+  bool checkAttribute(uint64_t index, const TableEntry &entry);
+  bool checkDenseElements(uint64_t index, uint64_t typeIndex, StringRef blob);
+  bool checkDenseStrings(uint64_t index, uint64_t typeIndex, bool splat,
+                         uint64_t bytesLeft);
+  const TypeInfo &describe(uint64_t index, unsigned depth = 0);
+  TypeInfo decodeType(const TableEntry &entry, unsigned depth);
+  /// Stops decoding: what follows is left to the upstream reader.
+  bool undecodable() {
+    decodable = false;
+    return true;
+  }
+  bool isBuiltin(uint64_t dialect) const {
+    return dialect < dialects.size() && dialects[dialect] == "builtin";
+  }
+
+  std::string &why;
+  /// False once something the upstream reader would reject cleanly (or the
+  /// checks cannot follow) is found: nothing further is decoded.
+  bool decodable = true;
+  std::vector<StringRef> strings;
+  std::vector<StringRef> dialects;
+  std::vector<TableEntry> attrs, types;
+  std::vector<std::optional<TypeInfo>> typeInfo;
+  TypeInfo unknown;
+};
+
+/// The strings of the string section: their sizes (NUL included) in
+/// reverse order, then their data packed towards the end of the section.
+bool BytecodeTables::decodeStrings(StringRef body) {
+  ByteReader r(body);
+  uint64_t count;
+  if (!r.varint(count) || !checkCount(r, count, "strings", why))
+    return false;
+  strings.resize(count);
+  uint64_t end = body.size();
+  for (uint64_t k = 0; k < count; ++k) {
+    uint64_t size;
+    if (!r.varint(size) || size > end) {
+      return undecodable();
+    }
+    // The reader drops the NUL terminator from the size: 0 would make a
+    // string of SIZE_MAX bytes.
+    if (size == 0)
+      return fail(why, "bytecode string #" + std::to_string(count - 1 - k) +
+                           " has size 0 (at least its NUL terminator "
+                           "expected)");
+    end -= size;
+    strings[count - 1 - k] = body.substr(end, size - 1);
+  }
+  if (body.size() - r.remaining() != end)
+    decodable = false;
+  return true;
+}
+
+bool BytecodeTables::decodeDialects(StringRef body, uint64_t base,
+                                    uint64_t version) {
+  ByteReader r(body, base);
+  uint64_t count;
+  if (!r.varint(count))
+    return undecodable();
+  if (!checkCount(r, count, "dialects", why))
+    return false;
+  for (uint64_t i = 0; i < count; ++i) {
+    uint64_t value;
+    if (!r.varint(value))
+      return undecodable();
+    bool hasVersion = version >= kDialectVersioning && (value & 1);
+    uint64_t name = version >= kDialectVersioning ? value >> 1 : value;
+    if (name >= strings.size())
+      return undecodable();
+    dialects.push_back(strings[name]);
+    if (!hasVersion)
+      continue;
+    // The dialect's version: a nested section (id, length, alignment).
+    uint8_t id;
+    uint64_t length;
+    if (!r.byte(id) || !r.varint(length))
+      return undecodable();
+    if (id & 0x80) {
+      uint64_t alignment;
+      if (!r.varint(alignment) || alignment == 0 ||
+          !llvm::isPowerOf2_64(alignment) || alignment > kMaxAlignment)
+        return undecodable();
+      while (r.offset() % alignment != 0 && r.peek() == 0xCB)
+        r.skip(1);
+    }
+    if (!r.skip(length))
+      return undecodable();
+  }
+  // The reader reserves the operation names from this count.
+  uint64_t numOps;
+  if (version >= kElideUnknownBlockArgLocation && r.varint(numOps) &&
+      !checkCount(r, numOps, "operation names", why))
+    return false;
+  return true;
+}
+
+/// The offset section: the number of attributes and of types, then groups
+/// of entries per dialect (dialect, count, then per entry its size shifted
+/// left once, the low bit set for a dialect's own encoding, clear for
+/// assembly text).
+bool BytecodeTables::decodeTables(StringRef body, StringRef offsets) {
+  ByteReader r(offsets);
+  uint64_t numAttrs, numTypes;
+  if (!r.varint(numAttrs) || !r.varint(numTypes))
+    return undecodable();
+  if (!checkCount(r, numAttrs, "attributes", why) ||
+      !checkCount(r, numTypes, "types", why) ||
+      !checkCount(r, numAttrs + numTypes, "attributes and types", why))
+    return false;
+  uint64_t offset = 0;
+  for (auto [table, count, what] :
+       {std::make_tuple(&attrs, numAttrs, "attribute"),
+        std::make_tuple(&types, numTypes, "type")}) {
+    while (table->size() < count) {
+      uint64_t dialect, entries;
+      if (!r.varint(dialect) || !r.varint(entries))
+        return undecodable();
+      // The reader fills the table group by group without checking a
+      // group against the declared total (a write past its end).
+      uint64_t left = count - table->size();
+      if (entries > left)
+        return fail(why, std::string("bytecode ") + what + " group declares " +
+                             std::to_string(entries) + " entries, only " +
+                             std::to_string(left) + " of the " +
+                             std::to_string(count) + " declared remain");
+      for (uint64_t i = 0; i < entries; ++i) {
+        uint64_t sizeAndFlag;
+        if (!r.varint(sizeAndFlag))
+          return undecodable();
+        uint64_t size = sizeAndFlag >> 1;
+        if (offset > body.size() || size > body.size() - offset)
+          return undecodable();
+        table->push_back(
+            {body.substr(offset, size), dialect, (sizeAndFlag & 1) != 0});
+        offset += size;
+      }
+    }
+  }
+  typeInfo.resize(types.size());
+  return true;
+}
+
+/// The properties section: a count (the reader reserves its offset table
+/// from it), then the properties.
+bool BytecodeTables::checkProperties(StringRef body) {
+  ByteReader r(body);
+  uint64_t count;
+  if (body.empty() || !r.varint(count))
+    return true;
+  return checkCount(r, count, "properties", why);
+}
+
+const TypeInfo &BytecodeTables::describe(uint64_t index, unsigned depth) {
+  // Types nest (element types, complex); a mutated table may loop.
+  if (index >= types.size() || depth > 16)
+    return unknown;
+  if (!typeInfo[index])
+    typeInfo[index] = decodeType(types[index], depth);
+  return *typeInfo[index];
+}
+
+TypeInfo BytecodeTables::decodeType(const TableEntry &entry, unsigned depth) {
+  TypeInfo info;
+  if (!entry.custom) {
+    // Assembly text, NUL-terminated.
+    StringRef text = entry.data.take_until([](char c) { return c == '\0'; });
+    if (std::optional<uint64_t> bits = scalarBits(text)) {
+      info.kind = TypeInfo::Element;
+      info.bits = *bits;
+      info.text = text.str();
+    }
+    return info;
+  }
+  if (!isBuiltin(entry.dialect))
+    return info;
+  ByteReader r(entry.data);
+  uint64_t code;
+  if (!r.varint(code))
+    return info;
+  auto element = [&](uint64_t bits, const char *text) {
+    info.kind = TypeInfo::Element;
+    info.bits = bits;
+    info.text = text;
+    return info;
+  };
+  auto other = [&](const char *text) {
+    info.kind = TypeInfo::Other;
+    info.text = text;
+    return info;
+  };
+  // A shaped type: an optional leading attribute (encoding, memory space),
+  // scalable dims, a list of signed varints, the element type.
+  auto shaped = [&](const char *name, bool ranked, bool leadingAttr,
+                    bool scalable) -> TypeInfo {
+    uint64_t skipped, count;
+    if (leadingAttr && !r.varint(skipped))
+      return info;
+    std::vector<bool> scalableDims;
+    if (scalable) {
+      if (!r.varint(count) || count > r.remaining())
+        return info;
+      for (uint64_t i = 0; i < count; ++i) {
+        uint8_t flag = 0;
+        r.byte(flag);
+        scalableDims.push_back(flag != 0);
+      }
+    }
+    if (ranked) {
+      if (!r.varint(count) || count > r.remaining())
+        return info;
+      for (uint64_t i = 0; i < count; ++i) {
+        uint64_t zigzag;
+        if (!r.varint(zigzag))
+          return info;
+        info.shape.push_back(int64_t((zigzag >> 1) ^ (~(zigzag & 1) + 1)));
+      }
+    }
+    if (!r.varint(info.element))
+      return info;
+    info.kind = TypeInfo::Shaped;
+    info.ranked = ranked;
+    info.text = std::string(name) + "<";
+    if (!ranked)
+      info.text += "*x";
+    for (size_t i = 0; i < info.shape.size(); ++i) {
+      bool isScalable = i < scalableDims.size() && scalableDims[i];
+      std::string dim = info.shape[i] < 0 ? "?" : std::to_string(info.shape[i]);
+      info.text += isScalable ? "[" + dim + "]x" : dim + "x";
+    }
+    const TypeInfo &elementInfo = describe(info.element, depth + 1);
+    info.text += elementInfo.kind == TypeInfo::Unknown ? std::string("...")
+                                                       : elementInfo.text;
+    info.text += ">";
+    return info;
+  };
+  switch (code) {
+  case kInteger: {
+    uint64_t widthAndSignedness;
+    if (!r.varint(widthAndSignedness))
+      return info;
+    uint64_t width = widthAndSignedness >> 2,
+             signedness = widthAndSignedness & 3;
+    if (width > kMaxIntegerWidth || signedness == 3)
+      return info;
+    info.kind = TypeInfo::Element;
+    info.bits = width;
+    info.text = (signedness == 1   ? "si"
+                 : signedness == 2 ? "ui"
+                                   : "i") +
+                std::to_string(width);
+    return info;
+  }
+  case kIndex:
+    return element(64, "index");
+  case kBF16:
+    return element(16, "bf16");
+  case kF16:
+    return element(16, "f16");
+  case kF32:
+    return element(32, "f32");
+  case kF64:
+    return element(64, "f64");
+  case kF80:
+    return element(80, "f80");
+  case kF128:
+    return element(128, "f128");
+  case kComplex: {
+    uint64_t inner;
+    if (!r.varint(inner))
+      return info;
+    const TypeInfo &innerInfo = describe(inner, depth + 1);
+    // Complex elements are integers or floats (not index, not complex).
+    if (innerInfo.kind != TypeInfo::Element || innerInfo.text == "index" ||
+        StringRef(innerInfo.text).starts_with("complex"))
+      return info;
+    info.kind = TypeInfo::Element;
+    info.bits = llvm::alignTo(innerInfo.bits, 8) * 2;
+    info.text = "complex<" + innerInfo.text + ">";
+    return info;
+  }
+  case kNone:
+    return other("none");
+  case kFunction:
+    return other("a function type");
+  case kTuple:
+    return other("a tuple type");
+  case kRankedTensor:
+    return shaped("tensor", true, false, false);
+  case kRankedTensorWithEncoding:
+    return shaped("tensor", true, true, false);
+  case kVector:
+    return shaped("vector", true, false, false);
+  case kVectorWithScalableDims:
+    return shaped("vector", true, false, true);
+  case kMemRef:
+    return shaped("memref", true, false, false);
+  case kMemRefWithMemSpace:
+    return shaped("memref", true, true, false);
+  case kUnrankedTensor:
+    return shaped("tensor", false, false, false);
+  case kUnrankedMemRef:
+    return shaped("memref", false, false, false);
+  case kUnrankedMemRefWithMemSpace:
+    return shaped("memref", false, true, false);
+  default:
+    return info;
+  }
+}
+
+/// The number of elements of a static shape; nullopt on overflow.
+std::optional<uint64_t> numElements(ArrayRef<int64_t> shape) {
+  uint64_t n = 1;
+  for (int64_t dim : shape)
+    if (__builtin_mul_overflow(n, uint64_t(dim), &n))
+      return std::nullopt;
+  return n;
+}
+
+/// Checks that a dense elements attribute's type has a static shape;
+/// `what` names the attribute in the message.
+bool checkStaticShape(const TypeInfo &type, const std::string &what,
+                      std::string &why) {
+  if (!type.ranked)
+    return fail(why, what + " has the unranked type " + type.text +
+                         " (a static shape expected)");
+  if (llvm::any_of(type.shape, [](int64_t dim) { return dim < 0; }))
+    return fail(why, what + " has the type " + type.text +
+                         " of dynamic shape (a static shape expected)");
+  return true;
+}
+
+bool BytecodeTables::checkDenseElements(uint64_t index, uint64_t typeIndex,
+                                        StringRef blob) {
+  const TypeInfo &type = describe(typeIndex);
+  // Not a shaped type: the reader rejects it cleanly.
+  if (type.kind != TypeInfo::Shaped)
+    return true;
+  const TypeInfo &element = describe(type.element);
+  if (element.kind == TypeInfo::Unknown)
+    return true;
+  std::string what =
+      "bytecode dense elements attribute #" + std::to_string(index);
+  if (element.kind != TypeInfo::Element)
+    return fail(why, what + " has the element type " + element.text +
+                         " (an integer, index, float or complex type "
+                         "expected)");
+  if (!checkStaticShape(type, what, why))
+    return false;
+  // DenseElementsAttr::isValidRawBuffer: one element (a splat) or all of
+  // them; elements are byte-aligned except i1, which is packed 8 to a byte
+  // (a splat is then one byte 0x00 or 0xFF).
+  std::optional<uint64_t> count = numElements(type.shape);
+  uint64_t size = blob.size();
+  std::optional<uint64_t> full;
+  std::string splat;
+  if (element.bits == 1) {
+    if (size == 1 && (uint8_t(blob[0]) == 0 || uint8_t(blob[0]) == 0xFF))
+      return true;
+    if (count)
+      full = llvm::divideCeil(*count, 8);
+    splat = "one byte 0x00 or 0xFF";
+  } else {
+    uint64_t bytes = llvm::alignTo(element.bits, 8) / 8;
+    if (size == bytes)
+      return true;
+    uint64_t total;
+    if (count && !__builtin_mul_overflow(*count, bytes, &total))
+      full = total;
+    splat = std::to_string(bytes);
+  }
+  if (full && size == *full)
+    return true;
+  return fail(
+      why, what + " has " + std::to_string(size) + " bytes of data, its type " +
+               type.text + " needs " +
+               (full ? std::to_string(*full) : std::string("more than 2^64")) +
+               " (or " + splat + " for a splat)");
+}
+
+bool BytecodeTables::checkDenseStrings(uint64_t index, uint64_t typeIndex,
+                                       bool splat, uint64_t bytesLeft) {
+  const TypeInfo &type = describe(typeIndex);
+  if (type.kind != TypeInfo::Shaped || splat)
+    return true;
+  // The reader sizes its string list from the type, then reads a string
+  // index (at least one byte) per element.
+  std::string what =
+      "bytecode dense string elements attribute #" + std::to_string(index);
+  if (!checkStaticShape(type, what, why))
+    return false;
+  std::optional<uint64_t> count = numElements(type.shape);
+  if (!count || *count > bytesLeft)
+    return fail(why, what + " of type " + type.text + " declares " +
+                         (count ? std::to_string(*count)
+                                : std::string("more than 2^64")) +
+                         " strings in " + std::to_string(bytesLeft) + " bytes");
+  return true;
+}
+
+bool BytecodeTables::checkAttribute(uint64_t index, const TableEntry &entry) {
+  if (!entry.custom || !isBuiltin(entry.dialect))
+    return true;
+  ByteReader r(entry.data);
+  uint64_t code, typeIndex;
+  if (!r.varint(code) ||
+      (code != kDenseIntOrFPElements && code != kDenseStringElements) ||
+      !r.varint(typeIndex))
+    return true;
+  if (code == kDenseIntOrFPElements) {
+    uint64_t size;
+    // A blob that runs past its entry is rejected by the reader.
+    if (!r.varint(size) || size > r.remaining())
+      return true;
+    return checkDenseElements(index, typeIndex, r.take(size));
+  }
+  uint64_t splat;
+  if (!r.varint(splat))
+    return true;
+  return checkDenseStrings(index, typeIndex, splat != 0, r.remaining());
+}
+
+bool BytecodeTables::check(StringRef input,
+                           StringRef const (&sections)[kNumSections],
+                           const bool (&seen)[kNumSections], uint64_t version) {
+  if (seen[kProperties] && !checkProperties(sections[kProperties]))
+    return false;
+  if (!seen[kString] || !seen[kDialect] || !seen[kAttrType] ||
+      !seen[kAttrTypeOffset])
+    return true;
+  if (!decodeStrings(sections[kString]))
+    return false;
+  if (!decodable)
+    return true;
+  uint64_t dialectBase = sections[kDialect].data() - input.data();
+  if (!decodeDialects(sections[kDialect], dialectBase, version))
+    return false;
+  if (!decodable)
+    return true;
+  if (!decodeTables(sections[kAttrType], sections[kAttrTypeOffset]))
+    return false;
+  if (!decodable)
+    return true;
+  for (uint64_t i = 0; i < attrs.size(); ++i)
+    if (!checkAttribute(i, attrs[i]))
+      return false;
+  return true;
+}
+
 } // namespace
 
 bool dc::checkBytecodeFraming(StringRef input, std::string &why) {
@@ -205,7 +787,7 @@ bool dc::checkBytecodeFraming(StringRef input, std::string &why) {
       !checkResourceOffsets(sections[kResourceOffset],
                             sections[kResource].size(), why))
     return false;
-  return true;
+  return BytecodeTables(why).check(input, sections, seen, version);
 }
 
 bool dc::checkTextualResources(StringRef input, std::string &why) {

@@ -122,7 +122,7 @@ struct AutotunePass : dc::impl::DCAutotuneBase<AutotunePass> {
     bool failedAny = false;
     for (Task &task : tasks)
       if (!task.error.empty()) {
-        task.layer.constant->emitError(task.error);
+        mlir::emitError(task.layer.constant->getLoc(), task.error);
         failedAny = true;
       }
     if (failedAny)

@@ -103,7 +103,9 @@ LogicalResult dc::runCompressStage(ModuleOp module,
   for (LayerTask &task : tasks) {
     if (task.error.empty())
       continue;
-    task.layer.constant->emitError(task.error);
+    // At the location only: the op itself (a "see current operation" note)
+    // would print the whole weight constant.
+    mlir::emitError(task.layer.constant->getLoc(), task.error);
     anyError = true;
   }
   if (anyError)

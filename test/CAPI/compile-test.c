@@ -87,6 +87,18 @@ int main(int argc, char **argv) {
   CHECK(contains(r.diagnostics, "error:"), "parse error diagnostic");
   dcResultFree(&r);
 
+  /* 4b. Bytecode that dc's input checks reject before the upstream reader
+   * (magic, version, then a section header declaring more bytes than the
+   * file has): an error, no abort. */
+  {
+    static const char kBad[] = {'M', 'L', 0xEF, 'R', 6, 'x', 0, 0, 0x7F};
+    rc = dcCompile(kBad, sizeof kBad, "builtin.module(dc-compress)", 0, &r);
+    CHECK(rc == DC_ERROR_PARSE, "bad bytecode code");
+    CHECK(contains(r.diagnostics, "error: bytecode section 0 declares 63 bytes"),
+          "dc's input check names the section");
+    dcResultFree(&r);
+  }
+
   /* 5. A bad pipeline: unknown pass, unknown option. */
   rc = dcCompile(kModel, strlen(kModel), "builtin.module(dc-compres)", 0, &r);
   CHECK(rc == DC_ERROR_PIPELINE, "unknown pass code");

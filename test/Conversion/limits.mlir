@@ -30,7 +30,8 @@ func.func @view16g() -> tensor<65536x65536xf32> {
 // the result is 4 TiB.
 func.func @wide(%x: tensor<0xf32>) -> tensor<1099511627776xf32> {
   %c = dc.constant {codebook = dense<[0.0, 1.0]> : tensor<2xf32>, pointers = dense<[0]> : tensor<1xi32>, values = dense<> : tensor<0xi8>, gaps = dense<> : tensor<0xi8>, num_entries = 0 : i64} : !dc.compressed<tensor<1099511627776x0xf32>, #dc.encoding<format = csc, bits = 1, index_bits = 2>>
+  %y_init = tensor.empty() : tensor<1099511627776xf32>
   // expected-error@+1 {{result has 1099511627776 elements, more than dc materializes}}
-  %y = dc.matvec %c, %x : !dc.compressed<tensor<1099511627776x0xf32>, #dc.encoding<format = csc, bits = 1, index_bits = 2>>, tensor<0xf32> -> tensor<1099511627776xf32>
+  %y = dc.matvec %c, %x outs(%y_init) : !dc.compressed<tensor<1099511627776x0xf32>, #dc.encoding<format = csc, bits = 1, index_bits = 2>>, tensor<0xf32>, tensor<1099511627776xf32> -> tensor<1099511627776xf32>
   return %y : tensor<1099511627776xf32>
 }

@@ -123,7 +123,9 @@ func.func @raw_csc() -> tensor<2x1xf32> {
 // CHECK-NOT: dc.
 func.func @compute(%x: tensor<2xf32>, %xs: tensor<2x3xf32>) -> (tensor<2xf32>, tensor<2x3xf32>) {
   %c = dc.constant {codebook = dense<[0.0, -1.0, 1.0, 2.0]> : tensor<4xf32>, pointers = dense<[0, 1, 2]> : tensor<3xi32>, values = dense<[9]> : tensor<1xi8>, gaps = dense<[1]> : tensor<1xi8>, num_entries = 2 : i64} : !dc.compressed<tensor<2x2xf32>, #dc.encoding<format = csc, bits = 2, index_bits = 2>>
-  %y = dc.matvec %c, %x : !dc.compressed<tensor<2x2xf32>, #dc.encoding<format = csc, bits = 2, index_bits = 2>>, tensor<2xf32> -> tensor<2xf32>
-  %ys = dc.matmul %c, %xs {transpose_w} : !dc.compressed<tensor<2x2xf32>, #dc.encoding<format = csc, bits = 2, index_bits = 2>>, tensor<2x3xf32> -> tensor<2x3xf32>
+  %y_init = tensor.empty() : tensor<2xf32>
+  %y = dc.matvec %c, %x outs(%y_init) : !dc.compressed<tensor<2x2xf32>, #dc.encoding<format = csc, bits = 2, index_bits = 2>>, tensor<2xf32>, tensor<2xf32> -> tensor<2xf32>
+  %ys_init = tensor.empty() : tensor<2x3xf32>
+  %ys = dc.matmul %c, %xs outs(%ys_init) {transpose_w} : !dc.compressed<tensor<2x2xf32>, #dc.encoding<format = csc, bits = 2, index_bits = 2>>, tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   return %y, %ys : tensor<2xf32>, tensor<2x3xf32>
 }

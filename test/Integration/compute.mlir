@@ -12,10 +12,14 @@ func.func private @printMemrefF32(tensor<*xf32>)
 
 func.func @compute(%x: tensor<2xf32>, %xs: tensor<2x3xf32>) -> (tensor<2xf32>, tensor<2xf32>, tensor<2x3xf32>, tensor<2x3xf32>) {
   %c = dc.constant {codebook = dense<[0.0, -1.0, 1.0, 2.0]> : tensor<4xf32>, pointers = dense<[0, 1, 2]> : tensor<3xi32>, values = dense_resource<csc_values> : tensor<1xi8>, gaps = dense<[1]> : tensor<1xi8>, value_code_lengths = dense<[0, 1, 1]> : tensor<3xi8>, gap_code_lengths = dense<[1, 1]> : tensor<2xi8>, num_entries = 2 : i64} : !W
-  %y = dc.matvec %c, %x : !W, tensor<2xf32> -> tensor<2xf32>
-  %yt = dc.matvec %c, %x {transpose_w} : !W, tensor<2xf32> -> tensor<2xf32>
-  %ys = dc.matmul %c, %xs : !W, tensor<2x3xf32> -> tensor<2x3xf32>
-  %yst = dc.matmul %c, %xs {transpose_w} : !W, tensor<2x3xf32> -> tensor<2x3xf32>
+  %y_init = tensor.empty() : tensor<2xf32>
+  %y = dc.matvec %c, %x outs(%y_init) : !W, tensor<2xf32>, tensor<2xf32> -> tensor<2xf32>
+  %yt_init = tensor.empty() : tensor<2xf32>
+  %yt = dc.matvec %c, %x outs(%yt_init) {transpose_w} : !W, tensor<2xf32>, tensor<2xf32> -> tensor<2xf32>
+  %ys_init = tensor.empty() : tensor<2x3xf32>
+  %ys = dc.matmul %c, %xs outs(%ys_init) : !W, tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
+  %yst_init = tensor.empty() : tensor<2x3xf32>
+  %yst = dc.matmul %c, %xs outs(%yst_init) {transpose_w} : !W, tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   return %y, %yt, %ys, %yst : tensor<2xf32>, tensor<2xf32>, tensor<2x3xf32>, tensor<2x3xf32>
 }
 

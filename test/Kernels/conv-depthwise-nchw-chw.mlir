@@ -14,13 +14,13 @@
 // CHECK: ok 1
 // CHECK: nonzero 1
 // B1-LABEL: func.func @main
-// B1: dc.matmul %{{.*}}, %{{.*}} {groups = 5 : i64} : !dc.compressed<tensor<5x9xf32>, {{.*}}>, tensor<45x30xf32> -> tensor<5x30xf32>
+// B1: dc.matmul %{{.*}}, %{{.*}} outs(%{{.+}}) {groups = 5 : i64} : !dc.compressed<tensor<5x9xf32>, {{.*}}>, tensor<45x30xf32>, tensor<5x30xf32> -> tensor<5x30xf32>
 // B1-NOT: linalg.conv
 // B1-NOT: linalg.depthwise
 // B1: call @conv
 // B2-LABEL: func.func @main
 // B2: tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 0, 2]
-// B2: dc.matmul %{{.*}}, %{{.*}} {groups = 6 : i64} : !dc.compressed<tensor<6x9xf32>, {{.*}}>, tensor<54x88xf32> -> tensor<6x88xf32>
+// B2: dc.matmul %{{.*}}, %{{.*}} outs(%{{.+}}) {groups = 6 : i64} : !dc.compressed<tensor<6x9xf32>, {{.*}}>, tensor<54x88xf32>, tensor<6x88xf32> -> tensor<6x88xf32>
 // B2-NOT: linalg.conv
 // B2-NOT: linalg.depthwise
 // B2: call @conv

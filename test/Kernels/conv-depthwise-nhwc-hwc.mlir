@@ -19,13 +19,13 @@
 // RUN: dc-opt %t.b1.mlir --dc-compress="sparsity=0.6 bits=5" --dc-rewrite-contractions --dc-lower-decompress %dc_lower_rest | %dc_run | FileCheck %s
 // RUN: dc-opt %t.b2.mlir --dc-compress="sparsity=0.5 bits=4 index-bits=3 format=csr entropy=none" --dc-rewrite-contractions --dc-lower-decompress %dc_lower_rest | %dc_run | FileCheck %s
 // B1-LABEL: func.func @main
-// B1: dc.matvec %{{.*}}, %{{.*}} {groups = 5 : i64, transpose_w} : !dc.compressed<tensor<9x5xf32>, {{.*}}>, tensor<45xf32> -> tensor<5xf32>
+// B1: dc.matvec %{{.*}}, %{{.*}} outs(%{{.+}}) {groups = 5 : i64, transpose_w} : !dc.compressed<tensor<9x5xf32>, {{.*}}>, tensor<45xf32>, tensor<5xf32> -> tensor<5xf32>
 // B1-NOT: linalg.conv
 // B1-NOT: linalg.depthwise
 // B1: call @conv
 // B2-LABEL: func.func @main
 // B2: tensor.pad %{{.*}} low[0, 1, 0, 0] high[0, 2, 1, 0]
-// B2: dc.matmul %{{.*}}, %{{.*}} {groups = 6 : i64, transpose_w} : !dc.compressed<tensor<9x6xf32>, {{.*}}>, tensor<54x36xf32> -> tensor<6x36xf32>
+// B2: dc.matmul %{{.*}}, %{{.*}} outs(%{{.+}}) {groups = 6 : i64, transpose_w} : !dc.compressed<tensor<9x6xf32>, {{.*}}>, tensor<54x36xf32>, tensor<6x36xf32> -> tensor<6x36xf32>
 // B2-NOT: linalg.conv
 // B2-NOT: linalg.depthwise
 // B2: call @conv

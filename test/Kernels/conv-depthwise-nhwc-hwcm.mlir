@@ -15,13 +15,13 @@
 // CHECK: ok 1
 // CHECK: nonzero 1
 // B1-LABEL: func.func @main
-// B1: dc.matmul %{{.*}}, %{{.*}} {groups = 4 : i64, transpose_w} : !dc.compressed<tensor<9x8xf32>, {{.*}}>, tensor<36x30xf32> -> tensor<8x30xf32>
+// B1: dc.matmul %{{.*}}, %{{.*}} outs(%{{.+}}) {groups = 4 : i64, transpose_w} : !dc.compressed<tensor<9x8xf32>, {{.*}}>, tensor<36x30xf32>, tensor<8x30xf32> -> tensor<8x30xf32>
 // B1-NOT: linalg.conv
 // B1-NOT: linalg.depthwise
 // B1: call @conv
 // B2-LABEL: func.func @main
 // B2: tensor.pad %{{.*}} low[0, 1, 0, 0] high[0, 2, 1, 0]
-// B2: dc.matmul %{{.*}}, %{{.*}} {groups = 3 : i64, transpose_w} : !dc.compressed<tensor<9x9xf32>, {{.*}}>, tensor<27x36xf32> -> tensor<9x36xf32>
+// B2: dc.matmul %{{.*}}, %{{.*}} outs(%{{.+}}) {groups = 3 : i64, transpose_w} : !dc.compressed<tensor<9x9xf32>, {{.*}}>, tensor<27x36xf32>, tensor<9x36xf32> -> tensor<9x36xf32>
 // B2-NOT: linalg.conv
 // B2-NOT: linalg.depthwise
 // B2: call @conv

@@ -17,6 +17,6 @@
 // IR: %[[D:.*]] = dc.decompress %[[C]]
 // IR: %[[W:.*]] = tensor.expand_shape %[[D]] {{\[\[}}0, 1], [2], [3], [4]] output_shape [2, 4, 3, 3, 3]
 // IR-NOT: linalg.conv
-// IR: dc.matmul %[[M]], %{{.*}} {groups = 2 : i64} : !dc.compressed<tensor<8x27xf32>, {{.*}}>, tensor<54x30xf32> -> tensor<8x30xf32>
+// IR: dc.matmul %[[M]], %{{.*}} outs(%{{.+}}) {groups = 2 : i64} : !dc.compressed<tensor<8x27xf32>, {{.*}}>, tensor<54x30xf32>, tensor<8x30xf32> -> tensor<8x30xf32>
 // IR-NOT: linalg.conv
 // IR: call @conv(%{{.*}}, %[[W]], %{{.*}})

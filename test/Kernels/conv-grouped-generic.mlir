@@ -18,13 +18,13 @@
 // Threads: the grouped kernel split into chunks of row groups (two threads).
 // RUN: dc-opt %t.b2.mlir --dc-compress="sparsity=0.5 bits=4 index-bits=3 format=csr entropy=none" --dc-rewrite-contractions --dc-lower-compute="threads=2 parallel-min-words=1" %dc_lower_rest | %dc_run | FileCheck %s
 // B1-LABEL: func.func @main
-// B1: dc.matmul %{{.*}}, %{{.*}} {groups = 2 : i64} : !dc.compressed<tensor<8x27xf32>, {{.*}}>, tensor<54x30xf32> -> tensor<8x30xf32>
+// B1: dc.matmul %{{.*}}, %{{.*}} outs(%{{.+}}) {groups = 2 : i64} : !dc.compressed<tensor<8x27xf32>, {{.*}}>, tensor<54x30xf32>, tensor<8x30xf32> -> tensor<8x30xf32>
 // B1-NOT: linalg.conv
 // B1-NOT: linalg.depthwise
 // B1: call @conv
 // B2-LABEL: func.func @main
 // B2: tensor.pad %{{.*}} low[0, 2, 1, 0, 0] high[0, 0, 1, 0, 0]
-// B2: dc.matmul %{{.*}}, %{{.*}} {groups = 3 : i64} : !dc.compressed<tensor<9x18xf32>, {{.*}}>, tensor<54x70xf32> -> tensor<9x70xf32>
+// B2: dc.matmul %{{.*}}, %{{.*}} outs(%{{.+}}) {groups = 3 : i64} : !dc.compressed<tensor<9x18xf32>, {{.*}}>, tensor<54x70xf32>, tensor<9x70xf32> -> tensor<9x70xf32>
 // B2-NOT: linalg.conv
 // B2-NOT: linalg.depthwise
 // B2: call @conv

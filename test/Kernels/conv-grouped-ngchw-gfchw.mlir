@@ -15,13 +15,13 @@
 // CHECK: ok 1
 // CHECK: nonzero 1
 // B1-LABEL: func.func @main
-// B1: dc.matmul %{{.*}}, %{{.*}} {groups = 2 : i64} : !dc.compressed<tensor<8x27xf32>, {{.*}}>, tensor<54x30xf32> -> tensor<8x30xf32>
+// B1: dc.matmul %{{.*}}, %{{.*}} outs(%{{.+}}) {groups = 2 : i64} : !dc.compressed<tensor<8x27xf32>, {{.*}}>, tensor<54x30xf32>, tensor<8x30xf32> -> tensor<8x30xf32>
 // B1-NOT: linalg.conv
 // B1-NOT: linalg.depthwise
 // B1: call @conv
 // B2-LABEL: func.func @main
 // B2: tensor.pad %{{.*}} low[0, 0, 0, 0, 1] high[0, 0, 0, 1, 1]
-// B2: dc.matmul %{{.*}}, %{{.*}} {groups = 3 : i64} : !dc.compressed<tensor<9x18xf32>, {{.*}}>, tensor<54x72xf32> -> tensor<9x72xf32>
+// B2: dc.matmul %{{.*}}, %{{.*}} outs(%{{.+}}) {groups = 3 : i64} : !dc.compressed<tensor<9x18xf32>, {{.*}}>, tensor<54x72xf32>, tensor<9x72xf32> -> tensor<9x72xf32>
 // B2-NOT: linalg.conv
 // B2-NOT: linalg.depthwise
 // B2: call @conv

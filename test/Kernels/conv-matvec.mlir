@@ -20,7 +20,7 @@
 // IR: linalg.generic
 // IR: tensor.collapse_shape %{{.*}} : tensor<4x5x5x1x1x1xf32> into tensor<100x1xf32>
 // IR: tensor.collapse_shape %{{.*}} : tensor<100x1xf32> into tensor<100xf32>
-// IR: dc.matvec %{{.*}}, %{{.*}} : !dc.compressed<tensor<6x100xf32>, #dc.encoding<format = csc, bits = 8, index_bits = 8, entropy = huffman>>, tensor<100xf32> -> tensor<6xf32>
+// IR: dc.matvec %{{.*}}, %{{.*}} outs(%{{.+}}) : !dc.compressed<tensor<6x100xf32>, #dc.encoding<format = csc, bits = 8, index_bits = 8, entropy = huffman>>, tensor<100xf32>, tensor<6xf32> -> tensor<6xf32>
 // IR: call @conv
 
 module {

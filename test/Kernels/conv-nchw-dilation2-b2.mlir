@@ -18,7 +18,7 @@
 // IR-NOT: linalg.conv_2d
 // IR: linalg.generic
 // IR: tensor.collapse_shape
-// IR: dc.matmul %{{.*}}, %{{.*}} : !dc.compressed<tensor<6x24xf32>, #dc.encoding<format = csc, bits = 4, index_bits = 2, entropy = huffman>>, tensor<24x112xf32> -> tensor<6x112xf32>
+// IR: dc.matmul %{{.*}}, %{{.*}} outs(%{{.+}}) : !dc.compressed<tensor<6x24xf32>, #dc.encoding<format = csc, bits = 4, index_bits = 2, entropy = huffman>>, tensor<24x112xf32>, tensor<6x112xf32> -> tensor<6x112xf32>
 // IR: linalg.transpose
 // IR-NOT: linalg.add
 // IR: call @conv

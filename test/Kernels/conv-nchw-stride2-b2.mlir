@@ -19,7 +19,7 @@
 // IR-NOT: linalg.conv_2d
 // IR: linalg.generic
 // IR: tensor.collapse_shape
-// IR: dc.matmul %{{.*}}, %{{.*}} : !dc.compressed<tensor<7x27xf32>, #dc.encoding<format = csr, bits = 5, index_bits = 3>>, tensor<27x60xf32> -> tensor<7x60xf32>
+// IR: dc.matmul %{{.*}}, %{{.*}} outs(%{{.+}}) : !dc.compressed<tensor<7x27xf32>, #dc.encoding<format = csr, bits = 5, index_bits = 3>>, tensor<27x60xf32>, tensor<7x60xf32> -> tensor<7x60xf32>
 // IR: tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2, 3]] output_shape [7, 2, 6, 5]
 // IR: linalg.transpose ins(%{{.*}} : tensor<7x2x6x5xf32>) outs(%{{.*}} : tensor<2x7x6x5xf32>) permutation = [1, 0, 2, 3]
 // IR: linalg.add

@@ -20,7 +20,7 @@
 // IR-NOT: linalg.conv_2d
 // IR: linalg.generic
 // IR: tensor.collapse_shape
-// IR: dc.matmul %{{.*}}, %{{.*}} : !dc.compressed<tensor<5x27xf32>, #dc.encoding<format = csc, bits = 8, index_bits = 8, entropy = huffman>>, tensor<27x143xf32> -> tensor<5x143xf32>
+// IR: dc.matmul %{{.*}}, %{{.*}} outs(%{{.+}}) : !dc.compressed<tensor<5x27xf32>, #dc.encoding<format = csc, bits = 8, index_bits = 8, entropy = huffman>>, tensor<27x143xf32>, tensor<5x143xf32> -> tensor<5x143xf32>
 // IR: tensor.expand_shape %{{.*}} {{\[\[}}0, 1], [2, 3]] output_shape [1, 5, 11, 13]
 // IR-NOT: linalg.add
 // IR: call @conv

@@ -21,7 +21,7 @@
 // IR-NOT: linalg.conv_2d
 // IR: linalg.generic
 // IR: tensor.collapse_shape
-// IR: dc.matmul %{{.*}}, %{{.*}} {transpose_w} : !dc.compressed<tensor<18x7xf32>, #dc.encoding<format = dense, bits = 5, index_bits = 3>>, tensor<18x98xf32> -> tensor<7x98xf32>
+// IR: dc.matmul %{{.*}}, %{{.*}} outs(%{{.+}}) {transpose_w} : !dc.compressed<tensor<18x7xf32>, #dc.encoding<format = dense, bits = 5, index_bits = 3>>, tensor<18x98xf32>, tensor<7x98xf32> -> tensor<7x98xf32>
 // IR: call @conv
 
 module {

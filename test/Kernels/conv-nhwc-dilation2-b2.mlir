@@ -19,7 +19,7 @@
 // IR-NOT: linalg.conv_2d
 // IR: linalg.generic
 // IR: tensor.collapse_shape
-// IR: dc.matmul %{{.*}}, %{{.*}} {transpose_w} : !dc.compressed<tensor<24x6xf32>, #dc.encoding<format = csc, bits = 4, index_bits = 2, entropy = huffman>>, tensor<24x{{[0-9]+}}xf32> -> tensor<6x{{[0-9]+}}xf32>
+// IR: dc.matmul %{{.*}}, %{{.*}} outs(%{{.+}}) {transpose_w} : !dc.compressed<tensor<24x6xf32>, #dc.encoding<format = csc, bits = 4, index_bits = 2, entropy = huffman>>, tensor<24x{{[0-9]+}}xf32>, tensor<6x{{[0-9]+}}xf32> -> tensor<6x{{[0-9]+}}xf32>
 // IR-NOT: linalg.add
 // IR: call @conv
 

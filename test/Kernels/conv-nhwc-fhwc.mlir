@@ -17,13 +17,13 @@
 // Two threads on OpenMP.
 // RUN: dc-opt %t.b2.mlir --dc-compress="sparsity=0.5 bits=4 index-bits=3 format=csr entropy=none" --dc-to-llvm=threads=2 | %dc_omp_run | FileCheck %s
 // B1-LABEL: func.func @main
-// B1: dc.matmul %{{.*}}, %{{.*}} : !dc.compressed<tensor<5x27xf32>, {{.*}}>, tensor<27x30xf32> -> tensor<5x30xf32>
+// B1: dc.matmul %{{.*}}, %{{.*}} outs(%{{.+}}) : !dc.compressed<tensor<5x27xf32>, {{.*}}>, tensor<27x30xf32>, tensor<5x30xf32> -> tensor<5x30xf32>
 // B1-NOT: linalg.conv
 // B1-NOT: linalg.depthwise
 // B1: call @conv
 // B2-LABEL: func.func @main
 // B2: tensor.pad %{{.*}} low[0, 1, 0, 0] high[0, 2, 1, 0]
-// B2: dc.matmul %{{.*}}, %{{.*}} : !dc.compressed<tensor<5x27xf32>, {{.*}}>, tensor<27x36xf32> -> tensor<5x36xf32>
+// B2: dc.matmul %{{.*}}, %{{.*}} outs(%{{.+}}) : !dc.compressed<tensor<5x27xf32>, {{.*}}>, tensor<27x36xf32>, tensor<5x36xf32> -> tensor<5x36xf32>
 // B2-NOT: linalg.conv
 // B2-NOT: linalg.depthwise
 // B2: call @conv

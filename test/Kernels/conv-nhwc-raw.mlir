@@ -18,7 +18,7 @@
 // CHECK: ok 1
 // CHECK: nonzero 1
 // IR-LABEL: func.func @main
-// IR: dc.matmul %{{.*}}, %{{.*}} {transpose_w} : !dc.compressed<tensor<4x3xf32>, #dc.encoding<format = csr, bits = 32, index_bits = 3>>, tensor<4x24xf32> -> tensor<3x24xf32>
+// IR: dc.matmul %{{.*}}, %{{.*}} outs(%{{.+}}) {transpose_w} : !dc.compressed<tensor<4x3xf32>, #dc.encoding<format = csr, bits = 32, index_bits = 3>>, tensor<4x24xf32>, tensor<3x24xf32> -> tensor<3x24xf32>
 // IR: call @conv
 
 module {

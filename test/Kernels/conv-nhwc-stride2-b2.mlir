@@ -19,7 +19,7 @@
 // IR-NOT: linalg.conv_2d
 // IR: linalg.generic
 // IR: tensor.collapse_shape
-// IR: dc.matmul %{{.*}}, %{{.*}} {transpose_w} : !dc.compressed<tensor<27x7xf32>, #dc.encoding<format = csr, bits = 5, index_bits = 3>>, tensor<27x40xf32> -> tensor<7x40xf32>
+// IR: dc.matmul %{{.*}}, %{{.*}} outs(%{{.+}}) {transpose_w} : !dc.compressed<tensor<27x7xf32>, #dc.encoding<format = csr, bits = 5, index_bits = 3>>, tensor<27x40xf32>, tensor<7x40xf32> -> tensor<7x40xf32>
 // IR: tensor.expand_shape %{{.*}} {{\[\[}}0, 1, 2], [3]] output_shape [2, 5, 4, 7]
 // IR: linalg.add
 // IR: call @conv

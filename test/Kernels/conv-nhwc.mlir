@@ -21,7 +21,7 @@
 // IR-NOT: linalg.conv_2d
 // IR: linalg.generic
 // IR: tensor.collapse_shape
-// IR: dc.matmul %{{.*}}, %{{.*}} {transpose_w} : !dc.compressed<tensor<27x5xf32>, #dc.encoding<format = csc, bits = 8, index_bits = 8, entropy = huffman>>, tensor<27x143xf32> -> tensor<5x143xf32>
+// IR: dc.matmul %{{.*}}, %{{.*}} outs(%{{.+}}) {transpose_w} : !dc.compressed<tensor<27x5xf32>, #dc.encoding<format = csc, bits = 8, index_bits = 8, entropy = huffman>>, tensor<27x143xf32>, tensor<5x143xf32> -> tensor<5x143xf32>
 // IR: linalg.transpose ins(%{{.*}} : tensor<5x143xf32>) outs(%{{.*}} : tensor<143x5xf32>) permutation = [1, 0]
 // IR: tensor.expand_shape %{{.*}} {{\[\[}}0, 1, 2], [3]] output_shape [1, 11, 13, 5]
 // IR-NOT: linalg.add

@@ -20,7 +20,7 @@
 // CHECK: ^bb0(%[[A:.*]]: f32, %{{.*}}: f32):
 // CHECK-NEXT: linalg.yield %[[A]] : f32
 // CHECK: %[[XM:.*]] = tensor.collapse_shape %[[COL]] {{\[\[}}0, 1, 2], [3, 4, 5]] : tensor<1x2x2x1x2x2xf32> into tensor<4x4xf32>
-// CHECK: %[[Y:.*]] = dc.matmul %[[W]], %[[XM]] : !dc.compressed<tensor<2x4xf32>, {{.*}}>, tensor<4x4xf32> -> tensor<2x4xf32>
+// CHECK: %[[Y:.*]] = dc.matmul %[[W]], %[[XM]] outs(%{{.+}}) : !dc.compressed<tensor<2x4xf32>, {{.*}}>, tensor<4x4xf32>, tensor<2x4xf32> -> tensor<2x4xf32>
 // CHECK: %[[O:.*]] = tensor.expand_shape %[[Y]] {{\[\[}}0, 1], [2, 3]] output_shape [1, 2, 2, 2] : tensor<2x4xf32> into tensor<1x2x2x2xf32>
 // CHECK-NOT: linalg.add
 // CHECK-NOT: linalg.conv
@@ -45,7 +45,7 @@ func.func @nchw(%x: tensor<1x1x3x3xf32>) -> tensor<1x2x2x2xf32> {
 // CHECK-LABEL: func @nchw_strided_b2
 // CHECK: linalg.generic {indexing_maps = [#[[IN]], {{.*}}]{{.*}} outs(%{{.*}} : tensor<1x2x2x2x3x4xf32>)
 // CHECK: tensor.collapse_shape {{.*}} into tensor<4x24xf32>
-// CHECK: %[[Y:.*]] = dc.matmul %{{.*}}, %{{.*}} : {{.*}}, tensor<4x24xf32> -> tensor<2x24xf32>
+// CHECK: %[[Y:.*]] = dc.matmul %{{.*}}, %{{.*}} outs(%{{.+}}) : {{.*}}, tensor<4x24xf32>, tensor<2x24xf32> -> tensor<2x24xf32>
 // CHECK: %[[Y4:.*]] = tensor.expand_shape %[[Y]] {{\[\[}}0], [1, 2, 3]] output_shape [2, 2, 3, 4] : tensor<2x24xf32> into tensor<2x2x3x4xf32>
 // CHECK: %[[T:.*]] = linalg.transpose ins(%[[Y4]] : tensor<2x2x3x4xf32>) outs(%{{.*}} : tensor<2x2x3x4xf32>) permutation = [1, 0, 2, 3]
 // CHECK: return %[[T]]
@@ -76,7 +76,7 @@ func.func @nchw_strided_b2(%x: tensor<2x1x7x6xf32>) -> tensor<2x2x3x4xf32> {
 // CHECK-NOT: dc.decompress
 // CHECK: linalg.generic {indexing_maps = [#[[IN]], {{.*}}]{{.*}} ins(%[[X]] : tensor<1x3x4x1xf32>) outs(%{{.*}} : tensor<2x2x1x1x2x3xf32>)
 // CHECK: %[[XM:.*]] = tensor.collapse_shape {{.*}} into tensor<4x6xf32>
-// CHECK: %[[Y:.*]] = dc.matmul %[[W]], %[[XM]] {transpose_w} : !dc.compressed<tensor<4x3xf32>, {{.*}}>, tensor<4x6xf32> -> tensor<3x6xf32>
+// CHECK: %[[Y:.*]] = dc.matmul %[[W]], %[[XM]] outs(%{{.+}}) {transpose_w} : !dc.compressed<tensor<4x3xf32>, {{.*}}>, tensor<4x6xf32>, tensor<3x6xf32> -> tensor<3x6xf32>
 // CHECK: %[[YT:.*]] = linalg.transpose ins(%[[Y]] : tensor<3x6xf32>) outs(%{{.*}} : tensor<6x3xf32>) permutation = [1, 0]
 // CHECK: %[[O:.*]] = tensor.expand_shape %[[YT]] {{\[\[}}0, 1, 2], [3]] output_shape [1, 2, 3, 3] : tensor<6x3xf32> into tensor<1x2x3x3xf32>
 // CHECK: %[[S:.*]] = linalg.add ins(%[[O]], %[[B]] : tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>) outs(%[[B]] : tensor<1x2x3x3xf32>)
@@ -135,7 +135,7 @@ func.func @nhwc_raw(%x: tensor<1x3x4x1xf32>) -> tensor<1x2x3x3xf32> {
 // [KH*KW*C, F] type, no re-encoding.
 // CHECK-LABEL: func @nhwc_dense_format
 // CHECK: %[[W:.*]] = dc.constant {codebook = {{.*}} : tensor<4xf32>, num_entries = 12 : i64, values = dense<[4, 98, 65]> : tensor<3xi8>} : !dc.compressed<tensor<4x3xf32>, #dc.encoding<format = dense, bits = 2, index_bits = 2>>
-// CHECK: dc.matmul %[[W]], %{{.*}} {transpose_w} : {{.*}}, tensor<4x6xf32> -> tensor<3x6xf32>
+// CHECK: dc.matmul %[[W]], %{{.*}} outs(%{{.+}}) {transpose_w} : {{.*}}, tensor<4x6xf32>, tensor<3x6xf32> -> tensor<3x6xf32>
 func.func @nhwc_dense_format(%x: tensor<1x3x4x1xf32>) -> tensor<1x2x3x3xf32> {
   %c = dc.constant {codebook = dense<[0.00000000e+00, 5.08770585e-01, 8.98602366e-01, -7.65171409e-01]> : tensor<4xf32>, values = dense<"0x046241"> : tensor<3xi8>, num_entries = 12 : i64} : !F
   %w = dc.decompress %c : !F -> tensor<2x2x1x3xf32>
@@ -154,7 +154,7 @@ func.func @nhwc_dense_format(%x: tensor<1x3x4x1xf32>) -> tensor<1x2x3x3xf32> {
 // CHECK-LABEL: func @matvec
 // CHECK: %[[XM:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1, 2], [3, 4, 5]] : tensor<1x2x2x1x1x1xf32> into tensor<4x1xf32>
 // CHECK: %[[XV:.*]] = tensor.collapse_shape %[[XM]] {{\[\[}}0, 1]] : tensor<4x1xf32> into tensor<4xf32>
-// CHECK: %[[Y:.*]] = dc.matvec %{{.*}}, %[[XV]] : !dc.compressed<tensor<2x4xf32>, {{.*}}>, tensor<4xf32> -> tensor<2xf32>
+// CHECK: %[[Y:.*]] = dc.matvec %{{.*}}, %[[XV]] outs(%{{.+}}) : !dc.compressed<tensor<2x4xf32>, {{.*}}>, tensor<4xf32>, tensor<2xf32> -> tensor<2xf32>
 // CHECK: %[[Y2:.*]] = tensor.expand_shape %[[Y]] {{\[\[}}0, 1]] output_shape [2, 1] : tensor<2xf32> into tensor<2x1xf32>
 // CHECK: %[[O:.*]] = tensor.expand_shape %[[Y2]] {{\[\[}}0, 1], [2, 3]] output_shape [1, 2, 1, 1] : tensor<2x1xf32> into tensor<1x2x1x1xf32>
 // CHECK: return %[[O]]

@@ -16,13 +16,13 @@
 // CHECK: ok 1
 // CHECK: nonzero 1
 // B1-LABEL: func.func @main
-// B1: dc.matmul %{{.*}}, %{{.*}} : !dc.compressed<tensor<5x27xf32>, {{.*}}>, tensor<27x30xf32> -> tensor<5x30xf32>
+// B1: dc.matmul %{{.*}}, %{{.*}} outs(%{{.+}}) : !dc.compressed<tensor<5x27xf32>, {{.*}}>, tensor<27x30xf32>, tensor<5x30xf32> -> tensor<5x30xf32>
 // B1-NOT: linalg.conv
 // B1-NOT: linalg.depthwise
 // B1: call @conv
 // B2-LABEL: func.func @main
 // B2: tensor.pad %{{.*}} low[0, 1, 2, 0] high[0, 1, 1, 0]
-// B2: dc.matmul %{{.*}}, %{{.*}} : !dc.compressed<tensor<5x27xf32>, {{.*}}>, tensor<27x40xf32> -> tensor<5x40xf32>
+// B2: dc.matmul %{{.*}}, %{{.*}} outs(%{{.+}}) : !dc.compressed<tensor<5x27xf32>, {{.*}}>, tensor<27x40xf32>, tensor<5x40xf32> -> tensor<5x40xf32>
 // B2-NOT: linalg.conv
 // B2-NOT: linalg.depthwise
 // B2: call @conv

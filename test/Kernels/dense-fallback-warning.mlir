@@ -4,6 +4,11 @@
 // and the consumer; dc-lower-compute's stats list it as layout=dense.
 // RUN: dc-opt %s --dc-compress="bits=4" --dc-to-llvm -verify-diagnostics -o /dev/null
 // RUN: dc-opt %s --dc-compress="bits=4" --dc-rewrite-contractions --dc-lower-compute=stats=1 -o /dev/null 2>&1 | FileCheck %s --check-prefix=STATS
+// dc-to-llvm decodes dense layers before bufferization and runs the kernels
+// after it: its stats come from both passes.
+// RUN: dc-opt %s --dc-compress="bits=4" --dc-to-llvm=stats=1 -o /dev/null 2>&1 | FileCheck %s --check-prefix=LLVM-STATS
+// LLVM-STATS-DAG: dc-lower-decompress: per_batch layout=dense consumers=linalg.batch_matmul bytes_dense=64
+// LLVM-STATS-DAG: dc-lower-compute: __dc_shared_{{[0-9]+}}_t layout={{sparse|dense-code}}
 
 // STATS-DAG: dc-lower-compute: __dc_shared_{{[0-9]+}}_t layout={{sparse|dense-code}}
 // STATS-DAG: dc-lower-compute: per_batch layout=dense consumers=linalg.batch_matmul bytes_dense=64

@@ -31,3 +31,14 @@ func.func @bad(%x: f32) {
   func.call @__dc_intrinsic_bad(%x) : (f32) -> ()
   return
 }
+
+// -----
+
+// A use that is not a call (here func.constant) cannot be expanded: the
+// declaration stays referenced.
+// expected-error @below {{intrinsic placeholder still referenced}}
+func.func private @__dc_intrinsic_ref(vector<16xf32>, vector<16xi32>) -> vector<16xf32> attributes {dc.llvm_intrinsic = "llvm.x86.avx512.permvar.sf.512"}
+func.func @reference() -> ((vector<16xf32>, vector<16xi32>) -> vector<16xf32>) {
+  %f = func.constant @__dc_intrinsic_ref : (vector<16xf32>, vector<16xi32>) -> vector<16xf32>
+  return %f : (vector<16xf32>, vector<16xi32>) -> vector<16xf32>
+}

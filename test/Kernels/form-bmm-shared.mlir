@@ -10,5 +10,5 @@
 
 // IR-LABEL: func.func @form
 // IR-NOT: linalg.{{matmul|batch_matmul|vecmat|generic}}
-// IR: dc.matmul %{{.+}}, %{{.+}} {transpose_w} : !dc.compressed<tensor<36x16xf32>, {{.+}}>, tensor<36x12xf32> -> tensor<16x12xf32>
+// IR: dc.matmul %{{.+}}, %{{.+}} outs(%{{.+}}) {transpose_w} : !dc.compressed<tensor<36x16xf32>, {{.+}}>, tensor<36x12xf32>, tensor<16x12xf32> -> tensor<16x12xf32>
 // IR: call @ref

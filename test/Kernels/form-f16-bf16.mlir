@@ -20,7 +20,7 @@
 // IR-LABEL: func.func @form
 // IR: dc.constant {{.*}} : !dc.compressed<tensor<12x32xf16>
 // IR: arith.extf %{{.+}} : f16 to f32
-// IR: dc.matmul %{{.+}}, %{{.+}} : !dc.compressed<tensor<12x32xf32>, {{.+}}>, tensor<32x4xf32> -> tensor<12x4xf32>
+// IR: dc.matmul %{{.+}}, %{{.+}} outs(%{{.+}}) : !dc.compressed<tensor<12x32xf32>, {{.+}}>, tensor<32x4xf32>, tensor<12x4xf32> -> tensor<12x4xf32>
 // IR: arith.truncf %{{.+}} : f32 to f16
 // IR: call @ref
 

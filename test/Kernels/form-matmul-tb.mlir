@@ -10,5 +10,5 @@
 
 // IR-LABEL: func.func @form
 // IR-NOT: linalg.{{matmul|batch_matmul|vecmat|generic}}
-// IR: dc.matmul %{{.+}}, %{{.+}} : !dc.compressed<tensor<16x36xf32>, {{.+}}>, tensor<36x5xf32> -> tensor<16x5xf32>
+// IR: dc.matmul %{{.+}}, %{{.+}} outs(%{{.+}}) : !dc.compressed<tensor<16x36xf32>, {{.+}}>, tensor<36x5xf32>, tensor<16x5xf32> -> tensor<16x5xf32>
 // IR: call @ref

@@ -14,9 +14,9 @@
 
 // IR-LABEL: func.func @form
 // IR-NOT: linalg.matmul
-// IR: dc.matmul %{{.+}}, %{{.+}} : !dc.compressed<tensor<20x48xf32>, {{.+}}>, tensor<48x6xf32> -> tensor<20x6xf32>
+// IR: dc.matmul %{{.+}}, %{{.+}} outs(%{{.+}}) : !dc.compressed<tensor<20x48xf32>, {{.+}}>, tensor<48x6xf32>, tensor<20x6xf32> -> tensor<20x6xf32>
 // IR-NOT: linalg.matmul
 // IR: call @ref
 // IR1-LABEL: func.func @form
 // IR1-NOT: linalg.matmul
-// IR1: dc.matvec %{{.+}}, %{{.+}} : !dc.compressed<tensor<20x48xf32>, {{.+}}>, tensor<48xf32> -> tensor<20xf32>
+// IR1: dc.matvec %{{.+}}, %{{.+}} outs(%{{.+}}) : !dc.compressed<tensor<20x48xf32>, {{.+}}>, tensor<48xf32>, tensor<20xf32> -> tensor<20xf32>

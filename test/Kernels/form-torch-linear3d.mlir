@@ -15,8 +15,8 @@
 // 3 x 5 activation rows: 15 columns of one dc.matmul.
 // IR-LABEL: func.func @form
 // IR-NOT: linalg.batch_matmul
-// IR: dc.matmul %{{.+}}, %{{.+}} : !dc.compressed<tensor<12x32xf32>, {{.+}}>, tensor<32x15xf32> -> tensor<12x15xf32>
+// IR: dc.matmul %{{.+}}, %{{.+}} outs(%{{.+}}) : !dc.compressed<tensor<12x32xf32>, {{.+}}>, tensor<32x15xf32>, tensor<12x15xf32> -> tensor<12x15xf32>
 // IR-NOT: linalg.batch_matmul
 // IR: call @ref
 // IR1-LABEL: func.func @form
-// IR1: dc.matvec %{{.+}}, %{{.+}} : !dc.compressed<tensor<12x32xf32>, {{.+}}>, tensor<32xf32> -> tensor<12xf32>
+// IR1: dc.matvec %{{.+}}, %{{.+}} outs(%{{.+}}) : !dc.compressed<tensor<12x32xf32>, {{.+}}>, tensor<32xf32>, tensor<12xf32> -> tensor<12xf32>

@@ -11,5 +11,5 @@
 
 // IR-LABEL: func.func @form
 // IR-NOT: linalg.vecmat
-// IR: dc.matvec %{{.+}}, %{{.+}} {transpose_w} : !dc.compressed<tensor<36x16xf32>, {{.+}}>, tensor<36xf32> -> tensor<16xf32>
+// IR: dc.matvec %{{.+}}, %{{.+}} outs(%{{.+}}) {transpose_w} : !dc.compressed<tensor<36x16xf32>, {{.+}}>, tensor<36xf32>, tensor<16xf32> -> tensor<16xf32>
 // IR: call @ref

@@ -11,8 +11,9 @@
 // RPG: error: dc-lower-compute: option 'rows-per-group' must be in 1..8, got 0
 // RPG9: error: dc-lower-compute: option 'rows-per-group' must be in 1..8, got 9
 // VW: error: dc-lower-compute: option 'vector-width' must be 0 (from the target) or a power of two up to 64, got 12
-// VW5: error: dc-lower-compute: option 'vector-width' must be 0 (from the target) or a power of two up to 64, got 5
-// VW128: error: dc-lower-compute: option 'vector-width' must be 0 (from the target) or a power of two up to 64, got 128
+// Through dc-to-llvm the first pass that reads the option reports it.
+// VW5: error: {{dc-vectorize-linalg|dc-lower-compute}}: {{.*}}vector-width{{.*}} must be 0 {{.*}}a power of two up to 64, got 5
+// VW128: error: {{dc-vectorize-linalg|dc-lower-compute}}: {{.*}}vector-width{{.*}} must be 0 {{.*}}a power of two up to 64, got 128
 // PARSE: 'abc' value invalid for floating point argument
 func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {
   return %x : tensor<4xf32>

@@ -18,8 +18,10 @@ module {
     %x = arith.constant dense<[1.0, 10.0, 100.0]> : tensor<3xf32>
     %c1 = dc.constant {codebook = dense<[0.0, 1.0, 2.0, 3.0]> : tensor<4xf32>, pointers = dense<[0, 1, 2]> : tensor<3xi32>, values = dense<[9]> : tensor<1xi8>, gaps = dense<[1]> : tensor<1xi8>, num_entries = 2 : i64} : !C
     %c2 = dc.constant {codebook = dense<[0.0, 5.0, 6.0, 7.0]> : tensor<4xf32>, pointers = dense<[0, 1, 2]> : tensor<3xi32>, values = dense<[9]> : tensor<1xi8>, gaps = dense<[1]> : tensor<1xi8>, num_entries = 2 : i64} : !C
-    %y1 = dc.matvec %c1, %x : !C, tensor<3xf32> -> tensor<2xf32>
-    %y2 = dc.matvec %c2, %x : !C, tensor<3xf32> -> tensor<2xf32>
+    %y1_init = tensor.empty() : tensor<2xf32>
+    %y1 = dc.matvec %c1, %x outs(%y1_init) : !C, tensor<3xf32>, tensor<2xf32> -> tensor<2xf32>
+    %y2_init = tensor.empty() : tensor<2xf32>
+    %y2 = dc.matvec %c2, %x outs(%y2_init) : !C, tensor<3xf32>, tensor<2xf32> -> tensor<2xf32>
     %a = tensor.extract %y1[%i0] : tensor<2xf32>
     %b = tensor.extract %y1[%i1] : tensor<2xf32>
     %c = tensor.extract %y2[%i0] : tensor<2xf32>

@@ -16,6 +16,9 @@
 // RUN: mlir-opt %t.plugin.mlir --load-dialect-plugin=%dc_plugin --load-pass-plugin=%dc_plugin -p 'builtin.module(dc-rewrite-contractions,dc-choose-layout{target-cpu=x86-64})' | FileCheck %s --check-prefix=CHOOSE
 // RUN: mlir-opt %t.plugin.mlir --load-dialect-plugin=%dc_plugin --load-pass-plugin=%dc_plugin -p 'builtin.module(dc-rewrite-contractions,dc-lower-compute{rows-per-group=2 vector-width=8})' | FileCheck %s --check-prefix=LOWER
 // RUN: mlir-opt %t.plugin.mlir --load-dialect-plugin=%dc_plugin --load-pass-plugin=%dc_plugin -p 'builtin.module(dc-lower-decompress{decode-once=false})' | FileCheck %s --check-prefix=DECODE
+// The composable order: dc ops kept for upstream bufferization, then
+// lowered on memrefs.
+// RUN: mlir-opt %t.plugin.mlir --load-dialect-plugin=%dc_plugin --load-pass-plugin=%dc_plugin -p 'builtin.module(dc-rewrite-contractions,dc-lower-decompress{keep-compute=true stats=true},one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map},dc-lower-compute{rows-per-group=2 vector-width=8})' | FileCheck %s --check-prefix=LOWER-BUF
 // RUN: mlir-opt %t.plugin.mlir --load-dialect-plugin=%dc_plugin --load-pass-plugin=%dc_plugin -p 'builtin.module(dc-to-llvm{target-cpu=x86-64},dc-set-target{target-cpu=znver4})' | FileCheck %s --check-prefix=TARGET
 // RUN: mlir-opt %t.plugin.mlir --load-dialect-plugin=%dc_plugin --load-pass-plugin=%dc_plugin -p 'builtin.module(dc-to-llvm{target-cpu=x86-64 vector-width=8 threads=1 stats=true})' 2>%t.stats | FileCheck %s --check-prefix=LLVM
 // RUN: FileCheck %s --check-prefix=STATS < %t.stats
@@ -37,6 +40,11 @@
 // CHOOSE: dc.matvec {{.*}} {dc.layout = "{{sparse|dense-code}}"}
 // LOWER-NOT: dc.matvec
 // LOWER: memref.global "private" constant
+// LOWER-BUF-LABEL: func.func @forward
+// LOWER-BUF-NOT: dc.matvec
+// LOWER-BUF: %[[Y:.+]] = memref.alloc
+// LOWER-BUF: call @__dc_fc_{{[0-9]+}}_matvec(%{{.+}}, %[[Y]])
+// LOWER-BUF: return %[[Y]]
 // DECODE-NOT: dc.decompress
 // DECODE: memref.global
 // TARGET: target_cpu = "znver4"

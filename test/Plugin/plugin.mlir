@@ -27,7 +27,8 @@ func.func @main() {
   %u = tensor.cast %d : tensor<2x2xf32> to tensor<*xf32>
   call @printMemrefF32(%u) : (tensor<*xf32>) -> ()
   %x = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>
-  %y = dc.matvec %c, %x : !W, tensor<2xf32> -> tensor<2xf32>
+  %y_init = tensor.empty() : tensor<2xf32>
+  %y = dc.matvec %c, %x outs(%y_init) : !W, tensor<2xf32>, tensor<2xf32> -> tensor<2xf32>
   %v = tensor.cast %y : tensor<2xf32> to tensor<*xf32>
   call @printMemrefF32(%v) : (tensor<*xf32>) -> ()
   return

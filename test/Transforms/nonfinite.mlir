@@ -2,6 +2,13 @@
 // RUN: dc-opt %s -split-input-file -verify-diagnostics --dc-prune=sparsity=0.5
 // RUN: dc-opt %s -split-input-file -verify-diagnostics --dc-cluster
 // RUN: dc-opt %s -split-input-file -verify-diagnostics --dc-compress
+// The error does not repeat the constant (no "see current operation" note,
+// which would print every weight of it).
+// RUN: not dc-opt %s -split-input-file --dc-compress 2>&1 | FileCheck %s --check-prefix=MSG
+// MSG: error: layer 'fc_nan' has a non-finite weight (NaN) at element 1
+// MSG-NOT: see current operation
+// MSG: error: layer 'fc_inf' has a non-finite weight (Inf) at element 3
+// MSG-NOT: see current operation
 
 func.func @nan(%x: tensor<2xf32>) -> tensor<2xf32> {
   // expected-error@+1 {{layer 'fc_nan' has a non-finite weight (NaN) at element 1}}

@@ -147,6 +147,22 @@ TEST(CompressedTensor, MatrixDims) {
   matrixDims({3, 4, 5, 6}, r, c);
   EXPECT_EQ(r, 3);
   EXPECT_EQ(c, 120);
+  // Leading unit dimensions are dropped: a TOSA [1, K, N] weight is K x N.
+  matrixDims({1, 64, 10}, r, c);
+  EXPECT_EQ(r, 64);
+  EXPECT_EQ(c, 10);
+  matrixDims({1, 1, 5, 1, 3}, r, c);
+  EXPECT_EQ(r, 5);
+  EXPECT_EQ(c, 3);
+  matrixDims({1, 1, 9}, r, c);
+  EXPECT_EQ(r, 1);
+  EXPECT_EQ(c, 9);
+  matrixDims({1, 1}, r, c);
+  EXPECT_EQ(r, 1);
+  EXPECT_EQ(c, 1);
+  matrixDims({4, 1, 6}, r, c);
+  EXPECT_EQ(r, 4);
+  EXPECT_EQ(c, 6);
   EXPECT_EQ(numElements({3, 4, 5, 6}), 360);
   EXPECT_EQ(numElements({}), 1);
   EXPECT_EQ(numElements({4, 0}), 0);

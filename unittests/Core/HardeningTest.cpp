@@ -266,6 +266,55 @@ TEST(SizeArithmetic, OverflowingShapeIsRejectedByTheVerifier) {
   EXPECT_FALSE(decompressToDense(v, dense, &error));
 }
 
+// Found by fuzz_compressed_tensor: an empty tensor (a zero dimension) whose
+// other dimensions multiply past 2^63 passed the element-count check, then
+// overflowed the matrix view's column count (UBSan: signed overflow).
+TEST(SizeArithmetic, EmptyShapeWithOverflowingMatrixViewIsRejected) {
+  CompressedTensor t;
+  EncodingParams p;
+  p.bits = 2;
+  std::string error;
+  ASSERT_TRUE(encodeIndices({1}, {1}, {0.0f, 1.0f}, p, t, &error));
+  CompressedTensorView v = t.view();
+  v.shape = {0, int64_t(1) << 40, int64_t(1) << 40};
+  EXPECT_FALSE(verifyCompressedTensor(v, &error));
+  EXPECT_TRUE(containsText(error, "too many elements")) << error;
+  v.shape = {1, 0, int64_t(1) << 56, int64_t(1) << 18};
+  EXPECT_FALSE(verifyCompressedTensor(v, &error));
+}
+
+// Found by fuzz_compressed_tensor (re-encoding a dense [2^32, 0] tensor to
+// CSR reserved 16 GiB of pointers): the slice count is bounded first.
+TEST(SizeArithmetic, EmptyTensorWithTooManySlicesIsRejected) {
+  CompressedTensor t;
+  EncodingParams p;
+  p.bits = 2;
+  p.format = StorageFormat::CSR;
+  std::string error;
+  EXPECT_FALSE(encodeIndices({int64_t(1) << 32, 0}, {}, {0.0f, 1.0f}, p, t,
+                             &error));
+  EXPECT_TRUE(containsText(error, "more than the largest")) << error;
+  p.format = StorageFormat::CSC;
+  EXPECT_TRUE(encodeIndices({int64_t(1) << 32, 0}, {}, {0.0f, 1.0f}, p, t,
+                            &error))
+      << error;
+}
+
+// Found by fuzz_compressed_tensor: a -0.0 codebook entry 0 decoded to -0.0
+// through the codebook and to +0.0 through the dense fast path.
+TEST(Hardening, NegativeZeroCodebookEntryZeroIsRejected) {
+  CompressedTensor t;
+  EncodingParams p;
+  p.bits = 2;
+  std::string error;
+  ASSERT_TRUE(encodeIndices({2}, {0, 1}, {0.0f, 1.0f}, p, t, &error));
+  CompressedTensorView v = t.view();
+  std::vector<float> codebook = {-0.0f, 1.0f};
+  v.codebook = {codebook.data(), codebook.size()};
+  EXPECT_FALSE(verifyCompressedTensor(v, &error));
+  EXPECT_TRUE(containsText(error, "-0.0")) << error;
+}
+
 TEST(SizeArithmetic, HugeShapeWithEmptyPayloadIsNotMaterialized) {
   // 2^40 x 1 in CSC: 2 pointers and no entries is a valid payload, but
   // decompressing it would allocate 4 TiB.

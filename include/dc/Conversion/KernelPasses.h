@@ -24,9 +24,10 @@ struct KernelOptions {
   double maxRuntimeRatio = 2.0; // run-time bytes <= R x bytes_pq (auto)
 };
 
-/// Adds the passes that rewrite contractions on compressed weights into dc
-/// compute ops, choose their layouts (dc-choose-layout) and lower them to
-/// kernels; `dc-to-llvm` runs them first.
+/// Adds the passes that lower dc compute ops to kernels: dc-choose-layout
+/// (writes each op's dc.layout), then dc-lower-compute; `dc-to-llvm` runs
+/// them right after one-shot-bufferize, on their memref form
+/// (dc-rewrite-contractions, which creates them, runs first).
 void addKernelPasses(mlir::OpPassManager &pm, const KernelOptions &options);
 
 /// Patterns rewriting contractions (matmul / batch_matmul with any indexing

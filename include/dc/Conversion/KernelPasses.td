@@ -48,7 +48,8 @@ def DCRewriteContractions : Pass<"dc-rewrite-contractions", "mlir::ModuleOp"> {
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect",
-                           "mlir::arith::ArithDialect"];
+                           "mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect"];
 }
 
 def DCLowerCompute : Pass<"dc-lower-compute", "mlir::ModuleOp"> {

@@ -31,9 +31,13 @@ def DCLowerDecompress : Pass<"dc-lower-decompress", "::mlir::ModuleOp"> {
     thread-safe on first use); otherwise every execution decodes into a
     fresh `memref.alloc`.
 
-    `dc.matvec` and `dc.matmul` still present (the kernel passes of
-    `dc-to-llvm` normally replace them) are lowered to a decompression and a
-    `linalg` contraction. `dc.constant`s left without uses are erased.
+    `dc.matvec` and `dc.matmul` on tensors still present are lowered to a
+    decompression and a `linalg` contraction; with `keep-compute`, only
+    those `dc-lower-compute` cannot run as kernels (a weight that is not a
+    `dc.constant` with a codebook, or dynamic shapes), so that the others
+    can be bufferized and lowered to kernels afterwards (`dc-to-llvm` and
+    the composable pipeline of docs/Integration.md do this). `dc.constant`s
+    left without uses are erased.
 
     A layer lowered here runs on a dense copy, so the pass warns naming the
     layer (`dc.layer`) and the ops that read it (through weight-chain layout
@@ -82,8 +86,16 @@ def DCLowerDecompress : Pass<"dc-lower-decompress", "::mlir::ModuleOp"> {
   ];
   let options = [
     Option<"decodeOnce", "decode-once", "bool", "true",
-           "Decode each constant once, on first use, into a global buffer "
-           "(otherwise decode at every execution into a fresh allocation)">,
+           "Decode each constant once, on first use, into a global buffer; "
+           "false: at every execution into a fresh allocation (default: "
+           "true)">,
+    Option<"keepCompute", "keep-compute", "bool", "false",
+           "Keep the dc.matvec / dc.matmul that dc-lower-compute runs as "
+           "kernels (to bufferize first), lower the others densely "
+           "(default: false)">,
+    Option<"stats", "stats", "bool", "false",
+           "Print one line per layer decoded to a dense buffer to stderr "
+           "(layout=dense, its consumers, bytes_dense; default: false)">,
   ];
 }
 

@@ -2,8 +2,8 @@
 //
 // One compressed weight tensor: what `dc.constant` carries and what every
 // pass, lowering, the Python front end and fuzzers encode or decode. The
-// tensor is viewed as a matrix [shape[0], prod(shape[1:])] (a 1-D tensor is
-// one row). Streams:
+// tensor is viewed as a matrix [shape[0], prod(shape[1:])] after dropping
+// leading unit dimensions (a 1-D tensor is one row). Streams:
 //   - values: one entry per stored element, a `bits`-wide codebook index
 //     (index 0 is exact zero), or a raw f32 bit pattern when bits == 32 and
 //     there is no codebook;
@@ -86,7 +86,8 @@ struct CompressedTensor {
   CompressedTensorView view() const;
 };
 
-/// Matrix view of a shape: rows = shape[0], cols = product of the rest.
+/// Matrix view of a shape: leading unit dimensions dropped, then rows = the
+/// first dimension, cols = product of the rest.
 void matrixDims(const std::vector<int64_t> &shape, int64_t &rows,
                 int64_t &cols);
 int64_t numElements(const std::vector<int64_t> &shape);

@@ -3,11 +3,14 @@
 // MLIR's readers trust some header fields of their input: mutated bytecode
 // can make the bytecode reader reserve a vector from a huge declared count
 // ("SmallVector unable to grow", "out of memory": abort()), and a textual
-// resource blob with alignment 0 breaks an alignment invariant. dc-opt and
-// the fuzzers run these checks first and report a diagnostic instead. They
-// cover the framing only (section lengths and alignments, counts against
-// the bytes that remain, resource headers); docs/Robustness.md lists what
-// remains upstream.
+// resource blob with alignment 0 breaks an alignment invariant, and a dense
+// elements attribute whose blob is shorter than its type is read past its
+// end. dc-opt and the fuzzers run these checks first and report a
+// diagnostic instead. They cover the framing (section lengths and
+// alignments, counts against the bytes that remain, resource headers) and
+// the string, dialect and attribute/type tables (builtin dense elements
+// blobs against their types), not the IR section; docs/Robustness.md lists
+// what remains upstream.
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,7 +38,10 @@ constexpr unsigned kMaxTextNesting = 100000;
 /// pages a deep input touches are committed).
 constexpr unsigned kParserStackBytes = 1u << 30;
 
-/// The parts of checkInput.
+/// The parts of checkInput. checkBytecodeFraming also decodes the tables
+/// (strings, dialects, attributes and types) and checks every builtin dense
+/// elements attribute's blob against its type; what it cannot decode is
+/// left to the upstream reader.
 bool checkBytecodeFraming(llvm::StringRef input, std::string &why);
 bool checkTextualResources(llvm::StringRef input, std::string &why);
 bool checkTextNesting(llvm::StringRef input, std::string &why);

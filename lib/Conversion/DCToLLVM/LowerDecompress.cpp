@@ -464,15 +464,27 @@ Value dc::buildDenseContraction(OpBuilder &b, Operation *op) {
       cast<CompressedType>(weight.getType()).getTensorType();
   FloatType f32 = b.getF32Type();
   Value w = DecompressOp::create(b, loc, weightType, weight);
-  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  // `outs` is overwritten: the linalg contraction accumulates into it
+  // zero-filled (its own value, so dynamic sizes carry over).
+  Value out = op->getOperand(2);
+  auto resultType = cast<RankedTensorType>(out.getType());
   Value zero = arith::ConstantFloatOp::create(b, loc, f32, APFloat(0.0f));
   auto zeros = [&](ArrayRef<int64_t> shape) {
     Value empty = tensor::EmptyOp::create(b, loc, shape, f32);
     return linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{empty})
         .getResult(0);
   };
+  auto zeroOut = [&] {
+    return linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{out})
+        .getResult(0);
+  };
+  if (groups > 1 && !resultType.hasStaticShape()) {
+    op->emitOpError("with groups > 1 needs static shapes to be lowered "
+                    "densely");
+    return {};
+  }
   if (groups == 1 && isMatvec) {
-    Value init = zeros(resultType.getShape());
+    Value init = zeroOut();
     if (transposeW)
       return linalg::VecmatOp::create(b, loc, TypeRange{resultType},
                                       ValueRange{input, w}, ValueRange{init})
@@ -493,8 +505,7 @@ Value dc::buildDenseContraction(OpBuilder &b, Operation *op) {
   }
   if (groups == 1)
     return linalg::MatmulOp::create(b, loc, TypeRange{resultType},
-                                    ValueRange{w, input},
-                                    ValueRange{zeros(resultType.getShape())})
+                                    ValueRange{w, input}, ValueRange{zeroOut()})
         .getResult(0);
   // groups = G: A as [G, M/G, K], the input as [G, K(, N)], one batch entry
   // per group.
@@ -527,13 +538,25 @@ Value dc::buildDenseContraction(OpBuilder &b, Operation *op) {
       b, loc, resultType, y, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
 }
 
+bool dc::hasKernelLowering(Operation *op) {
+  auto constant = op->getOperand(0).getDefiningOp<ConstantOp>();
+  if (!constant)
+    return false;
+  return constant.getType().getEncoding().hasCodebook() &&
+         cast<ShapedType>(op->getOperand(1).getType()).hasStaticShape() &&
+         cast<ShapedType>(op->getOperand(2).getType()).hasStaticShape();
+}
+
 /// Rewrites a dc.matvec / dc.matmul left by the kernel passes into a
 /// decompression and a linalg contraction.
-static void rewriteContraction(Operation *op) {
+static LogicalResult rewriteContraction(Operation *op) {
   OpBuilder b(op);
   Value result = dc::buildDenseContraction(b, op);
+  if (!result)
+    return failure();
   op->getResult(0).replaceAllUsesWith(result);
   op->erase();
+  return success();
 }
 
 /// The ops that read the decoded weights of `op`, looking through the pure
@@ -562,26 +585,24 @@ static SmallVector<std::string> getDenseConsumers(DecompressOp op) {
 void DCLowerDecompressPass::runOnOperation() {
   ModuleOp module = getOperation();
 
-  SmallVector<MatvecOp> matvecs;
-  SmallVector<MatmulOp> matmuls;
+  // Compute ops on tensors to lower densely (on memrefs they are
+  // dc-lower-compute's).
+  SmallVector<Operation *> contractions;
   module.walk([&](Operation *op) {
-    if (auto matvec = dyn_cast<MatvecOp>(op))
-      matvecs.push_back(matvec);
-    else if (auto matmul = dyn_cast<MatmulOp>(op))
-      matmuls.push_back(matmul);
+    if (isa<MatvecOp, MatmulOp>(op) && op->getNumResults() == 1 &&
+        !(keepCompute && hasKernelLowering(op)))
+      contractions.push_back(op);
   });
   // The dense fallback materializes the weights and the result.
   bool tooLarge = false;
-  for (MatvecOp op : matvecs)
-    tooLarge |= failed(checkMaterializable(op, op.getType(), "result"));
-  for (MatmulOp op : matmuls)
-    tooLarge |= failed(checkMaterializable(op, op.getType(), "result"));
+  for (Operation *op : contractions)
+    tooLarge |=
+        failed(checkMaterializable(op, op->getResult(0).getType(), "result"));
   if (tooLarge)
     return signalPassFailure();
-  for (MatvecOp op : matvecs)
-    rewriteContraction(op);
-  for (MatmulOp op : matmuls)
-    rewriteContraction(op);
+  for (Operation *op : contractions)
+    if (failed(rewriteContraction(op)))
+      return signalPassFailure();
 
   SmallVector<DecompressOp> decompresses;
   module.walk([&](DecompressOp op) { decompresses.push_back(op); });
@@ -611,6 +632,15 @@ void DCLowerDecompressPass::runOnOperation() {
                           "compressed in its consumer"
                        << (consumers.size() > 1 ? "s" : "") << " '"
                        << llvm::join(consumers, "', '") << "'";
+      if (stats) {
+        RankedTensorType type = constant.getType().getTensorType();
+        llvm::errs() << "dc-lower-decompress: " << layer << " layout=dense"
+                     << " consumers=" << llvm::join(consumers, ",")
+                     << " bytes_dense="
+                     << type.getNumElements() *
+                            (type.getElementType().getIntOrFloatBitWidth() / 8)
+                     << "\n";
+      }
     }
     OpBuilder b(op);
     Value result = lower(b, op, **payload);

@@ -73,19 +73,21 @@ struct ChooseLayoutPass : dc::impl::DCChooseLayoutBase<ChooseLayoutPass> {
     getOperation().walk([&](Operation *op) {
       if (failedOp || !isa<dc::MatvecOp, dc::MatmulOp>(op))
         return;
-      Value w = op->getOperand(0), input = op->getOperand(1);
-      auto inType = cast<RankedTensorType>(input.getType());
+      // Tensors or, after bufferization (as in dc-to-llvm), memrefs.
+      Value w = op->getOperand(0), input = op->getOperand(1),
+            init = op->getOperand(2);
+      auto inType = cast<ShapedType>(input.getType());
+      auto outType = cast<ShapedType>(init.getType());
       // As dc-lower-compute: declared sizes are checked before any layout of
       // that size is built (a tiny payload may declare 2^40 rows).
       if (failed(dc::checkMaterializable(op, w.getType(), "weight")) ||
           failed(dc::checkMaterializable(op, inType, "input")) ||
-          failed(dc::checkMaterializable(op, op->getResult(0).getType(),
-                                         "result"))) {
+          failed(dc::checkMaterializable(op, outType, "result"))) {
         failedOp = true;
         return;
       }
       auto constant = w.getDefiningOp<dc::ConstantOp>();
-      if (!constant || !inType.hasStaticShape())
+      if (!constant || !inType.hasStaticShape() || !outType.hasStaticShape())
         return; // lowered to dense by dc-lower-compute: no layout
       FailureOr<std::optional<LayoutKind>> requested = planner.requested(op);
       if (failed(requested)) {

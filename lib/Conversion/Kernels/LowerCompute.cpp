@@ -26,7 +26,9 @@
 //   (DenseCodeKernel.h) are split the same way over their row groups, the
 //   tile kernels (TileKernel.h) over their strips (cost: tiles).
 //
-// The call site (still on tensors, before bufferization) passes
+// The call site on memrefs (after one-shot-bufferize, as in dc-to-llvm)
+// passes the input buffer (copied only if its layout does not fit the
+// kernel) and the `outs` buffer, written in place. On tensors it passes
 // bufferization.to_buffer of the activations (read-only) and a fresh
 // memref.alloc for the result, wrapped back with bufferization.to_tensor
 // {restrict, writable}.
@@ -35,6 +37,7 @@
 
 #include "LayoutPlanner.h"
 
+#include "dc/Conversion/DecodeEmitter.h"
 #include "dc/Conversion/KernelPasses.h"
 #include "dc/Conversion/Passes.h"
 #include "dc/Dialect/DC/DCUtils.h"
@@ -348,12 +351,53 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     });
   }
 
-  /// Replaces `op` with dc.decompress + dense linalg.
-  void lowerDense(Operation *op) {
+  /// Replaces `op` (on tensors) with dc.decompress + dense linalg; on
+  /// memrefs, where that needs tensors, fails with an error saying `why`
+  /// there is no kernel.
+  LogicalResult lowerDense(Operation *op, StringRef why) {
+    if (op->getNumResults() == 0)
+      return op->emitOpError("on memrefs needs a kernel, but ")
+             << why
+             << "; lower it before bufferization "
+                "(dc-lower-decompress{keep-compute=1} lowers such ops to "
+                "dense linalg)";
     OpBuilder b(op);
     Value result = dc::buildDenseContraction(b, op);
+    if (!result)
+      return failure();
     op->getResult(0).replaceAllUsesWith(result);
     op->erase();
+    return success();
+  }
+
+  /// `buffer` as a value of the kernel operand type `type`: a memref.cast
+  /// when every static stride and offset of `type` is statically the same
+  /// in `buffer` (a cast cannot change the layout), else a copy into a
+  /// fresh allocation of `type`'s shape (freed by the buffer deallocation
+  /// that follows bufferization).
+  static Value castOrCopy(OpBuilder &b, Location loc, Value buffer,
+                          MemRefType type) {
+    auto from = cast<MemRefType>(buffer.getType());
+    if (from == type)
+      return buffer;
+    SmallVector<int64_t> fromStrides, toStrides;
+    int64_t fromOffset, toOffset;
+    bool same = succeeded(from.getStridesAndOffset(fromStrides, fromOffset)) &&
+                succeeded(type.getStridesAndOffset(toStrides, toOffset)) &&
+                (ShapedType::isDynamic(toOffset) || fromOffset == toOffset);
+    for (auto [f, t] : llvm::zip_equal(fromStrides, toStrides))
+      same &= ShapedType::isDynamic(t) || f == t;
+    if (same && memref::CastOp::areCastCompatible(from, type))
+      return memref::CastOp::create(b, loc, type, buffer);
+    Value copy = memref::AllocOp::create(
+        b, loc, MemRefType::get(type.getShape(), type.getElementType()),
+        ValueRange{}, b.getI64IntegerAttr(64));
+    memref::CopyOp::create(b, loc, buffer, copy);
+    // The kernels' operand types (unit innermost stride, any offset and
+    // outer strides) accept an identity buffer.
+    return copy.getType() == type
+               ? copy
+               : memref::CastOp::create(b, loc, type, copy).getResult();
   }
 
   void runOnOperation() override {
@@ -380,20 +424,26 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
         ops.push_back(op);
     });
     for (Operation *op : ops) {
-      Value w = op->getOperand(0), input = op->getOperand(1);
+      // Tensors (result = the kernel's fresh buffer) or, after
+      // bufferization, memrefs (the kernel writes `outs` in place).
+      Value w = op->getOperand(0), input = op->getOperand(1),
+            init = op->getOperand(2);
+      bool onBuffers = op->getNumResults() == 0;
       bool transposeW = op->hasAttr("transpose_w");
       auto constant = w.getDefiningOp<dc::ConstantOp>();
-      auto inType = cast<RankedTensorType>(input.getType());
-      auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+      auto inType = cast<ShapedType>(input.getType());
+      auto outType = cast<ShapedType>(init.getType());
       bool isMatmul = isa<dc::MatmulOp>(op);
       // Declared sizes are checked before any layout or buffer of that size
       // is built (a tiny payload may declare 2^40 rows).
       if (failed(dc::checkMaterializable(op, w.getType(), "weight")) ||
           failed(dc::checkMaterializable(op, inType, "input")) ||
-          failed(dc::checkMaterializable(op, resultType, "result")))
+          failed(dc::checkMaterializable(op, outType, "result")))
         return signalPassFailure();
-      if (!constant || !inType.hasStaticShape()) {
-        lowerDense(op);
+      if (!constant || !inType.hasStaticShape() || !outType.hasStaticShape()) {
+        if (failed(lowerDense(op, "its weight is not a dc.constant or its "
+                                  "shapes are not static")))
+          return signalPassFailure();
         continue;
       }
       int64_t n = isMatmul ? inType.getDimSize(1) : 0;
@@ -404,7 +454,9 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
           planner->getEntry(constant, transposeW, op);
       if (!entry) {
         // Errors in the payload are reported by getView / decodeEntries.
-        lowerDense(op);
+        if (failed(lowerDense(op, "no execution layout can be built for its "
+                                  "weight (see the remark)")))
+          return signalPassFailure();
         continue;
       }
       int64_t groups = 1;
@@ -419,19 +471,35 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       MLIRContext *ctx = op->getContext();
       int64_t dyn = ShapedType::kDynamic;
       auto kernelType = kernel.getFunctionType();
+      auto xType = cast<MemRefType>(kernelType.getInput(0));
+      auto yType = cast<MemRefType>(kernelType.getInput(1));
+      if (onBuffers) {
+        Value xBuf = castOrCopy(b, loc, input, xType);
+        // `outs` itself when it has the kernel's (identity) layout.
+        Value yBuf = init.getType() == yType
+                         ? init
+                         : memref::AllocOp::create(b, loc, yType, ValueRange{},
+                                                   b.getI64IntegerAttr(64))
+                               .getResult();
+        func::CallOp::create(b, loc, kernel, ValueRange{xBuf, yBuf});
+        if (yBuf != init)
+          memref::CopyOp::create(b, loc, yBuf, init);
+        op->erase();
+        continue;
+      }
       SmallVector<int64_t> dynStrides(inType.getRank(), dyn);
       auto anyLayout =
           MemRefType::get(inType.getShape(), inType.getElementType(),
                           StridedLayoutAttr::get(ctx, dyn, dynStrides));
       Value xBuf = bufferization::ToBufferOp::create(b, loc, anyLayout, input,
                                                      /*read_only=*/true);
-      xBuf = memref::CastOp::create(b, loc, kernelType.getInput(0), xBuf);
-      auto yType = cast<MemRefType>(kernelType.getInput(1));
+      xBuf = memref::CastOp::create(b, loc, xType, xBuf);
       Value yBuf = memref::AllocOp::create(b, loc, yType, ValueRange{},
                                            b.getI64IntegerAttr(64));
       func::CallOp::create(b, loc, kernel, ValueRange{xBuf, yBuf});
       Value result = bufferization::ToTensorOp::create(
-          b, loc, resultType, yBuf, /*restrict=*/true, /*writable=*/true);
+          b, loc, op->getResult(0).getType(), yBuf, /*restrict=*/true,
+          /*writable=*/true);
       op->getResult(0).replaceAllUsesWith(result);
       op->erase();
     }
@@ -445,6 +513,11 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     });
     for (dc::ConstantOp c : dead)
       c->erase();
+    // dc_init() / dc_status() over the kernels' load-time initializers too
+    // (dc-lower-decompress emits them first when this pass runs after
+    // bufferization; emitting again replaces them).
+    if (!ops.empty() && failed(dc::emitInitEntryPoints(module)))
+      return signalPassFailure();
   }
 };
 

@@ -4,7 +4,6 @@
 
 void dc::addKernelPasses(mlir::OpPassManager &pm,
                          const KernelOptions &options) {
-  pm.addPass(createDCRewriteContractions());
   DCChooseLayoutOptions choose;
   choose.targetCpu = options.targetCpu;
   choose.vectorWidth = options.vectorWidth;

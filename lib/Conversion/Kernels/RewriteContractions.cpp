@@ -106,16 +106,6 @@ static bool isStaticFloatTensor(Value v) {
   return t && t.hasStaticShape() && isSupportedFloat(t.getElementType());
 }
 
-/// `v` converted to element type `to` (extf / truncf), or `v`.
-static Value castFloat(OpBuilder &b, Location loc, Value v, Type to) {
-  Type from = v.getType();
-  if (from == to)
-    return v;
-  if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
-    return arith::ExtFOp::create(b, loc, to, v);
-  return arith::TruncFOp::create(b, loc, to, v);
-}
-
 /// `v` reshaped to `shape` by one collapse_shape or expand_shape (or as is);
 /// null if the two shapes are not related that way.
 static Value reshapeTo(OpBuilder &b, Location loc, Value v,
@@ -199,7 +189,7 @@ static Value arrange(OpBuilder &b, Location loc, Value source, AffineMap map,
                                               utils::IteratorType::parallel),
              [&](OpBuilder &nb, Location nl, ValueRange args) {
                linalg::YieldOp::create(nb, nl,
-                                       castFloat(nb, nl, args[0], element));
+                                       dc::kernels::castFloat(nb, nl, args[0], element));
              })
       ->getResult(0);
 }
@@ -445,49 +435,26 @@ static FailureOr<Value> rewriteContraction(OpBuilder &b, linalg::LinalgOp op,
   SmallVector<int64_t> yShape = {m};
   yShape.append(xShape.begin() + 1, xShape.end());
   Value y3;
+  // The dc op overwrites its `outs` (a tensor.empty): the kernels store each
+  // sum once, so a non-zero init is added after the arrangement below.
   if (*cols == 1) {
     Value xv = reshapeTo(b, loc, x3, {k});
-    Value yv = dc::MatvecOp::create(b, loc, RankedTensorType::get({m}, f32), w,
-                                    xv, transposeW);
+    Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m}, f32);
+    Value yv =
+        dc::MatvecOp::create(b, loc, w, xv, out, transposeW).getTensorResult();
     y3 = reshapeTo(b, loc, yv, yShape);
   } else {
     Value x2 = reshapeTo(b, loc, x3, {k, *cols});
-    Value y2 = dc::MatmulOp::create(
-        b, loc, RankedTensorType::get({m, *cols}, f32), w, x2, transposeW);
+    Value out =
+        tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, *cols}, f32);
+    Value y2 =
+        dc::MatmulOp::create(b, loc, w, x2, out, transposeW).getTensorResult();
     y3 = reshapeTo(b, loc, y2, yShape);
   }
   assert(y3 && "M x cols reshapes to M x colLoops");
 
-  Type resultElement = resultType.getElementType();
   Value y = arrange(b, loc, y3, yMap, resultType.getShape(), f32);
-  if (resultElement.isF32())
-    return dc::kernels::addInit(b, loc, y, init);
-  // f16 / bf16 result: add `outs` in f32 (unless zero), then truncate.
-  bool zeroInit = dc::kernels::isZeroInit(init);
-  AffineMap identity =
-      AffineMap::getMultiDimIdentityMap(resultType.getRank(), ctx);
-  SmallVector<Value> inputs = {y};
-  SmallVector<AffineMap> maps = {identity};
-  if (!zeroInit) {
-    inputs.push_back(init);
-    maps.push_back(identity);
-  }
-  maps.push_back(identity);
-  Value empty = tensor::EmptyOp::create(b, loc, resultType.getShape(),
-                                        resultElement);
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{resultType}, inputs, ValueRange{empty}, maps,
-             SmallVector<utils::IteratorType>(resultType.getRank(),
-                                              utils::IteratorType::parallel),
-             [&](OpBuilder &nb, Location nl, ValueRange args) {
-               Value sum = args[0];
-               if (!zeroInit)
-                 sum = arith::AddFOp::create(nb, nl, sum,
-                                             castFloat(nb, nl, args[1], f32));
-               linalg::YieldOp::create(nb, nl,
-                                       castFloat(nb, nl, sum, resultElement));
-             })
-      ->getResult(0);
+  return dc::kernels::addInit(b, loc, y, init);
 }
 
 /// The contraction rewrite as a pattern (see rewriteContraction).

@@ -33,7 +33,8 @@
 // (dc::traceWeightChain: e.g. an ONNX [G*F, C, KH, KW] weight expanded to
 // [G, F, C, KH, KW]); the chain is replayed on the decoded codebook indices
 // and the result re-encoded; the dead chain is erased with the
-// decompression. Anything not handled (dynamic shapes, other element types,
+// decompression. f16 / bf16 operands are extended to f32 by im2col and the
+// result truncated once. Anything not handled (dynamic shapes, other element types,
 // a filter that is not a dc.decompress behind such a chain) keeps its
 // dc.decompress: it is decoded once at load and runs densely.
 //
@@ -43,8 +44,10 @@
 
 #include "dc/Dialect/DC/DC.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AffineExpr.h"
 #include "mlir/IR/PatternMatch.h"
@@ -58,12 +61,18 @@ using namespace mlir;
 namespace dc::kernels {
 namespace {
 
-static bool isStaticF32(Value v) {
-  auto t = dyn_cast<RankedTensorType>(v.getType());
-  return t && t.hasStaticShape() && t.getElementType().isF32();
+static bool isSupportedFloat(Type t) {
+  return t.isF32() || t.isF16() || t.isBF16();
 }
 
-/// The `dc.constant` behind a static f32 filter `v`: dc.decompress of it,
+/// A static f32, f16 or bf16 tensor (the kernels compute in f32; f16 / bf16
+/// operands are extended on the way in and the result truncated once).
+static bool isStaticFloat(Value v) {
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  return t && t.hasStaticShape() && isSupportedFloat(t.getElementType());
+}
+
+/// The `dc.constant` behind a static float filter `v`: dc.decompress of it,
 /// directly or through the layout ops of `chain` (dc::traceWeightChain).
 static dc::ConstantOp getCompressedFilter(Value v, dc::WeightChain &chain) {
   std::optional<dc::WeightChain> traced = dc::traceWeightChain(v);
@@ -71,11 +80,11 @@ static dc::ConstantOp getCompressedFilter(Value v, dc::WeightChain &chain) {
     return {};
   chain = std::move(*traced);
   auto dec = chain.root.getDefiningOp<dc::DecompressOp>();
-  if (!dec || !isStaticF32(v))
+  if (!dec || !isStaticFloat(v))
     return {};
   auto constant = dec.getInput().getDefiningOp<dc::ConstantOp>();
   auto type = dyn_cast<RankedTensorType>(dec.getType());
-  if (!constant || !type || !type.getElementType().isF32() ||
+  if (!constant || !type || !isSupportedFloat(type.getElementType()) ||
       !type.hasStaticShape())
     return {};
   return constant;
@@ -129,6 +138,184 @@ static std::optional<int64_t> product(ArrayRef<unsigned> dims,
     p = *q;
   }
   return p;
+}
+
+/// The im2col of a convolution: the copying generic over the loops
+/// `loops` (depth, K loops, column loops; positions in the convolution's
+/// loops) that reads `input` through the convolution's input map `inMap`
+/// (`map`: the same map on the im2col loops). Its first `rowLoops` loops
+/// are the rows of X ([xRows, columns]).
+struct Im2Col {
+  Value input;
+  AffineMap inMap;
+  AffineMap map;
+  SmallVector<unsigned> loops;
+  size_t rowLoops;
+  int64_t xRows;
+};
+
+/// Largest im2col buffer built at once (bytes). A bigger one (a VGG-sized
+/// layer: 64 channels x 3x3 x 224x224 pixels is 115 MB) is built and
+/// multiplied a chunk of output pixels (columns of X and Y) at a time.
+constexpr int64_t kMaxIm2ColBytes = 2 << 20;
+
+/// Chunks of the columns of X and Y: the column loops before `split` (in
+/// output order) are iterated one index at a time, loop `split` by `tile`,
+/// the later ones whole; `tile` divides the size of loop `split`, so every
+/// chunk has the same static shape.
+struct ColumnChunks {
+  unsigned split;
+  int64_t tile;
+};
+
+/// The chunks for a [xRows, P] im2col (P the product of the column loops'
+/// `sizes`), or nothing when it fits kMaxIm2ColBytes.
+static std::optional<ColumnChunks>
+planColumnChunks(ArrayRef<unsigned> colDims, ArrayRef<int64_t> sizes,
+                 int64_t xRows) {
+  int64_t budget = std::max<int64_t>(1, kMaxIm2ColBytes / (4 * xRows));
+  std::optional<int64_t> cols = product(colDims, sizes);
+  if (colDims.empty() || (cols && *cols <= budget))
+    return std::nullopt;
+  // The innermost loop whose suffix (it and the loops after it) exceeds the
+  // budget; the loops after it fit as a whole.
+  int64_t inner = 1;
+  unsigned split = colDims.size() - 1;
+  for (unsigned i = colDims.size(); i-- > 0;) {
+    if (inner * sizes[colDims[i]] > budget) {
+      split = i;
+      break;
+    }
+    inner *= sizes[colDims[i]];
+  }
+  int64_t size = sizes[colDims[split]];
+  int64_t tile = 1;
+  for (int64_t t = std::min(size, budget / inner); t >= 1; --t)
+    if (size % t == 0) {
+      tile = t;
+      break;
+    }
+  return ColumnChunks{split, tile};
+}
+
+/// `e` (a non-decreasing input index, see isNonDecreasing) with loop `d` at
+/// `values[d]` (null: 0), as index arithmetic.
+static Value emitIndex(OpBuilder &b, Location loc, AffineExpr e,
+                       ArrayRef<Value> values) {
+  auto cst = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  if (auto d = dyn_cast<AffineDimExpr>(e))
+    return values[d.getPosition()] ? values[d.getPosition()] : cst(0);
+  if (auto c = dyn_cast<AffineConstantExpr>(e))
+    return cst(c.getValue());
+  auto bin = cast<AffineBinaryOpExpr>(e);
+  Value l = emitIndex(b, loc, bin.getLHS(), values);
+  Value r = emitIndex(b, loc, bin.getRHS(), values);
+  if (e.getKind() == AffineExprKind::Add)
+    return arith::AddIOp::create(b, loc, l, r);
+  return arith::MulIOp::create(b, loc, l, r);
+}
+
+/// X ([xRows, columns]) for the loop ranges `tiles` (per convolution loop)
+/// starting at `offsets` (per convolution loop, null: 0; empty: the whole
+/// im2col, reading `input` directly). With offsets, the input is sliced to
+/// the window the chunk reads (an input index is linear in the loops, so
+/// the chunk's index is its offset plus the index at the local loops).
+static Value buildIm2Col(OpBuilder &b, Location loc, const Im2Col &im2col,
+                         ArrayRef<int64_t> tiles, ArrayRef<Value> offsets) {
+  Type f32 = b.getF32Type();
+  Value input = im2col.input;
+  if (!offsets.empty()) {
+    SmallVector<int64_t> zero(tiles.size(), 0), localLast;
+    for (int64_t t : tiles)
+      localLast.push_back(t - 1);
+    SmallVector<OpFoldResult> sliceOffsets, sliceSizes;
+    for (AffineExpr e : im2col.inMap.getResults()) {
+      Value at = emitIndex(b, loc, e, offsets);
+      Value base = arith::ConstantIndexOp::create(b, loc, *evaluate(e, zero));
+      sliceOffsets.push_back(
+          arith::SubIOp::create(b, loc, at, base).getResult());
+      sliceSizes.push_back(b.getIndexAttr(*evaluate(e, localLast) + 1));
+    }
+    SmallVector<OpFoldResult> strides(sliceSizes.size(), b.getIndexAttr(1));
+    input = tensor::ExtractSliceOp::create(b, loc, input, sliceOffsets,
+                                           sliceSizes, strides);
+  }
+  SmallVector<int64_t> colShape;
+  int64_t numCols = 1;
+  for (auto [i, d] : llvm::enumerate(im2col.loops)) {
+    colShape.push_back(tiles[d]);
+    if (i >= im2col.rowLoops)
+      numCols *= tiles[d];
+  }
+  unsigned n = colShape.size();
+  Value colInit = tensor::EmptyOp::create(b, loc, colShape, f32);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{RankedTensorType::get(colShape, f32)},
+      ValueRange{input}, ValueRange{colInit},
+      ArrayRef<AffineMap>{im2col.map,
+                          AffineMap::getMultiDimIdentityMap(n, b.getContext())},
+      SmallVector<utils::IteratorType>(n, utils::IteratorType::parallel),
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        // f16 / bf16 activations are extended here, once per element.
+        linalg::YieldOp::create(nb, l, castFloat(nb, l, args[0], f32));
+      });
+  ReassociationIndices xRows, xCols;
+  for (unsigned i = 0; i < n; ++i)
+    (i < im2col.rowLoops ? xRows : xCols).push_back(i);
+  return tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get({im2col.xRows, numCols}, f32),
+      generic->getResult(0), ArrayRef<ReassociationIndices>{xRows, xCols});
+}
+
+/// Y = W X ([rows, cols]) a chunk of columns at a time: a loop nest over the
+/// column loops up to `chunks.split`; each iteration builds the im2col of
+/// its columns, multiplies it and inserts the [rows, chunk] result into Y
+/// (the chunk's columns are contiguous in Y: the loops after the split are
+/// whole).
+static Value buildChunkedWX(OpBuilder &b, Location loc, const Im2Col &im2col,
+                            const ColumnChunks &chunks,
+                            ArrayRef<unsigned> colDims,
+                            ArrayRef<int64_t> sizes, Value w, bool transposeW,
+                            int64_t groups, int64_t rows, int64_t cols) {
+  Type f32 = b.getF32Type();
+  SmallVector<Value> lbs, ubs, steps;
+  SmallVector<int64_t> strides(colDims.size(), 1), tiles(sizes);
+  for (unsigned i = colDims.size() - 1; i > 0; --i)
+    strides[i - 1] = strides[i] * sizes[colDims[i]];
+  for (unsigned i = 0; i <= chunks.split; ++i) {
+    int64_t step = i == chunks.split ? chunks.tile : 1;
+    lbs.push_back(arith::ConstantIndexOp::create(b, loc, 0));
+    ubs.push_back(arith::ConstantIndexOp::create(b, loc, sizes[colDims[i]]));
+    steps.push_back(arith::ConstantIndexOp::create(b, loc, step));
+    tiles[colDims[i]] = step;
+  }
+  int64_t chunkCols = chunks.tile * strides[chunks.split];
+  Value yInit = tensor::EmptyOp::create(b, loc, {rows, cols}, f32);
+  scf::LoopNest nest = scf::buildLoopNest(
+      b, loc, lbs, ubs, steps, ValueRange{yInit},
+      [&](OpBuilder &nb, Location l, ValueRange ivs,
+          ValueRange iterArgs) -> scf::ValueVector {
+        SmallVector<Value> offsets(sizes.size());
+        Value column = arith::ConstantIndexOp::create(nb, l, 0);
+        for (auto [i, iv] : llvm::enumerate(ivs)) {
+          offsets[colDims[i]] = iv;
+          Value stride = arith::ConstantIndexOp::create(nb, l, strides[i]);
+          column = arith::AddIOp::create(
+              nb, l, column, arith::MulIOp::create(nb, l, iv, stride));
+        }
+        Value x = buildIm2Col(nb, l, im2col, tiles, offsets);
+        Value yChunk = buildGroupedWX(nb, l, w, x, transposeW, groups);
+        SmallVector<OpFoldResult> at = {nb.getIndexAttr(0), column};
+        SmallVector<OpFoldResult> shape = {nb.getIndexAttr(rows),
+                                           nb.getIndexAttr(chunkCols)};
+        SmallVector<OpFoldResult> unit(2, nb.getIndexAttr(1));
+        return {tensor::InsertSliceOp::create(nb, l, yChunk, iterArgs[0], at,
+                                              shape, unit)
+                    .getResult()};
+      });
+  return nest.results[0];
 }
 
 /// The loop dimension of each result of `map`, if every result is a
@@ -224,9 +411,9 @@ struct RewriteConvolution : public OpInterfaceRewritePattern<linalg::LinalgOp> {
     Value init = op.getDpsInitOperand(0)->get();
     dc::WeightChain chain;
     dc::ConstantOp constant = getCompressedFilter(filter, chain);
-    if (!constant || !isStaticF32(input) || !isStaticF32(init))
+    if (!constant || !isStaticFloat(input) || !isStaticFloat(init))
       return failure();
-    // The body is a multiply-accumulate (all operands f32, so no casts).
+    // The body is a multiply-accumulate (casts between float types allowed).
     if (!linalg::isaConvolutionOpInterface(op))
       return failure();
     FailureOr<linalg::ConvolutionDimensions> dims =
@@ -353,36 +540,30 @@ struct RewriteConvolution : public OpInterfaceRewritePattern<linalg::LinalgOp> {
     colLoops.append(colDims);
     SmallVector<AffineExpr> replacement(numLoops,
                                         getAffineConstantExpr(0, ctx));
-    SmallVector<int64_t> colShape;
-    for (auto [i, d] : llvm::enumerate(colLoops)) {
+    for (auto [i, d] : llvm::enumerate(colLoops))
       replacement[d] = getAffineDimExpr(i, ctx);
-      colShape.push_back(sizes[d]);
-    }
-    unsigned n = colLoops.size();
-    AffineMap im2colIn = inMap.replaceDimsAndSymbols(replacement, {}, n, 0);
-    AffineMap im2colOut = AffineMap::getMultiDimIdentityMap(n, ctx);
-    Value colInit = tensor::EmptyOp::create(rewriter, loc, colShape, f32);
-    auto im2col = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{RankedTensorType::get(colShape, f32)},
-        ValueRange{input}, ValueRange{colInit},
-        ArrayRef<AffineMap>{im2colIn, im2colOut},
-        SmallVector<utils::IteratorType>(n, utils::IteratorType::parallel),
-        [](OpBuilder &b, Location l, ValueRange args) {
-          linalg::YieldOp::create(b, l, args[0]);
-        });
-    ReassociationIndices xRows, xCols;
-    for (unsigned i = 0; i < n; ++i)
-      (i < depthDims.size() + kDims.size() ? xRows : xCols).push_back(i);
-    Value x = tensor::CollapseShapeOp::create(
-        rewriter, loc, RankedTensorType::get({*groups * *k, *cols}, f32),
-        im2col->getResult(0), ArrayRef<ReassociationIndices>{xRows, xCols});
+    Im2Col im2col{input, inMap,
+                  inMap.replaceDimsAndSymbols(replacement, {}, colLoops.size(),
+                                              0),
+                  colLoops, depthDims.size() + kDims.size(), *groups * *k};
 
-    Value y = buildGroupedWX(rewriter, loc, w, x, transposeW, *groups);
+    Value y;
+    std::optional<ColumnChunks> chunks =
+        planColumnChunks(colDims, sizes, *groups * *k);
+    if (!chunks) {
+      Value x = buildIm2Col(rewriter, loc, im2col, sizes, {});
+      y = buildGroupedWX(rewriter, loc, w, x, transposeW, *groups);
+    } else {
+      y = buildChunkedWX(rewriter, loc, im2col, *chunks, colDims, sizes, w,
+                         transposeW, *groups, *rows, *cols);
+    }
 
     // Y's dimensions are (rows loops, column loops); the output's are
     // `outDims`. Equal up to unit dimensions: a reshape; columns before
     // rows: a 2-D transpose and a reshape; otherwise an N-D transpose.
-    auto outType = cast<RankedTensorType>(init.getType());
+    // Y, in f32, is arranged to the output's shape; addInit then converts to
+    // the output's element type.
+    auto outType = cast<RankedTensorType>(init.getType()).clone(f32);
     SmallVector<unsigned> yDims = rowDims;
     yDims.append(colDims);
     auto nonUnit = [&](ArrayRef<unsigned> ds) {

@@ -5,6 +5,7 @@
 #include "dc/Core/CompressedTensor.h"
 #include "dc/Dialect/DC/DCUtils.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/IndexingUtils.h"
@@ -131,8 +132,10 @@ Value getMatrixView(dc::ConstantOp constant, const dc::WeightChain &chain,
   OpBuilder b(ctx);
   b.setInsertionPointAfter(constant);
   Value result;
+  int64_t storageRows, storageCols;
+  dc::matrixDims(view.shape, storageRows, storageCols);
   if (identity && (view.params.format == dc::StorageFormat::Dense ||
-                   rows == tensorType.getDimSize(0))) {
+                   rows == storageRows)) {
     dc::CompressedTensorView matrixView = view;
     matrixView.shape = {rows, cols};
     if (!decodeAllElements(matrixView, actual) || actual != expected)
@@ -197,11 +200,46 @@ bool isZeroInit(Value init) {
   return false;
 }
 
+Value castFloat(OpBuilder &b, Location loc, Value v, Type to) {
+  Type from = v.getType();
+  if (from == to)
+    return v;
+  if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
+    return arith::ExtFOp::create(b, loc, to, v);
+  return arith::TruncFOp::create(b, loc, to, v);
+}
+
 Value addInit(OpBuilder &b, Location loc, Value result, Value init) {
-  if (isZeroInit(init))
-    return result;
-  return linalg::AddOp::create(b, loc, TypeRange{init.getType()},
-                               ValueRange{result, init}, ValueRange{init})
+  bool zeroInit = isZeroInit(init);
+  auto initType = cast<RankedTensorType>(init.getType());
+  Type element = initType.getElementType();
+  if (element.isF32()) {
+    if (zeroInit)
+      return result;
+    return linalg::AddOp::create(b, loc, TypeRange{initType},
+                                 ValueRange{result, init}, ValueRange{init})
+        ->getResult(0);
+  }
+  Type f32 = b.getF32Type();
+  AffineMap identity =
+      AffineMap::getMultiDimIdentityMap(initType.getRank(), b.getContext());
+  SmallVector<Value> inputs = {result};
+  if (!zeroInit)
+    inputs.push_back(init);
+  SmallVector<AffineMap> maps(inputs.size() + 1, identity);
+  Value empty =
+      tensor::EmptyOp::create(b, loc, initType.getShape(), element);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{initType}, inputs, ValueRange{empty}, maps,
+             SmallVector<utils::IteratorType>(initType.getRank(),
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               Value sum = args[0];
+               if (!zeroInit)
+                 sum = arith::AddFOp::create(nb, nl, sum,
+                                             castFloat(nb, nl, args[1], f32));
+               linalg::YieldOp::create(nb, nl, castFloat(nb, nl, sum, element));
+             })
       ->getResult(0);
 }
 
@@ -226,15 +264,15 @@ Value buildGroupedWX(OpBuilder &b, Location loc, Value w, Value x,
     Value xv = tensor::CollapseShapeOp::create(
         b, loc, RankedTensorType::get({xt.getDimSize(0)}, f32), x,
         ArrayRef<ReassociationIndices>{{0, 1}});
-    auto mv = dc::MatvecOp::create(b, loc, RankedTensorType::get({m}, f32), w,
-                                   xv, transposeW, groups);
+    Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m}, f32);
+    auto mv = dc::MatvecOp::create(b, loc, w, xv, out, transposeW, groups);
     return tensor::ExpandShapeOp::create(
-        b, loc, RankedTensorType::get({m, 1}, f32), mv.getResult(),
+        b, loc, RankedTensorType::get({m, 1}, f32), mv.getTensorResult(),
         ArrayRef<ReassociationIndices>{{0, 1}});
   }
-  return dc::MatmulOp::create(b, loc, RankedTensorType::get({m, n}, f32), w, x,
-                              transposeW, groups)
-      .getResult();
+  Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, n}, f32);
+  return dc::MatmulOp::create(b, loc, w, x, out, transposeW, groups)
+      .getTensorResult();
 }
 
 } // namespace dc::kernels

@@ -45,7 +45,7 @@ private:
 /// (result dimension i is dimension permutation[i]), its elements in
 /// row-major order viewed as rows x cols;
 /// null when that cannot be done exactly. Without a permutation, and when
-/// the storage's own matrix view is the same (rows == shape[0], or the dense
+/// the storage's own matrix view is the same (the same rows, or the dense
 /// format, which stores row-major elements), it is the same payload under
 /// the 2-D type; otherwise the elements are re-encoded with the same
 /// parameters and codebook. Either way the new constant is checked to decode
@@ -73,7 +73,13 @@ mlir::Value buildReencodedMatrix(dc::ConstantOp constant,
 /// True if `init` is known to be all zeros.
 bool isZeroInit(mlir::Value init);
 
-/// Adds `init` to `result` unless it is zero (linalg.add).
+/// `v` converted to element type `to` (extf / truncf), or `v`.
+mlir::Value castFloat(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                      mlir::Type to);
+
+/// `result` (f32, the shape of `init`) plus `init` unless it is zero, in
+/// `init`'s element type: linalg.add for f32; for f16 / bf16 the sum is
+/// formed in f32 and truncated once (one linalg.generic).
 mlir::Value addInit(mlir::OpBuilder &b, mlir::Location loc, mlir::Value result,
                     mlir::Value init);
 

@@ -36,20 +36,24 @@ LogicalResult ConstantOp::verify() {
 
 template <typename OpTy> static LogicalResult verifyContraction(OpTy op) {
   RankedTensorType weight = op.getWeight().getType().getTensorType();
-  auto input = cast<RankedTensorType>(op.getInput().getType());
-  auto result = cast<RankedTensorType>(op.getResult().getType());
+  auto input = cast<ShapedType>(op.getInput().getType());
+  auto init = cast<ShapedType>(op.getInit().getType());
+  if (isa<MemRefType>(input) != isa<MemRefType>(init))
+    return op.emitOpError("input and outs must both be tensors or both be "
+                          "memrefs, got ")
+           << input << " and " << init;
   if (weight.getRank() != 2)
     return op.emitOpError("weight must be a compressed matrix, got rank ")
            << weight.getRank();
-  if (!input.getElementType().isF32() || !result.getElementType().isF32())
-    return op.emitOpError("input and result must have f32 elements");
+  if (!input.getElementType().isF32() || !init.getElementType().isF32())
+    return op.emitOpError("input and outs must have f32 elements");
   int64_t m = weight.getDimSize(0), k = weight.getDimSize(1);
   if (op.getTransposeW())
     std::swap(m, k);
   constexpr bool isMatvec = std::is_same_v<OpTy, MatvecOp>;
   int64_t rank = isMatvec ? 1 : 2;
-  if (input.getRank() != rank || result.getRank() != rank)
-    return op.emitOpError("input and result must have rank ") << rank;
+  if (input.getRank() != rank || init.getRank() != rank)
+    return op.emitOpError("input and outs must have rank ") << rank;
   // groups = G: G blocks of M / G rows, each on its own K rows of the input.
   int64_t groups = op.getGroups();
   if (groups < 1)
@@ -67,15 +71,51 @@ template <typename OpTy> static LogicalResult verifyContraction(OpTy op) {
     return op.emitOpError("input has ")
            << input.getDimSize(0) << " rows but the weight has " << k
            << (groups > 1 ? " columns in all groups" : " columns");
-  if (result.getDimSize(0) != m)
-    return op.emitOpError("result has ")
-           << result.getDimSize(0) << " rows but the weight has " << m
-           << " rows";
-  if (!isMatvec && input.getDimSize(1) != result.getDimSize(1))
-    return op.emitOpError("input and result must have the same number of "
-                          "columns");
+  if (init.getDimSize(0) != m)
+    return op.emitOpError("outs has ")
+           << init.getDimSize(0) << " rows but the weight has " << m << " rows";
+  if (!isMatvec && input.getDimSize(1) != init.getDimSize(1))
+    return op.emitOpError("input and outs must have the same number of "
+                          "columns, got ")
+           << input.getDimSize(1) << " and " << init.getDimSize(1);
   return success();
 }
 
 LogicalResult MatvecOp::verify() { return verifyContraction(*this); }
 LogicalResult MatmulOp::verify() { return verifyContraction(*this); }
+
+/// On memrefs: reads the input, writes every element of `outs` (without
+/// reading it). On tensors: no memory effects.
+template <typename OpTy>
+static void getContractionEffects(
+    OpTy op, SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+                 &effects) {
+  if (isa<MemRefType>(op.getInput().getType()))
+    effects.emplace_back(MemoryEffects::Read::get(), &op.getInputMutable(),
+                         /*stage=*/0, /*effectOnFullRegion=*/true,
+                         SideEffects::DefaultResource::get());
+  if (isa<MemRefType>(op.getInit().getType()))
+    effects.emplace_back(MemoryEffects::Write::get(), &op.getInitMutable(),
+                         /*stage=*/1, /*effectOnFullRegion=*/true,
+                         SideEffects::DefaultResource::get());
+}
+
+void MatvecOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  getContractionEffects(*this, effects);
+}
+void MatmulOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  getContractionEffects(*this, effects);
+}
+
+Speculation::Speculatability MatvecOp::getSpeculatability() {
+  return hasPureTensorSemantics() ? Speculation::Speculatable
+                                  : Speculation::NotSpeculatable;
+}
+Speculation::Speculatability MatmulOp::getSpeculatability() {
+  return hasPureTensorSemantics() ? Speculation::Speculatable
+                                  : Speculation::NotSpeculatable;
+}

@@ -54,9 +54,22 @@ func.func @raw_csc() -> tensor<2x1xf32> {
 // CHECK: dc.matmul {{.*}} {transpose_w}
 func.func @csc_huffman_resource(%x: tensor<2xf32>, %xs: tensor<2x3xf32>) -> (tensor<2xf32>, tensor<2x3xf32>) {
   %c = dc.constant {codebook = dense<[0.0, -1.0, 1.0, 2.0]> : tensor<4xf32>, pointers = dense<[0, 1, 2]> : tensor<3xi32>, values = dense_resource<csc_values> : tensor<1xi8>, gaps = dense<[1]> : tensor<1xi8>, value_code_lengths = dense<[0, 1, 1]> : tensor<3xi8>, gap_code_lengths = dense<[1, 1]> : tensor<2xi8>, num_entries = 2 : i64} : !dc.compressed<tensor<2x2xf32>, #dc.encoding<format = csc, bits = 2, index_bits = 2, entropy = huffman>>
-  %y = dc.matvec %c, %x : !dc.compressed<tensor<2x2xf32>, #dc.encoding<format = csc, bits = 2, index_bits = 2, entropy = huffman>>, tensor<2xf32> -> tensor<2xf32>
-  %ys = dc.matmul %c, %xs {transpose_w} : !dc.compressed<tensor<2x2xf32>, #dc.encoding<format = csc, bits = 2, index_bits = 2, entropy = huffman>>, tensor<2x3xf32> -> tensor<2x3xf32>
+  %y_init = tensor.empty() : tensor<2xf32>
+  %y = dc.matvec %c, %x outs(%y_init) : !dc.compressed<tensor<2x2xf32>, #dc.encoding<format = csc, bits = 2, index_bits = 2, entropy = huffman>>, tensor<2xf32>, tensor<2xf32> -> tensor<2xf32>
+  %ys_init = tensor.empty() : tensor<2x3xf32>
+  %ys = dc.matmul %c, %xs outs(%ys_init) {transpose_w} : !dc.compressed<tensor<2x2xf32>, #dc.encoding<format = csc, bits = 2, index_bits = 2, entropy = huffman>>, tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   return %y, %ys : tensor<2xf32>, tensor<2x3xf32>
+}
+
+// After bufferization: the memref form writes `outs` and has no result.
+// CHECK-LABEL: func @on_buffers
+// CHECK: dc.matvec %{{.+}}, %arg0 outs(%arg1) : !dc.compressed<tensor<2x2xf32>, {{.+}}>, memref<2xf32, strided<[1], offset: ?>>, memref<2xf32>
+// CHECK: dc.matmul %{{.+}}, %arg2 outs(%arg3) {groups = 2 : i64} : !dc.compressed<tensor<2x2xf32>, {{.+}}>, memref<4x3xf32>, memref<2x3xf32>
+func.func @on_buffers(%x: memref<2xf32, strided<[1], offset: ?>>, %y: memref<2xf32>, %xs: memref<4x3xf32>, %ys: memref<2x3xf32>) {
+  %c = dc.constant {codebook = dense<[0.0, -1.0, 1.0, 2.0]> : tensor<4xf32>, pointers = dense<[0, 1, 2]> : tensor<3xi32>, values = dense_resource<csc_values> : tensor<1xi8>, gaps = dense<[1]> : tensor<1xi8>, value_code_lengths = dense<[0, 1, 1]> : tensor<3xi8>, gap_code_lengths = dense<[1, 1]> : tensor<2xi8>, num_entries = 2 : i64} : !dc.compressed<tensor<2x2xf32>, #dc.encoding<format = csc, bits = 2, index_bits = 2, entropy = huffman>>
+  dc.matvec %c, %x outs(%y) : !dc.compressed<tensor<2x2xf32>, #dc.encoding<format = csc, bits = 2, index_bits = 2, entropy = huffman>>, memref<2xf32, strided<[1], offset: ?>>, memref<2xf32>
+  dc.matmul %c, %xs outs(%ys) {groups = 2} : !dc.compressed<tensor<2x2xf32>, #dc.encoding<format = csc, bits = 2, index_bits = 2, entropy = huffman>>, memref<4x3xf32>, memref<2x3xf32>
+  return
 }
 
 // CHECK: dialect_resources

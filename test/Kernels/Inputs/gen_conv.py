@@ -16,7 +16,10 @@ Forms (--op): the linalg named convolutions below, `generic_grouped` (a
 grouped convolution as a linalg.generic: input NHWGC, filter HWGCF, output
 NHWGF), `tosa_conv2d` and `tosa_depthwise_conv2d` (to be lowered with stock
 mlir-opt's tosa-to-linalg-named, tosa-to-linalg and tosa-to-arith).
-Data: numpy uniform(-1, 1) with --seed.
+Data: numpy uniform(-1, 1) with --seed. With --dtype f16 or bf16 (not the
+TOSA forms) every tensor has that element type and the tolerance is that of
+Inputs/gen_forms.py (2e-2 for f16, 6e-2 for bf16): the dense reference
+accumulates in its own type, dc in f32 with one rounding at the end.
 """
 
 import argparse
@@ -51,9 +54,22 @@ def tensor_type(shape):
     return "tensor<" + "x".join(str(d) for d in shape) + "xf32>"
 
 
+# The element type (--dtype): the module is written in f32 and retyped at
+# the end; dense() encodes payloads in this type.
+DTYPE = "f32"
+
+
 def dense(a):
-    """A dense f32 attribute (hex, exact) for numpy array `a`."""
-    raw = np.ascontiguousarray(a, dtype="<f4").tobytes()
+    """A dense attribute (hex, exact in DTYPE) for numpy array `a`."""
+    a = np.ascontiguousarray(a, dtype="<f4")
+    if DTYPE == "f16":
+        raw = a.astype("<f2").tobytes()
+    elif DTYPE == "bf16":
+        bits = a.view("<u4").astype(np.uint64)
+        rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
+        raw = rounded.astype("<u2").tobytes()
+    else:
+        raw = a.tobytes()
     return 'dense<"0x%s"> : %s' % (raw.hex().upper(), tensor_type(a.shape))
 
 
@@ -85,7 +101,14 @@ def main():
     p.add_argument("--dynamic-batch", action="store_true",
                    help="@main's convolution on a dynamic batch dimension "
                    "(tensor.cast to ? and back): a form dc does not rewrite")
+    p.add_argument("--dtype", default="f32", choices=["f32", "f16", "bf16"])
     a = p.parse_args()
+    global DTYPE
+    DTYPE = a.dtype
+    if DTYPE != "f32" and a.op.startswith("tosa"):
+        sys.exit("gen_conv.py: --dtype applies to the linalg forms only")
+    tol = {"f32": "0.0001", "f16": "0.02", "bf16": "0.06"}[DTYPE]
+    tiny = "1.0e-30" if DTYPE != "f16" else "1.0e-6"
 
     in_l, fil_l, out_l = FORMS[a.op]
     depthwise = a.op.startswith("depthwise") or a.op == "tosa_depthwise_conv2d"
@@ -307,10 +330,10 @@ def main():
         "    } -> tensor<f32>",
         "    %dv = tensor.extract %d[] : tensor<f32>",
         "    %sv = tensor.extract %s[] : tensor<f32>",
-        "    %tiny = arith.constant 1.0e-30 : f32",
+        "    %%tiny = arith.constant %s : f32" % tiny,
         "    %sc = arith.maximumf %sv, %tiny : f32",
         "    %rel = arith.divf %dv, %sc : f32",
-        "    %tol = arith.constant 0.0001 : f32",
+        "    %%tol = arith.constant %s : f32" % tol,
         "    %ok = arith.cmpf olt, %rel, %tol : f32",
         '    vector.print str "rel_err "',
         "    vector.print %rel : f32",
@@ -323,7 +346,10 @@ def main():
         "  }",
         "}",
     ]
-    print("\n".join(lines))
+    text = "\n".join(lines)
+    if DTYPE != "f32":
+        text = text.replace("f32", DTYPE)
+    print(text)
 
 
 if __name__ == "__main__":

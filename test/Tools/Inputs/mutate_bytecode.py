@@ -2,7 +2,14 @@
   section-length: the first section's length varint becomes 2^40 (a 9-byte
                   varint is spliced in);
   alignment:      the first aligned section's alignment becomes 3;
-  strings:        the string section's count becomes 2^40."""
+  strings:        the string section's count becomes 2^40;
+  group-count:    the first attribute group of the attribute/type offset
+                  section declares one entry more than there are attributes
+                  (1-byte varints);
+  dense-blob HEX SIZE:
+                  the size of the dense elements blob whose bytes are HEX
+                  becomes SIZE (a 1-byte varint; the bytes after the new end
+                  stay in the entry, every section length is unchanged)."""
 import sys
 
 data = bytearray(open(sys.argv[1], "rb").read())
@@ -30,6 +37,16 @@ def encode(value):
     return bytes([0]) + value.to_bytes(8, "little")
 
 
+if mode == "dense-blob":
+    blob = bytes.fromhex(sys.argv[4])
+    size = int(sys.argv[5])
+    assert data.count(blob) == 1, "the blob must occur once"
+    at = data.index(blob)
+    assert varint(at - 1) == (len(blob), 1), "blob size is not a 1-byte varint"
+    data[at - 1] = (size << 1) | 1
+    open(sys.argv[2], "wb").write(bytes(data))
+    sys.exit(0)
+
 pos = 4
 _, n = varint(pos)  # version
 pos += n
@@ -53,6 +70,14 @@ while pos < len(data):
             pos += 1
     if mode == "section-length":
         data[lengthPos:lengthPos + n] = huge()
+        break
+    if mode == "group-count" and ident == 3:
+        numAttrs, n1 = varint(pos)
+        _, n2 = varint(pos + n1)
+        group = pos + n1 + n2
+        _, n3 = varint(group)
+        assert numAttrs < 63 and varint(group + n3)[1] == 1
+        data[group + n3] = ((numAttrs + 1) << 1) | 1
         break
     if mode == "strings" and ident == 0:
         old = varint(pos)[1]

@@ -4,6 +4,7 @@
 #define DC_OPS_TD
 
 include "dc/Dialect/DC/DCTypes.td"
+include "mlir/Interfaces/DestinationStyleOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 
@@ -71,22 +72,70 @@ def DC_DecompressOp : DC_Op<"decompress", [Pure,
   let assemblyFormat = "$input attr-dict `:` qualified(type($input)) `->` type($result)";
 }
 
-class DC_ContractionOp<string mnemonic> : DC_Op<mnemonic, [Pure]> {
-  let arguments = (ins DC_CompressedType:$weight, AnyRankedTensor:$input,
+def DC_TensorOrMemRef : AnyTypeOf<[AnyRankedTensor, AnyMemRef],
+                                  "ranked tensor or memref">;
+
+// Destination-passing style (the form one-shot-bufferize works on): on
+// tensors the op returns a value of the type of `outs`; on memrefs (after
+// bufferization) it writes `outs` and returns nothing. `outs` supplies only
+// the shape and, once bufferized, the buffer: every element is overwritten
+// and none is read (like linalg.transpose's `init`, not linalg.matmul's
+// accumulator), so a `tensor.empty` destination bufferizes to a plain
+// allocation, and a bias is added after the op (the kernels store each sum
+// once). The compressed weight is not a tensor: bufferization leaves it, and
+// its payload, as they are.
+class DC_ContractionOp<string mnemonic> : DC_Op<mnemonic, [
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
+    DeclareOpInterfaceMethods<ConditionallySpeculatable>,
+    DestinationStyleOpInterface]> {
+  let arguments = (ins DC_CompressedType:$weight, DC_TensorOrMemRef:$input,
+                       DC_TensorOrMemRef:$init,
                        UnitAttr:$transpose_w,
                        DefaultValuedAttr<I64Attr, "1">:$groups);
-  let results = (outs AnyRankedTensor:$result);
+  let results = (outs Variadic<AnyRankedTensor>:$result);
   let assemblyFormat = [{
-    $weight `,` $input attr-dict `:` qualified(type($weight)) `,` type($input) `->` type($result)
+    $weight `,` $input `outs` `(` $init `)` attr-dict `:`
+    qualified(type($weight)) `,` type($input) `,` type($init)
+    (`->` type($result)^)?
   }];
+  let builders = [
+    // The result type is `init`'s on tensors, none on memrefs.
+    OpBuilder<(ins "::mlir::Value":$weight, "::mlir::Value":$input,
+                   "::mlir::Value":$init, CArg<"bool", "false">:$transposeW,
+                   CArg<"int64_t", "1">:$groups), [{
+      build($_builder, $_state,
+            ::llvm::isa<::mlir::RankedTensorType>(init.getType())
+                ? ::mlir::TypeRange{init.getType()}
+                : ::mlir::TypeRange{},
+            weight, input, init, transposeW, groups);
+    }]>
+  ];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() {
+      return getInitMutable();
+    }
+    /// The op's value on tensors (null on memrefs).
+    ::mlir::Value getTensorResult() {
+      return getResult().empty() ? ::mlir::Value() : getResult().front();
+    }
+  }];
 }
 
 def DC_MatvecOp : DC_ContractionOp<"matvec"> {
   let summary = "y = W x on a compressed matrix";
   let description = [{
     `W` is a compressed M x K matrix (K x M used transposed with
-    `transpose_w`), `x` a K vector, `y` an M vector, all f32.
+    `transpose_w`), `x` a K vector, `y` (`outs`) an M vector, all f32.
+    `outs` is overwritten, not accumulated into.
+
+    ```mlir
+    %y = dc.matvec %w, %x outs(%init) : !dc.compressed<tensor<4x8xf32>, #enc>,
+        tensor<8xf32>, tensor<4xf32> -> tensor<4xf32>
+    // after one-shot-bufferize:
+    dc.matvec %w, %xb outs(%yb) : !dc.compressed<tensor<4x8xf32>, #enc>,
+        memref<8xf32>, memref<4xf32>
+    ```
 
     With `groups = G` (default 1) the M rows of the effective matrix A (W,
     or W^T) form G groups of M / G consecutive rows, and group g multiplies
@@ -99,8 +148,10 @@ def DC_MatmulOp : DC_ContractionOp<"matmul"> {
   let summary = "Y = W X on a compressed matrix";
   let description = [{
     `W` is a compressed M x K matrix (K x M used transposed with
-    `transpose_w`), `X` is K x N, `Y` is M x N, all f32. Each column of `X`
-    is one input vector, so the compressed weights stream once for all N.
+    `transpose_w`), `X` is K x N, `Y` (`outs`, overwritten) is M x N, all
+    f32. Each column of `X` is one input vector, so the compressed weights
+    stream once for all N. Tensors or, after bufferization, memrefs, as for
+    `dc.matvec`.
 
     With `groups = G` (default 1) it is G independent products (a grouped
     or depthwise convolution): the M rows of the effective matrix A (W, or

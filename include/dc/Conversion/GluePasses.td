@@ -1,0 +1,95 @@
+//===- GluePasses.td - dc lowering of the dense glue --------*- tablegen -*-===//
+//
+// The dense ops of a model around dc's kernels (bias adds, activations,
+// pooling, padding, softmax, im2col copies, layers that stay dense) and the
+// temporaries of a function.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DC_CONVERSION_GLUEPASSES_TD
+#define DC_CONVERSION_GLUEPASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def DCVectorizeLinalg : Pass<"dc-vectorize-linalg", "mlir::func::FuncOp"> {
+  let summary = "Fuse, tile and vectorize the linalg ops on tensors that are "
+                "not dc kernels";
+  let description = [{
+    Runs on tensors, after dc's kernel passes and before bufferization:
+
+    1. Fusion: chains of elementwise `linalg.generic`s (a bias add, ReLU or
+       clip, a residual add, a BatchNorm scale and shift, the transposes and
+       broadcasts around them) become one generic, so the output of a kernel
+       is read once; named elementwise ops and transposes are generalized
+       first.
+    2. Dense convolutions (`conv_2d_nchw_fchw`, `conv_2d_nhwc_hwcf`,
+       `conv_2d_nhwc_fhwc`) become im2col + a contraction; matmuls whose
+       B operand is a constant read transposed (the `nn.Linear` form) get
+       that constant transposed at compile time, so every contraction reads
+       B along N.
+    3. Tiling: contractions to register tiles (M x N accumulators, a K loop
+       of outer products) with the `linalg.fill` of their init and their
+       elementwise consumer fused into the same tile loop (the bias and
+       activation are applied to the tile in registers); elementwise ops and
+       reductions (softmax) to rows of `vector-width` multiples; pooling to
+       one output row per window row (decomposed to 1-D). Tile loops are
+       peeled so every tile has a static shape.
+    4. Vectorization (`linalg::vectorize`, `tensor.pad` and 1-D
+       convolution/pooling vectorizers), hoisting of the accumulator
+       transfers out of the K loop, and lowering of `vector.contract` to
+       outer products (FMAs) and of reductions.
+
+    An op that cannot be tiled or vectorized is left as it is: dc-to-llvm
+    lowers it to loops as before (never an error).
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::vector::VectorDialect",
+                           "mlir::affine::AffineDialect",
+                           "mlir::arith::ArithDialect"];
+  let options = [
+    Option<"targetCpu", "target-cpu", "std::string", "\"host\"",
+           "CPU the code is vectorized for (host: this machine)">,
+    Option<"vectorWidth", "vector-width", "unsigned", "0",
+           "f32 lanes of a vector register (0: from the target: 16 with "
+           "AVX-512, 8 with AVX2, else 4)">,
+    Option<"fuse", "fuse", "bool", "true",
+           "fuse elementwise chains and contraction epilogues (false: each "
+           "op is tiled and vectorized on its own)">,
+  ];
+}
+
+def DCStaticBuffers : Pass<"dc-static-buffers", "mlir::ModuleOp"> {
+  let summary = "Plan a function's temporaries statically instead of "
+                "allocating them on the heap at every call";
+  let description = [{
+    Runs on buffers after the deallocation pipeline. A `memref.alloc` of a
+    static shape in a function's entry block whose buffer is freed by a
+    `memref.dealloc` in the same block (a temporary that lives only during
+    the call; results that escape to the caller keep their heap buffer, the
+    `_mlir_ciface_` calling convention is unchanged):
+
+    - of at most `max-stack-bytes` bytes becomes a `memref.alloca` (thread
+      safe, re-entrant);
+    - larger ones live in one static arena per function (a private
+      `memref.global`, 64-byte aligned). A function that uses an arena takes
+      it with an atomic exchange on a per-function flag at entry and gives
+      it back before returning: a concurrent or recursive call that finds
+      the arena taken falls back to `malloc`/`free` for that call, so the
+      function stays thread safe and only the steady state of one caller at
+      a time is allocation free.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect"];
+  let options = [
+    Option<"maxStackBytes", "max-stack-bytes", "uint64_t", "16384",
+           "largest temporary put on the stack (bytes)">,
+    Option<"arena", "arena", "bool", "true",
+           "put larger temporaries in a static per-function arena (false: "
+           "they stay on the heap)">,
+  ];
+}
+
+#endif // DC_CONVERSION_GLUEPASSES_TD
