@@ -3,6 +3,10 @@
 # (dense, decoded weights) vs the MLIR sparsifier's CSR kernels, one thread,
 # caches flushed before every call; plus dc with threads=2 (OpenMP: libomp)
 # vs OpenBLAS with OPENBLAS_NUM_THREADS=2. Prints one table (times in us).
+# "dc" is dc-to-llvm's default (layout=auto: the cost model's choice, named
+# in the "layout" column); "dc tiles" and "dc sparse" force layout=tiles
+# (batch 1 only) and layout=sparse (the kernel before the tile layout);
+# "warm" columns time back-to-back calls (no flush), batch 1.
 #   BUILD=dir   dc build dir (default: build/ of this checkout): bin/dc-opt,
 #               lib/libDCCore.a
 #   OUT=dir     scratch directory (default /tmp/dc-gemv-bench)
@@ -27,7 +31,8 @@ else
   REPS=21
   LAYERS=("lenet_ip1 300 784 0.08 5" "lenet_ip1 300 784 0.08 4"
           "alexnet_fc6 4096 9216 0.09 5" "alexnet_fc7 4096 4096 0.09 5"
-          "alexnet_fc7 4096 4096 0.09 4" "alexnet_fc8 1000 4096 0.25 5"
+          "alexnet_fc7 4096 4096 0.09 4" "alexnet_fc7 4096 4096 0.04 5"
+          "alexnet_fc8 1000 4096 0.25 5"
           "vgg16_fc6 4096 25088 0.04 5" "vgg16_fc6 4096 25088 0.09 5")
 fi
 c++ -O2 -std=c++17 -I"$HERE/../include" "$HERE/gemv_gen.cpp" \
@@ -103,9 +108,29 @@ for L in "${LAYERS[@]}"; do
   "$DCOPT" "$D/dc.mlir" --dc-rewrite-contractions --dc-lower-compute=stats=1 \
     -o /dev/null 2>"$D/stats.log"
   OBJ_BYTES=$(sed -n 's/.*object_bytes=\([0-9]*\).*/\1/p' "$D/stats.log" | head -1)
+  # The batch-1 layout dc-to-llvm picks, and the bytes its kernel streams.
+  LAYOUT=$(sed -n 's/.* layout=\([a-z-]*\) .*/\1/p' "$D/stats.log" | head -1)
+  RT_BYTES=$(sed -n 's/.*runtime_bytes=\([0-9]*\).*/\1/p' "$D/stats.log" | head -1)
+  "$DCOPT" "$D/dc.mlir" --dc-rewrite-contractions --dc-lower-compute="stats=1 layout=tiles" \
+    -o /dev/null 2>"$D/stats_tiles.log" || true
+  RT_TILES=$(sed -n 's/.*layout=tiles .*runtime_bytes=\([0-9]*\).*/\1/p' "$D/stats_tiles.log" | head -1)
+  RT_TILES=${RT_TILES:--}
   "$DCOPT" "$D/dc.mlir" "${LOWER[@]}" --emit-bytecode -o "$D/dc.mlirbc"
   $LLVM/mlir-translate --mlir-to-llvmir "$D/dc.mlirbc" -o "$D/dc.ll"
   $LLVM/clang-22 -O3 -march=native -Wno-override-module -c "$D/dc.ll" -o "$D/dc.o"
+  # The same module with layout=tiles / layout=sparse, its entry points
+  # renamed dt_* / ds_* and every other symbol made local, so that one
+  # driver links all three.
+  for V in dt:tiles ds:sparse; do
+    P=${V%%:*}
+    "$DCOPT" "$D/dc.mlir" --dc-to-llvm="layout=${V#*:}" --emit-bytecode -o "$D/$P.mlirbc" 2>/dev/null
+    $LLVM/mlir-translate --mlir-to-llvmir "$D/$P.mlirbc" -o "$D/$P.ll"
+    $LLVM/clang-22 -O3 -march=native -Wno-override-module -c "$D/$P.ll" -o "$D/$P.0.o"
+    objcopy --redefine-sym _mlir_ciface_dc_gemv=_mlir_ciface_${P}_gemv \
+      --redefine-sym _mlir_ciface_dc_gemm=_mlir_ciface_${P}_gemm "$D/$P.0.o" "$D/$P.1.o"
+    objcopy --keep-global-symbol=_mlir_ciface_${P}_gemv \
+      --keep-global-symbol=_mlir_ciface_${P}_gemm "$D/$P.1.o" "$D/$P.o"
+  done
   # Two threads: the same module through dc-to-llvm threads=2 (OpenMP),
   # linked into a second driver; with ASYNC2=1 also on the async runtime.
   "$DCOPT" "$D/dc.mlir" "${LOWER2[@]}" --emit-bytecode -o "$D/dc2.mlirbc"
@@ -120,8 +145,8 @@ for L in "${LAYERS[@]}"; do
   $LLVM/mlir-opt "$D/sp.mlir" --sparsifier="enable-runtime-library=false vl=16 reassociate-fp-reductions=true enable-index-optimizations=true" \
     | $LLVM/mlir-translate --mlir-to-llvmir -o "$D/sp.ll"
   $LLVM/clang-22 -O3 -march=native -Wno-override-module -c "$D/sp.ll" -o "$D/sp.o"
-  $LLVM/clang-22 -O3 -march=native "$HERE/gemv_driver.c" "$D/dc.o" "$D/sp.o" \
-    -lopenblas -lm -o "$D/drv"
+  $LLVM/clang-22 -O3 -march=native "$HERE/gemv_driver.c" "$D/dc.o" "$D/dt.o" \
+    "$D/ds.o" "$D/sp.o" -lopenblas -lm -o "$D/drv"
   $LLVM/clang-22 -O3 -march=native "$HERE/gemv_driver.c" "$D/dc2.o" "$D/sp.o" \
     -lopenblas -lm "${LIB2[@]}" -o "$D/drv2"
   if [[ $ASYNC2 == 1 ]]; then
@@ -132,38 +157,53 @@ for L in "${LAYERS[@]}"; do
     "$D/drv" "$M" "$K" "$N" "$D/W.f32" "$REPS" >"$D/run$N.log"
     OPENBLAS_NUM_THREADS=2 "$D/drv2" "$M" "$K" "$N" "$D/W.f32" "$REPS" 01 >"$D/run${N}_t2.log"
     read -r _ _ OB2 _ _ _ _ < <(grep '^openblas' "$D/run${N}_t2.log")
-    read -r _ _ DC2 DC2MIN DC2MAX DC2ERR _ < <(grep '^dc' "$D/run${N}_t2.log")
+    read -r _ _ DC2 DC2MIN DC2MAX DC2ERR _ < <(grep '^dc ' "$D/run${N}_t2.log")
     CSR=$(sed -n 's/.*csr_i16_bytes \([0-9]*\).*/\1/p' "$D/run$N.log")
     DENSE=$(sed -n 's/.*dense_bytes \([0-9]*\).*/\1/p' "$D/run$N.log")
     read -r _ _ OB OBMIN OBMAX OBERR _ < <(grep '^openblas' "$D/run$N.log")
-    read -r _ _ DC DCMIN DCMAX DCERR _ < <(grep '^dc' "$D/run$N.log")
+    read -r _ _ DC DCMIN DCMAX DCERR _ < <(grep '^dc ' "$D/run$N.log")
     ASYNCCOL=""
     if [[ $ASYNC2 == 1 ]]; then
       "$D/drv2a" "$M" "$K" "$N" "$D/W.f32" "$REPS" 1 >"$D/run${N}_t2a.log"
-      read -r _ _ DCA DCAMIN DCAMAX DCAERR _ < <(grep '^dc' "$D/run${N}_t2a.log")
+      read -r _ _ DCA DCAMIN DCAMAX DCAERR _ < <(grep '^dc ' "$D/run${N}_t2a.log")
       ASYNCCOL=$(printf ' %s (%s-%s) | %.2fx | %s |' "$DCA" "$DCAMIN" \
         "$DCAMAX" "$(echo "$DC/$DCA" | bc -l)" "$DCAERR")
     fi
     read -r _ _ SP SPMIN SPMAX SPERR _ < <(grep '^sparsifier' "$D/run$N.log")
+    read -r _ _ DS DSMIN DSMAX DSERR _ < <(grep '^dc_sparse ' "$D/run$N.log")
+    DT="-" DTW="-" DCW="-" DSW="-" WARMR="-" TILESR="-"
+    if [[ $N == 1 ]]; then
+      read -r _ _ DTMED DTMIN DTMAX DTERR _ < <(grep '^dc_tiles ' "$D/run$N.log")
+      DT="$DTMED ($DTMIN-$DTMAX)"
+      TILESR=$(printf '%.2fx' "$(echo "$DS/$DTMED" | bc -l)")
+      read -r _ _ DCW _ < <(grep '^dc_warm' "$D/run$N.log")
+      read -r _ _ DSW _ < <(grep '^dc_sparse_warm' "$D/run$N.log")
+      WARMR=$(printf '%.2fx' "$(echo "$DSW/$DCW" | bc -l)")
+    fi
     DD="-"
     if [[ $N == 1 ]] && grep -q '^decomp_dense' "$D/run$N.log"; then
       read -r _ _ DDMED DDMIN DDMAX DDERR DDFIRST < <(grep '^decomp_dense' "$D/run$N.log")
       DD="$DDMED ($DDMIN-$DDMAX; 1st call $DDFIRST)"
     fi
-    ROWS+=("$(printf '| %s %dx%d %s%% i%s | %d | %s (%s-%s) | %s (%s-%s) | %.2fx | %s | %.2fx | %s (%s-%s) | %s (%s-%s) | %s | %.2fx | %.2fx | %d | %d | %.2f | %d | %d | %s |' \
+    ROWS+=("$(printf '| %s %dx%d %s%% i%s | %d | %s | %s (%s-%s) | %s | %s (%s-%s) | %.2fx | %s | %s | %s | %s | %s (%s-%s) | %.2fx | %s | %.2fx | %s (%s-%s) | %s (%s-%s) | %s | %.2fx | %.2fx | %d | %d | %.2f | %s | %s | %d | %d | %s |' \
       "$NAME" "$M" "$K" "$(echo "$DENS*100" | bc -l | sed 's/\.0*$//;s/0*$//')" "$IDX" "$N" \
-      "$DC" "$DCMIN" "$DCMAX" "$DC2" "$DC2MIN" "$DC2MAX" "$(echo "$DC/$DC2" | bc -l)" \
+      "$([[ $N == 1 ]] && echo "$LAYOUT" || echo "-")" "$DC" "$DCMIN" "$DCMAX" "$DT" "$DS" "$DSMIN" "$DSMAX" \
+      "$(echo "$DS/$DC" | bc -l)" "$TILESR" "$DCW" "$DSW" "$WARMR" \
+      "$DC2" "$DC2MIN" "$DC2MAX" "$(echo "$DC/$DC2" | bc -l)" \
       "$OB2" "$(echo "$OB2/$DC2" | bc -l)" "$OB" "$OBMIN" "$OBMAX" "$SP" "$SPMIN" "$SPMAX" "$DD" \
       "$(echo "$OB/$DC" | bc -l)" "$(echo "$SP/$DC" | bc -l)" \
-      "$OBJ_BYTES" "$BYTES_PQ" "$(echo "$OBJ_BYTES/$BYTES_PQ" | bc -l)" "$CSR" "$DENSE" "$DCERR/$DC2ERR")$ASYNCCOL")
+      "$OBJ_BYTES" "$BYTES_PQ" "$(echo "$OBJ_BYTES/$BYTES_PQ" | bc -l)" \
+      "$([[ $N == 1 ]] && echo "$RT_BYTES" || echo "-")" "$([[ $N == 1 ]] && echo "$RT_TILES" || echo "-")" \
+      "$CSR" "$DENSE" "$DCERR/$DC2ERR")$ASYNCCOL")
   done
   rm -f "$D/W.f32" "$D/dc.ll" "$D/dc.mlirbc" "$D/dc2.ll" "$D/dc2.mlirbc" \
+    "$D/dt.ll" "$D/dt.mlirbc" "$D/ds.ll" "$D/ds.mlirbc" \
     "$D/dc2a.ll" "$D/dc2a.mlirbc" "$D/sp.ll"
 done
 echo
 echo "reps=$REPS per kernel, caches flushed (96 MiB) before each call, one thread unless marked 2T (dc threads=2 on OpenMP / OPENBLAS_NUM_THREADS=2); times: median (min-max) us"
-HEAD="| layer | N | dc | dc 2T | dc 1T/2T | OpenBLAS 2T | BLAS 2T/dc 2T | OpenBLAS dense | sparsifier CSR i16 | decompress-then-dense (MLIR loops) | BLAS/dc | sparsifier/dc | dc object weight bytes | bytes_pq | obj/pq | CSR bytes | dense bytes | dc rel err (1T/2T) |"
-SEP="|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+HEAD="| layer | N | layout | dc | dc tiles | dc sparse | sparse/dc | sparse/tiles | dc warm | sparse warm | warm sparse/dc | dc 2T | dc 1T/2T | OpenBLAS 2T | BLAS 2T/dc 2T | OpenBLAS dense | sparsifier CSR i16 | decompress-then-dense (MLIR loops) | BLAS/dc | sparsifier/dc | dc object weight bytes | bytes_pq | obj/pq | dc run-time bytes | tiles run-time bytes | CSR bytes | dense bytes | dc rel err (1T/2T) |"
+SEP="|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 if [[ $ASYNC2 == 1 ]]; then
   HEAD="$HEAD dc 2T async | dc 1T/2T async | async rel err |"
   SEP="$SEP---|---|---|"

@@ -1,8 +1,12 @@
 // gemv_driver.c - times one layer: dc kernels (AOT, _mlir_ciface_dc_gemv /
 // dc_gemm), OpenBLAS sgemv/sgemm on the decoded dense weights, and the MLIR
 // sparsifier's CSR kernels (_mlir_ciface_spmv / spmm) on the same weights.
-// Usage: gemv_driver M K N dense.f32 reps
-// Prints one line per kernel: "name batch median_us min_us max_us max_rel_err".
+// Usage: gemv_driver M K N dense.f32 reps [kinds]
+// Prints one line per kernel: "name batch median_us min_us max_us max_rel_err
+// first_call_us"; for dc's kernels at batch 1 also "NAME_warm batch
+// median_us min_us max_us" (back-to-back calls, no flush). Optional objects
+// (weak): dd_* (decompress-then-dense), dt_* (dc with layout=tiles), ds_*
+// (dc with layout=sparse), linked when bench/gemv.sh builds them.
 #define _GNU_SOURCE
 #include <cblas.h>
 #include <math.h>
@@ -21,6 +25,10 @@ void _mlir_ciface_dc_gemv(D1f *res, D1f *x);
 void _mlir_ciface_dc_gemm(D2f *res, D2f *x);
 // Optional (only layers small enough for dc-lower-decompress's dense buffer).
 __attribute__((weak)) void _mlir_ciface_dd_gemv(D1f *res, D1f *x);
+__attribute__((weak)) void _mlir_ciface_dt_gemv(D1f *res, D1f *x);
+__attribute__((weak)) void _mlir_ciface_dt_gemm(D2f *res, D2f *x);
+__attribute__((weak)) void _mlir_ciface_ds_gemv(D1f *res, D1f *x);
+__attribute__((weak)) void _mlir_ciface_ds_gemm(D2f *res, D2f *x);
 void _mlir_ciface_spmv(D1f *res, D1x *pos, D1s *crd, D1f *val, D1f *x);
 void _mlir_ciface_spmm(D2f *res, D1x *pos, D1s *crd, D1f *val, D2f *x);
 
@@ -90,17 +98,23 @@ int main(int argc, char **argv) {
     cblas_sgemv(CblasRowMajor, CblasNoTrans, M, K, 1.0f, W, K, x, 1, 0.0f, yref, 1);
   else
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0f, W, K, x, N, 0.0f, yref, N);
-  for (int kind = 0; kind < 4; ++kind) {
+  for (int kind = 0; kind < 6; ++kind) {
     double err = 0, first = 0;
     // kind 3, decompress-then-dense (MLIR's dense loops): batch 1 only, few
     // calls (its scalar loops are slow on the big layers).
-    if (kind == 3 && (N != 1 || !_mlir_ciface_dd_gemv)) break;
+    if (kind == 3 && (N != 1 || !_mlir_ciface_dd_gemv)) continue;
+    if (kind == 4 && !_mlir_ciface_dt_gemv) continue;
+    if (kind == 5 && !_mlir_ciface_ds_gemv) continue;
     // Optional 6th argument: the kinds to run, as digits ("01": OpenBLAS
     // and dc only; used for the 2-thread column).
     if (argc > 6 && !strchr(argv[6], '0' + kind)) continue;
     int kreps = kind == 3 && reps > 5 ? 5 : reps;
-    for (int r = -1; r < kreps; ++r) { // r = -1: warm-up + check
-      flush();
+    // dc's kernels at batch 1: a second pass of back-to-back calls (warm).
+    int isDc = kind == 1 || kind == 4 || kind == 5;
+    int passes = isDc && N == 1 ? 2 : 1;
+    for (int pass = 0; pass < passes; ++pass) {
+    for (int r = pass ? 0 : -1; r < kreps; ++r) { // r = -1: warm-up + check
+      if (!pass) flush();
       double t0 = now_us();
       const float *out = NULL;
       void *toFree = NULL;
@@ -112,6 +126,11 @@ int main(int argc, char **argv) {
       } else if (kind == 1) {
         if (N == 1) { D1f dx = d1(x, K); _mlir_ciface_dc_gemv(&r1, &dx); out = r1.aligned + r1.off; toFree = r1.alloc; }
         else { D2f dx = d2(x, K, N); _mlir_ciface_dc_gemm(&r2, &dx); out = r2.aligned + r2.off; toFree = r2.alloc; }
+      } else if (kind == 4 || kind == 5) {
+        void (*gv)(D1f *, D1f *) = kind == 4 ? _mlir_ciface_dt_gemv : _mlir_ciface_ds_gemv;
+        void (*gm)(D2f *, D2f *) = kind == 4 ? _mlir_ciface_dt_gemm : _mlir_ciface_ds_gemm;
+        if (N == 1) { D1f dx = d1(x, K); gv(&r1, &dx); out = r1.aligned + r1.off; toFree = r1.alloc; }
+        else { D2f dx = d2(x, K, N); gm(&r2, &dx); out = r2.aligned + r2.off; toFree = r2.alloc; }
       } else if (kind == 3) {
         D1f dx = d1(x, K); _mlir_ciface_dd_gemv(&r1, &dx); out = r1.aligned + r1.off; toFree = r1.alloc;
       } else {
@@ -124,8 +143,12 @@ int main(int argc, char **argv) {
       free(toFree);
     }
     qsort(t, kreps, sizeof(double), cmpd);
-    static const char *names[] = {"openblas", "dc", "sparsifier", "decomp_dense"};
-    printf("%s %lld %.1f %.1f %.1f %.2e %.1f\n", names[kind], (long long)N, t[kreps / 2], t[0], t[kreps - 1], err, first);
+    static const char *names[] = {"openblas", "dc", "sparsifier", "decomp_dense", "dc_tiles", "dc_sparse"};
+    if (pass)
+      printf("%s_warm %lld %.1f %.1f %.1f\n", names[kind], (long long)N, t[kreps / 2], t[0], t[kreps - 1]);
+    else
+      printf("%s %lld %.1f %.1f %.1f %.2e %.1f\n", names[kind], (long long)N, t[kreps / 2], t[0], t[kreps - 1], err, first);
+    }
   }
   return 0;
 }

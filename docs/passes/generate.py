@@ -30,6 +30,8 @@ PASSES = [
      "dc-decompress-constants", ""),
     ("dc-rewrite-contractions", "dc-compress{sparsity=0.5 bits=2}",
      "dc-rewrite-contractions", ""),
+    ("dc-choose-layout", "dc-compress{sparsity=0.5 bits=2},dc-rewrite-contractions",
+     "dc-choose-layout{target-cpu=znver4}", ""),
     ("dc-lower-compute",
      "dc-compress{sparsity=0.5 bits=2},dc-rewrite-contractions,"
      "one-shot-bufferize{bufferize-function-boundaries "

@@ -38,6 +38,8 @@
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/StringSwitch.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace {
@@ -71,6 +73,17 @@ struct ToLLVMOptions : public PassPipelineOptions<ToLLVMOptions> {
           clEnumValN(ThreadRuntime::Async, "async",
                      "MLIR's async runtime (async-parallel-for; links "
                      "libmlir_async_runtime)"))};
+  PassOptions::Option<std::string> layout{
+      *this, "layout",
+      llvm::cl::desc("Layout of every compressed product: auto (default: the "
+                     "cost model), sparse, dense-code or tiles; an op's "
+                     "dc.layout wins"),
+      llvm::cl::init("auto")};
+  PassOptions::Option<double> maxRuntimeRatio{
+      *this, "max-runtime-ratio",
+      llvm::cl::desc("auto: run-time layout bytes at most R x bytes_pq "
+                     "(default: 2.0)"),
+      llvm::cl::init(2.0)};
   PassOptions::Option<bool> stats{
       *this, "stats",
       llvm::cl::desc("Print one line per layer to stderr: execution layout, "
@@ -107,6 +120,8 @@ static void buildToLLVMPipeline(OpPassManager &pm,
   kernel.vectorWidth = options.vectorWidth;
   kernel.threads = options.threads;
   kernel.stats = options.stats;
+  kernel.layout = options.layout;
+  kernel.maxRuntimeRatio = options.maxRuntimeRatio;
   dc::addKernelPasses(pm, kernel);
   bufferization::buildBufferDeallocationPipeline(pm);
   // Clones inserted by the deallocation pipeline (e.g. returning a decoded
@@ -199,16 +214,30 @@ void dc::registerToLLVMPipeline() {
                                 ": option 'thread-runtime' must be omp or "
                                 "async, got '" +
                                 value + "'");
+          else if (key == "layout" &&
+                   !llvm::is_contained({"auto", "sparse", "dense-code",
+                                        "tiles"},
+                                       value))
+            return errorHandler(kName +
+                                ": option 'layout' must be auto, sparse, "
+                                "dense-code or tiles, got '" +
+                                value + "'");
         ToLLVMOptions options;
         auto kindOf = [](StringRef key) {
           return llvm::StringSwitch<dc::OptionValueKind>(key)
               .Cases({"vector-width", "threads"}, dc::OptionValueKind::Unsigned)
               .Case("stats", dc::OptionValueKind::Bool)
+              .Case("max-runtime-ratio", dc::OptionValueKind::Real)
               .Default(dc::OptionValueKind::String);
         };
         if (failed(dc::parsePipelineOptions(kName, options, optionString,
                                             kindOf, errorHandler)))
           return failure();
+        if (!(options.maxRuntimeRatio > 0.0) ||
+            std::isinf(double(options.maxRuntimeRatio)))
+          return errorHandler(kName +
+                              ": option 'max-runtime-ratio' must be a "
+                              "positive number");
         buildToLLVMPipeline(pm, options);
         return success();
       },

@@ -13,14 +13,14 @@
 // IR-NOT: memref.alloc
 // IR-NOT: memref.copy
 // IR: %[[XC:.+]] = memref.cast %[[X]] : memref<3xf32> to memref<3xf32, strided<[1], offset: ?>>
-// IR-NEXT: call @__dc_w_{{[0-9]+}}_matvec(%[[XC]], %[[Y]])
+// IR-NEXT: call @__dc_w_{{[0-9]+}}_{{(tiles_)?}}matvec(%[[XC]], %[[Y]])
 // IR-NEXT: return
 // IR-LABEL: func.func @strided
 // IR: %[[XB:.+]] = memref.alloc() {{.*}}: memref<3xf32>
 // IR: memref.copy %{{.+}}, %[[XB]] : memref<3xf32, strided<[2]>> to memref<3xf32>
 // IR: %[[XC:.+]] = memref.cast %[[XB]]
 // IR: %[[T:.+]] = memref.alloc() {{.*}}: memref<2xf32>
-// IR: call @__dc_w_{{[0-9]+}}_matvec(%[[XC]], %[[T]])
+// IR: call @__dc_w_{{[0-9]+}}_{{(tiles_)?}}matvec(%[[XC]], %[[T]])
 // IR: memref.copy %[[T]], %{{.+}} : memref<2xf32> to memref<2xf32, strided<[1], offset: 1>>
 
 // CHECK: data =

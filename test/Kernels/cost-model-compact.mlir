@@ -1,4 +1,4 @@
-// cost model of dc-lower-compute: at 30% kept the dense-code layout would be faster at batch 1 but over 1.25x bytes_pq, so the default keeps the sparse layout; dense-density=0.2 forces the dense-code one
+// cost model of dc-lower-compute: at 30% kept the dense-code layout would be faster at batch 1 but over 1.25x bytes_pq, so the default does not take it: the tile layout on AVX-512 (znver4), the sparse one on AVX2 (znver3); dense-density=0.2 forces the dense-code one
 // Generated: bench/gemv_gen 64 512 1 0.3 5 5 csr none matvec 1 (random weights via the core encoder).
 // The kernel path is compared with a dense reference (the decompressed
 // weight through a call); rel_err is max|y - y_ref| / max_i sum_k |W_ik||x_k|,
@@ -6,10 +6,13 @@
 // relative to that scale in the worst case, ~sqrt(K) * 2^-24 typically).
 // RUN: dc-opt %s --dc-to-llvm | %dc_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="target-cpu=znver4 stats=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=AUTO
+// RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="target-cpu=znver3 stats=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=AVX2
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="target-cpu=znver4 stats=1 dense-density=0.2" -o /dev/null 2>&1 | FileCheck %s --check-prefix=FORCED
 // CHECK: ok 1
-// AUTO: layout=sparse
+// AUTO: layout=tiles
 // AUTO-NOT: layout=dense-code
+// AVX2: layout=sparse
+// AVX2-NOT: layout=dense-code
 // FORCED: layout=dense-code
 // FORCED-NOT: layout=sparse
 

@@ -13,6 +13,7 @@
 // RUN: diff %t.plugin.mlir %t.dcopt.mlir
 // RUN: mlir-opt %t.plugin.mlir --load-dialect-plugin=%dc_plugin --load-pass-plugin=%dc_plugin -p 'builtin.module(dc-decompress-constants)' | FileCheck %s --check-prefix=DECOMP
 // RUN: mlir-opt %t.plugin.mlir --load-dialect-plugin=%dc_plugin --load-pass-plugin=%dc_plugin -p 'builtin.module(dc-rewrite-contractions)' | FileCheck %s --check-prefix=REWRITE
+// RUN: mlir-opt %t.plugin.mlir --load-dialect-plugin=%dc_plugin --load-pass-plugin=%dc_plugin -p 'builtin.module(dc-rewrite-contractions,dc-choose-layout{target-cpu=x86-64})' | FileCheck %s --check-prefix=CHOOSE
 // RUN: mlir-opt %t.plugin.mlir --load-dialect-plugin=%dc_plugin --load-pass-plugin=%dc_plugin -p 'builtin.module(dc-rewrite-contractions,dc-lower-compute{rows-per-group=2 vector-width=8})' | FileCheck %s --check-prefix=LOWER
 // RUN: mlir-opt %t.plugin.mlir --load-dialect-plugin=%dc_plugin --load-pass-plugin=%dc_plugin -p 'builtin.module(dc-lower-decompress{decode-once=false})' | FileCheck %s --check-prefix=DECODE
 // The composable order: dc ops kept for upstream bufferization, then
@@ -36,6 +37,7 @@
 // DECOMP-NOT: dc.
 // DECOMP: arith.constant {dc.layer = "fc"} dense<{{\[\[}}
 // REWRITE: dc.matvec
+// CHOOSE: dc.matvec {{.*}} {dc.layout = "{{sparse|dense-code}}"}
 // LOWER-NOT: dc.matvec
 // LOWER: memref.global "private" constant
 // LOWER-BUF-LABEL: func.func @forward

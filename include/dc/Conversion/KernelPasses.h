@@ -20,11 +20,14 @@ struct KernelOptions {
   unsigned vectorWidth = 0; // 0: from the target.
   unsigned threads = 1;
   bool stats = false; // Per-layer layout statistics on stderr.
+  std::string layout = "auto"; // auto, sparse, dense-code, tiles
+  double maxRuntimeRatio = 2.0; // run-time bytes <= R x bytes_pq (auto)
 };
 
-/// Adds the pass that lowers dc compute ops to kernels (dc-lower-compute);
-/// `dc-to-llvm` runs it right after one-shot-bufferize, on their memref
-/// form (dc-rewrite-contractions, which creates them, runs first).
+/// Adds the passes that lower dc compute ops to kernels: dc-choose-layout
+/// (writes each op's dc.layout), then dc-lower-compute; `dc-to-llvm` runs
+/// them right after one-shot-bufferize, on their memref form
+/// (dc-rewrite-contractions, which creates them, runs first).
 void addKernelPasses(mlir::OpPassManager &pm, const KernelOptions &options);
 
 /// Patterns rewriting contractions (matmul / batch_matmul with any indexing

@@ -95,6 +95,15 @@ def DCLowerCompute : Pass<"dc-lower-compute", "mlir::ModuleOp"> {
            "than this stay on one thread (a task costs a few microseconds)">,
     Option<"rowsPerGroup", "rows-per-group", "unsigned", "4",
            "rows interleaved per group in the execution layout (1..8)">,
+    Option<"layout", "layout", "std::string", "\"auto\"",
+           "Layout of every compressed product: auto (default: the cost "
+           "model), sparse, dense-code or tiles; an op's dc.layout wins">,
+    Option<"maxRuntimeRatio", "max-runtime-ratio", "double", "2.0",
+           "auto: layouts whose run-time bytes exceed R x the layer's "
+           "bytes_pq are not chosen (default 2.0)">,
+    Option<"tileVariant", "tile-variant", "std::string", "\"auto\"",
+           "Tile layout: auto (the lower estimate), s3 (three 10-bit fields "
+           "per lane) or expand (vpexpandw, no stored padding)">,
     Option<"denseDensity", "dense-density", "double", "-1.0",
            "Execution layout per call site: negative (default) lets the cost "
            "model pick; d in [0, 1] uses dense-code when kept/weights >= d; "
@@ -103,8 +112,8 @@ def DCLowerCompute : Pass<"dc-lower-compute", "mlir::ModuleOp"> {
            "batch > 1: columns of X per pass over the weights (0: as many "
            "as fit the accumulators)">,
     Option<"stats", "stats", "bool", "false",
-           "print per-layer layout statistics (object bytes vs bytes_pq) "
-           "to stderr">,
+           "print one line per layer to stderr: layout, object bytes, "
+           "run-time bytes (and bytes_pq)">,
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::bufferization::BufferizationDialect",
@@ -116,6 +125,37 @@ def DCLowerCompute : Pass<"dc-lower-compute", "mlir::ModuleOp"> {
                            "mlir::tensor::TensorDialect",
                            "mlir::vector::VectorDialect",
                            "mlir::LLVM::LLVMDialect"];
+}
+
+def DCChooseLayout : Pass<"dc-choose-layout", "mlir::ModuleOp"> {
+  let summary = "Write the execution layout of each dc.matvec / dc.matmul "
+                "as a dc.layout attribute";
+  let description = [{
+    Decides, per dc.matvec / dc.matmul on a compressed constant, the
+    execution layout dc-lower-compute will build (`sparse`, `dense-code` or
+    `tiles`, docs/Kernels.md) and writes it as the op's `dc.layout` string
+    attribute, so the decision can be checked and overridden per op. An
+    existing `dc.layout` is kept when it applies (else a warning, and the
+    cost model's choice). The options mean what they mean for
+    dc-lower-compute; `dc-to-llvm` runs this pass with the same values just
+    before lowering.
+  }];
+  let options = [
+    Option<"targetCpu", "target-cpu", "std::string", "\"host\"",
+           "CPU the kernels are generated for (host: this machine)">,
+    Option<"vectorWidth", "vector-width", "unsigned", "0",
+           "f32 lanes of vector code (0: from the target)">,
+    Option<"rowsPerGroup", "rows-per-group", "unsigned", "4",
+           "rows interleaved per group of the sparse layout (1..8)">,
+    Option<"layout", "layout", "std::string", "\"auto\"",
+           "auto (the cost model), sparse, dense-code or tiles">,
+    Option<"maxRuntimeRatio", "max-runtime-ratio", "double", "2.0",
+           "auto: layouts whose run-time bytes exceed R x bytes_pq are not "
+           "chosen (default 2.0)">,
+    Option<"denseDensity", "dense-density", "double", "-1.0",
+           "negative: cost model; d in [0, 1]: dense-code when kept/weights "
+           ">= d; > 1 never">,
+  ];
 }
 
 def DCExpandIntrinsicCalls : Pass<"dc-expand-intrinsic-calls",

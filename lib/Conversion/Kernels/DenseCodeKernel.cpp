@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "DenseCodeKernel.h"
+#include "HuffmanWordsLoader.h"
 
 #include "dc/Conversion/DecodeEmitter.h"
 
@@ -418,4 +419,127 @@ void dc::kernels::emitDenseMatmulBody(KernelBuilder &bd, const Target &t,
     };
     forEachColumnBlock(bd, n, vw, u, emitBlock);
   });
+}
+
+//===----------------------------------------------------------------------===//
+// The dense-code layout behind KernelLayout
+//===----------------------------------------------------------------------===//
+
+namespace {
+constexpr double kDenseFieldCycles = 1.5;
+constexpr double kDenseFmaCycles = 0.45;
+} // namespace
+
+double dc::kernels::denseCodeCycles(int64_t m, int64_t k, unsigned b,
+                                    int64_t n, const Target &t) {
+  unsigned vw = t.vw;
+  bool permute = hasPermuteLookup(t, b, vw);
+  // Decoding one lane vector: load share, shift, mask, lookup (a permute,
+  // or a gather at ~1 cycle per lane).
+  double decodeVector = kDenseFieldCycles + (permute ? 1.0 : double(vw));
+  int64_t strip = denseStripWidth(b, vw);
+  double kPad = double((k + strip - 1) / strip * strip);
+  if (n == 0) {
+    unsigned r = denseMatvecRows();
+    double mPad = double((m + r - 1) / r * r);
+    return mPad * kPad / vw * decodeVector;
+  }
+  unsigned r, u;
+  denseMatmulTile(t, n, r, u);
+  double vecs = double((n + vw - 1) / vw);
+  double blocks = double((n + int64_t(vw) * u - 1) / (int64_t(vw) * u));
+  double mPad = double((m + r - 1) / r * r);
+  // FMAs over the K real columns; the strips are decoded again for every
+  // block of U column vectors.
+  return mPad * double(k) * vecs * kDenseFmaCycles +
+         mPad * kPad / vw * decodeVector * blocks;
+}
+
+namespace {
+class DenseCodeKernelLayout final : public KernelLayout {
+public:
+  DenseCodeLayout D;
+  uint64_t bytesPQ = 0, bytesPQH = 0;
+  std::string wordsName, tableName;
+  HuffmanWordsLoader loader;
+  bool emitted = false;
+
+  LayoutKind kind() const override { return LayoutKind::DenseCode; }
+  uint64_t objectBytes() const override { return D.objectBytes(); }
+  uint64_t runtimeBytes() const override {
+    return D.wordsBytes() + D.table.size() * 4;
+  }
+  double estimatedCycles(int64_t n, const Target &t) const override {
+    return denseCodeCycles(D.m, D.k, D.b, n, t);
+  }
+  std::vector<int64_t> groupCosts(int64_t n, const Target &t) const override {
+    unsigned r = denseMatvecRows(), u = 0;
+    if (n > 0)
+      denseMatmulTile(t, n, r, u);
+    int64_t groups = (D.m + r - 1) / r;
+    std::vector<int64_t> cum(groups + 1);
+    for (int64_t g = 0; g <= groups; ++g)
+      cum[g] = std::min<int64_t>(g * r, D.m) * D.strips;
+    return cum;
+  }
+  LogicalResult emitGlobals(ModuleOp module, Location loc, StringRef prefix,
+                            std::string &err) override {
+    if (emitted)
+      return success();
+    emitted = true;
+    OpBuilder b(module.getContext());
+    std::string densePrefix = (prefix + "_dense").str();
+    if (D.huffman) {
+      CodedStream streams[] = {{"code", &D.codeBytes, &D.codeLengths, 0}};
+      if (failed(emitHuffmanWordsLoader(module, loc, densePrefix, 32,
+                                        int64_t(D.words.size()), D.p, D.b,
+                                        streams, loader, err)))
+        return failure();
+      wordsName = loader.words;
+    } else {
+      wordsName = (prefix + "_dense_words").str();
+      addConstantGlobal(module, loc, wordsName, b.getI32Type(),
+                        rawBytes(D.words), D.words.size());
+    }
+    tableName = (prefix + "_dense_table").str();
+    addConstantGlobal(module, loc, tableName, b.getF32Type(),
+                      rawBytes(D.table), D.table.size());
+    return success();
+  }
+  func::FuncOp initializer() const override { return loader.init; }
+  void emitBody(KernelBuilder &bd, const KernelCall &call,
+                const GroupRange &range, Value x, Value y) override {
+    OpBuilder &b = bd.b;
+    Value words = memref::GetGlobalOp::create(
+        b, bd.loc,
+        MemRefType::get({int64_t(D.words.size())}, b.getI32Type()), wordsName);
+    Value table = memref::GetGlobalOp::create(
+        b, bd.loc, MemRefType::get({int64_t(D.table.size())}, b.getF32Type()),
+        tableName);
+    if (call.n == 0)
+      emitDenseMatvecBody(bd, call.target, D, range, x, y, words, table);
+    else
+      emitDenseMatmulBody(bd, call.target, D, range, call.n, x, y, words,
+                          table);
+  }
+  void printStats(llvm::raw_ostream &os) const override {
+    os << " m=" << D.m << " k=" << D.k << " nonzeros=" << D.nonzeros
+       << " bits=" << D.b << " lanes=" << D.vw << " per_lane_word=" << D.p
+       << " object_bytes=" << D.objectBytes()
+       << " runtime_bytes=" << runtimeBytes() << " bytes_pq=" << bytesPQ
+       << " bytes_pqh=" << bytesPQH;
+  }
+};
+} // namespace
+
+std::unique_ptr<KernelLayout>
+dc::kernels::makeDenseCodeLayout(const LayoutSource &src, const Target &t,
+                                 std::string &err) {
+  auto layout = std::make_unique<DenseCodeKernelLayout>();
+  if (failed(buildDenseCodeLayout(src.rows, src.m, src.k, src.b, src.table,
+                                  t.vw, src.huffman, layout->D, err)))
+    return nullptr;
+  layout->bytesPQ = src.bytesPQ;
+  layout->bytesPQH = src.bytesPQH;
+  return layout;
 }

@@ -31,7 +31,9 @@
 #ifndef DC_LIB_CONVERSION_KERNELS_DENSECODEKERNEL_H
 #define DC_LIB_CONVERSION_KERNELS_DENSECODEKERNEL_H
 
-#include "KernelSupport.h"
+#include "KernelLayout.h"
+
+#include <memory>
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Value.h"
@@ -112,6 +114,18 @@ void emitDenseMatmulBody(KernelBuilder &bd, const Target &t,
                          const DenseCodeLayout &L, const GroupRange &range,
                          int64_t n, mlir::Value x, mlir::Value y,
                          mlir::Value words, mlir::Value table);
+
+/// Estimated cycles of the dense-code kernel on an M x K matrix of b-bit
+/// codes at batch `n` (0: matvec) on `t` (fitted to bench/density.sh on
+/// Zen 4, docs/Kernels.md); computed without building the layout.
+double denseCodeCycles(int64_t m, int64_t k, unsigned b, int64_t n,
+                       const Target &t);
+
+/// The dense-code layout of `src` for `t` behind KernelLayout, or null
+/// (`err` set).
+std::unique_ptr<KernelLayout> makeDenseCodeLayout(const LayoutSource &src,
+                                                  const Target &t,
+                                                  std::string &err);
 
 } // namespace dc::kernels
 

@@ -136,13 +136,3 @@ LogicalResult dc::kernels::emitHuffmanWordsLoader(
       });
   return success();
 }
-
-void dc::kernels::emitLoadCheck(const HuffmanWordsLoader &loader,
-                                func::FuncOp fn) {
-  if (!loader.decode)
-    return;
-  OpBuilder b(fn.getContext());
-  Location loc = fn.getLoc();
-  b.setInsertionPointToStart(&fn.getBody().front());
-  func::CallOp::create(b, loc, loader.init, ValueRange{});
-}

@@ -50,12 +50,6 @@ emitHuffmanWordsLoader(mlir::ModuleOp module, mlir::Location loc,
                        unsigned fieldBits, llvm::ArrayRef<CodedStream> streams,
                        HuffmanWordsLoader &out, std::string &err);
 
-/// A call of `PREFIX_init()` (the loader once per process, dc::emitOnce on
-/// the `ready` state, safe for concurrent first calls) at the start of `fn`
-/// (call it before any parallel loop is emitted into `fn`, never inside a
-/// task).
-void emitLoadCheck(const HuffmanWordsLoader &loader, mlir::func::FuncOp fn);
-
 } // namespace dc::kernels
 
 #endif // DC_LIB_CONVERSION_KERNELS_HUFFMANWORDSLOADER_H

@@ -1,0 +1,623 @@
+//===- TileKernel.cpp - the laggard-window tile layout and kernel ---------===//
+//
+// See TileKernel.h (and dc/Core/TileLayout.h for the format).
+//
+//===----------------------------------------------------------------------===//
+
+#include "TileKernel.h"
+
+#include "DenseCodeKernel.h" // getIntrinsicDeclaration
+#include "SparseLayout.h"
+
+#include "dc/Conversion/DecodeEmitter.h"
+#include "dc/Core/TileLayout.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace dc::kernels;
+using dc::TileExpandLayout;
+using dc::TileLayout;
+
+namespace {
+
+constexpr int64_t kLanes = TileLayout::kLanes;
+constexpr int64_t kWindow = TileLayout::kWindow;
+/// Software prefetch distance of the lane words: 2 KiB (pftest.c of the
+/// prototype: best on 2 MiB pages, about neutral on 4 KiB ones).
+constexpr int64_t kPrefetchWords = 2048 / 4;
+/// Cycles per tile of the kernel when its data is in cache (prototype
+/// ablate.c: 8.4 cycles per tile on Zen 4).
+constexpr double kTileCycles = 8.4;
+/// The vpexpandw variant: 157 us warm over 73k tiles of two steps on fc7 9%
+/// (RESULTS.md), 7.7 cycles per tile.
+constexpr double kExpandTileCycles = 7.7;
+constexpr int64_t kHugePage = 2 << 20;
+constexpr int32_t kMadvHugepage = 14; // MADV_HUGEPAGE (Linux)
+
+class TileKernelLayout final : public KernelLayout {
+public:
+  bool expand = false;   // the vpexpandw variant (else S = 3)
+  TileLayout T;          // S = 3, built here: tile counts, bytes, cost
+  TileExpandLayout X;    // the vpexpandw variant
+  ExecLayout compact;    // what the object carries (r = 1, row order)
+  ExecLayoutGlobals cg;  // its globals
+  std::vector<float> table;
+  std::string stripsName, stripFieldsName, wordsName, startsName, masksName;
+  func::FuncOp init;
+  bool emitted = false;
+  uint64_t bytesPQ = 0, bytesPQH = 0;
+
+  const std::vector<int32_t> &stripOffsets() const {
+    return expand ? X.stripOffsets : T.stripOffsets;
+  }
+  uint64_t numTiles() const { return expand ? X.numTiles() : T.numTiles(); }
+  int64_t numStrips() const { return T.numStrips(); }
+  /// Elements of the lane-word (S = 3: i32) or field (expand: i16) buffer,
+  /// padded for the prefetch and the 32-field expand load; from 1 MiB on,
+  /// rounded up to whole 2 MiB pages (aligned to 2 MiB in emitGlobals), so
+  /// that transparent huge pages can back all of it.
+  int64_t wordsSize() const {
+    int64_t n = expand ? int64_t(X.fields.size()) + 32 + 2 * kPrefetchWords
+                       : int64_t(T.words.size()) + kPrefetchWords;
+    int64_t bytes = n * wordBytes();
+    if (bytes >= kHugePage / 2)
+      n = (bytes + kHugePage - 1) / kHugePage * kHugePage / wordBytes();
+    return n;
+  }
+  int64_t wordBytes() const { return expand ? 2 : 4; }
+  int64_t startsSize() const {
+    return std::max<int64_t>(int64_t(numTiles()), 1);
+  }
+  static double cycles(uint64_t tiles, double perTile, uint64_t bytes) {
+    // Compute-bound in cache, bandwidth-bound cold: the larger of both.
+    return std::max(double(tiles) * perTile,
+                    double(bytes) / kMemoryBytesPerCycle);
+  }
+  double cyclesS3() const {
+    return cycles(T.numTiles(), kTileCycles, T.runtimeBytes());
+  }
+  double cyclesExpand() const {
+    return cycles(X.numTiles(), kExpandTileCycles, X.runtimeBytes());
+  }
+
+  LayoutKind kind() const override { return LayoutKind::Tiles; }
+  uint64_t objectBytes() const override {
+    return compact.objectBytes() +
+           (stripOffsets().size() + (expand ? X.stripFields.size() : 0)) * 4;
+  }
+  uint64_t runtimeBytes() const override {
+    return expand ? X.runtimeBytes() : T.runtimeBytes();
+  }
+  double estimatedCycles(int64_t, const Target &) const override {
+    return expand ? cyclesExpand() : cyclesS3();
+  }
+  std::vector<int64_t> groupCosts(int64_t, const Target &) const override {
+    return std::vector<int64_t>(stripOffsets().begin(), stripOffsets().end());
+  }
+  LogicalResult emitGlobals(ModuleOp module, Location loc, StringRef prefix,
+                            std::string &err) override;
+  func::FuncOp initializer() const override { return init; }
+  void emitBody(KernelBuilder &bd, const KernelCall &call,
+                const GroupRange &range, Value x, Value y) override;
+  void printStats(llvm::raw_ostream &os) const override {
+    os << " m=" << T.m << " k=" << T.k << " nonzeros=" << T.nonzeros
+       << " variant=" << (expand ? "expand" : "s3") << " tiles=" << numTiles()
+       << " strips=" << numStrips() << " bits=" << compact.b
+       << " object_bytes=" << objectBytes()
+       << " runtime_bytes=" << runtimeBytes() << " bytes_pq=" << bytesPQ
+       << " bytes_pqh=" << bytesPQH;
+  }
+
+private:
+  void emitBuilder(OpBuilder &b, Location loc, ModuleOp module);
+};
+
+Value cIdx(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+Value cInt(OpBuilder &b, Location loc, Type t, int64_t v) {
+  return arith::ConstantIntOp::create(b, loc, t, v);
+}
+Value getGlobalNamed(OpBuilder &b, Location loc, StringRef name, int64_t size,
+                     Type elt) {
+  return memref::GetGlobalOp::create(b, loc, MemRefType::get({size}, elt),
+                                     name);
+}
+
+} // namespace
+
+LogicalResult TileKernelLayout::emitGlobals(ModuleOp module, Location loc,
+                                            StringRef prefix,
+                                            std::string &err) {
+  if (emitted)
+    return success();
+  emitted = true;
+  std::string compactPrefix = (prefix + "_tc").str();
+  if (failed(emitExecLayoutGlobals(module, loc, compactPrefix, compact, cg,
+                                   err)))
+    return failure();
+  OpBuilder b(module.getContext());
+  stripsName = (prefix + "_tile_strips").str();
+  addConstantGlobal(module, loc, stripsName, b.getI32Type(),
+                    rawBytes(stripOffsets()), stripOffsets().size());
+  if (expand) {
+    stripFieldsName = (prefix + "_tile_strip_fields").str();
+    addConstantGlobal(module, loc, stripFieldsName, b.getI32Type(),
+                      rawBytes(X.stripFields), X.stripFields.size());
+  }
+  dc::GlobalEmitter globals(module, /*uniquePrefix=*/true);
+  memref::GlobalOp words = globals.buffer(
+      loc, (prefix + (expand ? "_tile_fields" : "_tile_words")).str(),
+      MemRefType::get({wordsSize()},
+                      expand ? Type(b.getI16Type()) : Type(b.getI32Type())));
+  // Whole 2 MiB pages for large layouts (madvise below asks for huge pages).
+  if (wordsSize() * wordBytes() >= kHugePage)
+    words.setAlignmentAttr(b.getI64IntegerAttr(kHugePage));
+  wordsName = words.getSymName().str();
+  startsName = globals
+                   .buffer(loc, (prefix + "_tile_starts").str(),
+                           MemRefType::get({startsSize()}, b.getI16Type()))
+                   .getSymName()
+                   .str();
+  if (expand)
+    masksName = globals
+                    .buffer(loc, (prefix + "_tile_masks").str(),
+                            MemRefType::get({startsSize()}, b.getI32Type()))
+                    .getSymName()
+                    .str();
+  memref::GlobalOp ready =
+      globals.onceState(loc, (prefix + "_tiles_ready").str());
+  auto fn = func::FuncOp::create(b, loc, (prefix + "_tiles_build").str(),
+                                 b.getFunctionType({}, {}));
+  fn.setPrivate();
+  globals.insertFunction(fn);
+  b.setInsertionPointToStart(fn.addEntryBlock());
+  emitBuilder(b, loc, module);
+  func::ReturnOp::create(b, loc);
+  init = dc::emitInitializer(
+      globals, loc, (prefix + "_tiles_init").str(), ready,
+      [&](OpBuilder &ib, Location il) {
+        // entropy = huffman: the compact words are decoded first.
+        if (cg.loader.init)
+          func::CallOp::create(ib, il, cg.loader.init, ValueRange{});
+        func::CallOp::create(ib, il, fn, ValueRange{});
+      });
+  return success();
+}
+
+/// The load-time builder: the same algorithm as dc::buildTileLayout, from
+/// the compact words (row r: words [offsets[r], offsets[r + 1]), fields of
+/// (codebook index, column delta), index 0 = filler or padding), strip by
+/// strip into the tile globals. The tile count of each strip is the
+/// compiler's (`strips` global), so the loops never write past the buffers.
+void TileKernelLayout::emitBuilder(OpBuilder &b, Location loc,
+                                   ModuleOp module) {
+  Type i64 = b.getI64Type(), i32 = b.getI32Type(), i16 = b.getI16Type();
+  Type idx = b.getIndexType();
+  const int64_t m = T.m, k = T.k, kCap = std::max<int64_t>(k, 1);
+  const int64_t maxStart = k >= kWindow ? k - kWindow : 0;
+  Value rw = getGlobalNamed(b, loc, cg.words, compact.words.size(), i64);
+  Value ro = getGlobalNamed(b, loc, cg.offsets, compact.offsets.size(), i32);
+  Value so = getGlobalNamed(b, loc, stripsName, stripOffsets().size(), i32);
+  Value tw = getGlobalNamed(b, loc, wordsName, wordsSize(), expand ? i16 : i32);
+  Value ts = getGlobalNamed(b, loc, startsName, startsSize(), i16);
+  Value tm, sf;
+  if (expand) {
+    tm = getGlobalNamed(b, loc, masksName, startsSize(), i32);
+    sf = getGlobalNamed(b, loc, stripFieldsName, X.stripFields.size(), i32);
+  }
+  auto toIdx = [&](OpBuilder &ob, Location l, Value v) -> Value {
+    return arith::IndexCastUIOp::create(ob, l, idx, v);
+  };
+
+  // madvise(MADV_HUGEPAGE) on the whole pages of the lane words, before
+  // anything writes them; the result is ignored (silent fallback).
+  {
+    auto decl = module.lookupSymbol<func::FuncOp>("madvise");
+    if (!decl) {
+      OpBuilder mb(module.getBodyRegion());
+      mb.setInsertionPointToEnd(module.getBody());
+      decl = func::FuncOp::create(mb, loc, "madvise",
+                                  mb.getFunctionType({i64, i64, i32}, {i32}));
+      decl.setPrivate();
+    }
+    Value ptr = arith::IndexCastUIOp::create(
+        b, loc, i64,
+        memref::ExtractAlignedPointerAsIndexOp::create(b, loc, tw));
+    Value page = cInt(b, loc, i64, 4095), notPage = cInt(b, loc, i64, ~4095);
+    Value start = arith::AndIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, ptr, page), notPage);
+    Value end = arith::AndIOp::create(
+        b, loc,
+        arith::AddIOp::create(b, loc, ptr,
+                              cInt(b, loc, i64, wordsSize() * wordBytes())),
+        notPage);
+    Value any =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, end, start);
+    scf::IfOp::create(b, loc, any, [&](OpBuilder &ib, Location il) {
+      Value len = arith::SubIOp::create(ib, il, end, start);
+      func::CallOp::create(ib, il, decl,
+                           ValueRange{start, len,
+                                      cInt(ib, il, i32, kMadvHugepage)});
+      scf::YieldOp::create(ib, il);
+    });
+  }
+
+  // Scratch: the decoded entries of one strip's rows, lane l at l * stride,
+  // each row closed by a sentinel column past every window (so the tile
+  // loop needs no bounds checks: a finished lane keeps reading it).
+  const int64_t stride = kCap + 1;
+  const int64_t sentinel = k + 2 * kWindow;
+  Value scols = memref::AllocOp::create(
+      b, loc, MemRefType::get({kLanes * stride}, i32), b.getI64IntegerAttr(64));
+  Value scodes = memref::AllocOp::create(
+      b, loc, MemRefType::get({kLanes * stride}, i32), b.getI64IntegerAttr(64));
+
+  Value c0 = cIdx(b, loc, 0), c1 = cIdx(b, loc, 1), cL = cIdx(b, loc, kLanes);
+  const unsigned bits = compact.b, gbits = compact.g, e = compact.e,
+                 p = compact.p;
+  scf::ForOp::create(
+      b, loc, c0, cIdx(b, loc, T.numStrips()), c1, ValueRange{},
+      [&](OpBuilder &sb, Location sl, Value g, ValueRange) {
+        // Decode the strip's rows into the scratch (branch-free: every
+        // field is stored at the row's next slot, which advances only for
+        // an entry, index != 0, inside K; fillers and padding are
+        // overwritten).
+        scf::ForOp::create(
+            sb, sl, c0, cL, c1, ValueRange{},
+            [&](OpBuilder &lb, Location ll, Value l, ValueRange) {
+              Value r = arith::AddIOp::create(
+                  lb, ll, arith::MulIOp::create(lb, ll, g, cL), l);
+              // Rows past M (the last strip) decode no words.
+              Value rc = arith::MinUIOp::create(lb, ll, r, cIdx(lb, ll, m));
+              Value rc1 = arith::MinUIOp::create(
+                  lb, ll, arith::AddIOp::create(lb, ll, r, c1),
+                  cIdx(lb, ll, m));
+              Value w0 = toIdx(lb, ll, memref::LoadOp::create(lb, ll, ro, rc));
+              Value w1 =
+                  toIdx(lb, ll, memref::LoadOp::create(lb, ll, ro, rc1));
+              w1 = arith::MaxUIOp::create(lb, ll, w0, w1);
+              Value base =
+                  arith::MulIOp::create(lb, ll, l, cIdx(lb, ll, stride));
+              auto words = scf::ForOp::create(
+                  lb, ll, w0, w1, c1, ValueRange{cInt(lb, ll, i64, 0), c0},
+                  [&](OpBuilder &wb, Location wl, Value w, ValueRange args) {
+                    Value word = memref::LoadOp::create(wb, wl, rw, w);
+                    Value col = args[0], n = args[1];
+                    for (unsigned f = 0; f < p; ++f) {
+                      Value fld = word;
+                      if (f)
+                        fld = arith::ShRUIOp::create(
+                            wb, wl, word, cInt(wb, wl, i64, f * e));
+                      Value v = arith::AndIOp::create(
+                          wb, wl, fld,
+                          cInt(wb, wl, i64, (int64_t(1) << bits) - 1));
+                      Value d = arith::AndIOp::create(
+                          wb, wl,
+                          arith::ShRUIOp::create(wb, wl, fld,
+                                                 cInt(wb, wl, i64, bits)),
+                          cInt(wb, wl, i64, (int64_t(1) << gbits) - 1));
+                      col = arith::AddIOp::create(wb, wl, col, d);
+                      Value keep = arith::AndIOp::create(
+                          wb, wl,
+                          arith::AndIOp::create(
+                              wb, wl,
+                              arith::CmpIOp::create(
+                                  wb, wl, arith::CmpIPredicate::ne, v,
+                                  cInt(wb, wl, i64, 0)),
+                              arith::CmpIOp::create(
+                                  wb, wl, arith::CmpIPredicate::ult, col,
+                                  cInt(wb, wl, i64, k))),
+                          arith::CmpIOp::create(wb, wl,
+                                                arith::CmpIPredicate::ult, n,
+                                                cIdx(wb, wl, kCap)));
+                      Value at = arith::AddIOp::create(wb, wl, base, n);
+                      memref::StoreOp::create(
+                          wb, wl, arith::TruncIOp::create(wb, wl, i32, col),
+                          scols, at);
+                      memref::StoreOp::create(
+                          wb, wl, arith::TruncIOp::create(wb, wl, i32, v),
+                          scodes, at);
+                      n = arith::AddIOp::create(
+                          wb, wl, n,
+                          arith::SelectOp::create(wb, wl, keep, c1, c0));
+                    }
+                    scf::YieldOp::create(wb, wl, ValueRange{col, n});
+                  });
+              Value end = arith::AddIOp::create(lb, ll, base,
+                                                words.getResult(1));
+              memref::StoreOp::create(lb, ll, cInt(lb, ll, i32, sentinel),
+                                      scols, end);
+              scf::YieldOp::create(lb, ll);
+            });
+        // The tiles of the strip; the 16 lanes' next entries are carried.
+        Value g1 = arith::AddIOp::create(sb, sl, g, c1);
+        Value t0 = toIdx(sb, sl, memref::LoadOp::create(sb, sl, so, g));
+        Value t1 = toIdx(sb, sl, memref::LoadOp::create(sb, sl, so, g1));
+        // The expand variant also carries the next field slot.
+        SmallVector<Value> next0(kLanes, c0);
+        if (expand)
+          next0.push_back(toIdx(sb, sl, memref::LoadOp::create(sb, sl, sf, g)));
+        const unsigned steps = expand ? TileExpandLayout::kSteps
+                                      : TileLayout::kSteps;
+        scf::ForOp::create(
+            sb, sl, t0, t1, c1, next0,
+            [&](OpBuilder &tb, Location tl, Value t, ValueRange next) {
+              auto i32c = [&](int64_t v) { return cInt(tb, tl, i32, v); };
+              SmallVector<Value> at(kLanes), col(kLanes);
+              // Window start: the next column of the most-behind lane.
+              Value s = i32c(sentinel);
+              for (int64_t l = 0; l < kLanes; ++l) {
+                at[l] = arith::AddIOp::create(tb, tl, cIdx(tb, tl, l * stride),
+                                              next[l]);
+                col[l] = memref::LoadOp::create(tb, tl, scols, at[l]);
+                s = arith::MinUIOp::create(tb, tl, s, col[l]);
+              }
+              s = arith::MinUIOp::create(tb, tl, s, i32c(maxStart));
+              memref::StoreOp::create(
+                  tb, tl, arith::TruncIOp::create(tb, tl, i16, s), ts, t);
+              Value end = arith::AddIOp::create(tb, tl, s, i32c(kWindow));
+              Value wbase = arith::MulIOp::create(tb, tl, t, cL);
+              Value ep = expand ? next[kLanes] : Value();
+              Value mask = i32c(0);
+              SmallVector<Value> yield;
+              for (int64_t l = 0; l < kLanes; ++l) {
+                Value q = next[l], word = i32c(0), a = at[l], c = col[l];
+                for (unsigned j = 0; j < steps; ++j) {
+                  if (j) {
+                    a = arith::AddIOp::create(tb, tl, cIdx(tb, tl, l * stride),
+                                              q);
+                    c = memref::LoadOp::create(tb, tl, scols, a);
+                  }
+                  Value code = memref::LoadOp::create(tb, tl, scodes, a);
+                  Value take = arith::CmpIOp::create(
+                      tb, tl, arith::CmpIPredicate::ult, c, end);
+                  Value fld = arith::OrIOp::create(
+                      tb, tl, arith::SubIOp::create(tb, tl, c, s),
+                      arith::ShLIOp::create(tb, tl, code, i32c(5)));
+                  Value takeIdx = arith::SelectOp::create(tb, tl, take, c1, c0);
+                  if (expand) {
+                    // Stored at the next slot, kept only when taken.
+                    memref::StoreOp::create(
+                        tb, tl, arith::TruncIOp::create(tb, tl, i16, fld), tw,
+                        ep);
+                    ep = arith::AddIOp::create(tb, tl, ep, takeIdx);
+                    mask = arith::OrIOp::create(
+                        tb, tl, mask,
+                        arith::SelectOp::create(tb, tl, take,
+                                                i32c(int64_t(1) << (2 * l + j)),
+                                                i32c(0)));
+                  } else {
+                    if (j)
+                      fld = arith::ShLIOp::create(
+                          tb, tl, fld, i32c(TileLayout::kFieldBits * j));
+                    word = arith::OrIOp::create(
+                        tb, tl, word,
+                        arith::SelectOp::create(tb, tl, take, fld, i32c(0)));
+                  }
+                  q = arith::AddIOp::create(tb, tl, q, takeIdx);
+                }
+                if (!expand)
+                  memref::StoreOp::create(
+                      tb, tl, word, tw,
+                      ValueRange{arith::AddIOp::create(tb, tl, wbase,
+                                                       cIdx(tb, tl, l))});
+                yield.push_back(q);
+              }
+              if (expand) {
+                memref::StoreOp::create(tb, tl, mask, tm, t);
+                yield.push_back(ep);
+              }
+              scf::YieldOp::create(tb, tl, yield);
+            });
+        scf::YieldOp::create(sb, sl);
+      });
+}
+
+void TileKernelLayout::emitBody(KernelBuilder &bd, const KernelCall &call,
+                                const GroupRange &range, Value x, Value y) {
+  OpBuilder &b = bd.b;
+  Location loc = bd.loc;
+  Type i32 = b.getI32Type(), i16 = b.getI16Type(), f32 = b.getF32Type();
+  auto fv = VectorType::get({kLanes}, f32);
+  auto iv = VectorType::get({kLanes}, i32);
+  auto maskType = VectorType::get({kLanes}, b.getI1Type());
+  func::FuncOp perm = getIntrinsicDeclaration(
+      b, "llvm.x86.avx512.vpermi2var.ps.512", {fv, iv, fv}, fv);
+  Value tw = getGlobalNamed(b, loc, wordsName, wordsSize(), expand ? i16 : i32);
+  Value ts = getGlobalNamed(b, loc, startsName, startsSize(), i16);
+  Value so = getGlobalNamed(b, loc, stripsName, stripOffsets().size(), i32);
+  Value tm, sf;
+  if (expand) {
+    tm = getGlobalNamed(b, loc, masksName, startsSize(), i32);
+    sf = getGlobalNamed(b, loc, stripFieldsName, X.stripFields.size(), i32);
+  }
+  auto tableHalf = [&](unsigned h) -> Value {
+    SmallVector<float> vals(kLanes, 0.0f);
+    for (unsigned i = 0; i < kLanes && h * kLanes + i < table.size(); ++i)
+      vals[i] = table[h * kLanes + i];
+    return arith::ConstantOp::create(
+        b, loc, fv, DenseElementsAttr::get(fv, ArrayRef<float>(vals)));
+  };
+  Value cb0 = tableHalf(0), cb1 = tableHalf(1);
+  Value zero = arith::ConstantOp::create(b, loc, fv,
+                                         DenseElementsAttr::get(fv, 0.0f));
+  auto splat = [&](int32_t v) -> Value {
+    return arith::ConstantOp::create(b, loc, iv, DenseElementsAttr::get(iv, v));
+  };
+  // Field j of a lane: its window column at bit colShift[j], its codebook
+  // index at codeShift[j] (vpermi2ps reads the low 5 bits of each lane).
+  const unsigned steps = expand ? TileExpandLayout::kSteps : TileLayout::kSteps;
+  const unsigned fieldBits = expand ? 16 : TileLayout::kFieldBits;
+  SmallVector<Value> colShift, codeShift;
+  for (unsigned j = 0; j < steps; ++j) {
+    colShift.push_back(j ? splat(fieldBits * j) : Value());
+    codeShift.push_back(splat(fieldBits * j + 5));
+  }
+  auto fieldVec = VectorType::get({2 * kLanes}, i16);
+  Value zeroFields;
+  if (expand)
+    zeroFields = arith::ConstantOp::create(
+        b, loc, fieldVec, DenseElementsAttr::get(fieldVec, int16_t(0)));
+  // K < 32: the only window is x[0, K), read with masked loads.
+  const int64_t k = T.k;
+  Value xMask0, xMask1;
+  if (k < kWindow) {
+    xMask0 = vector::ConstantMaskOp::create(
+        b, loc, maskType, ArrayRef<int64_t>{std::min<int64_t>(k, kLanes)});
+    if (k > kLanes)
+      xMask1 = vector::ConstantMaskOp::create(b, loc, maskType,
+                                              ArrayRef<int64_t>{k - kLanes});
+  }
+  const std::vector<int32_t> &offsets = stripOffsets();
+  forEachGroup(
+      bd, T.m, kLanes, range, [&](unsigned rg, Value gi, int64_t staticIndex) {
+        Value t0, t1, f0;
+        if (staticIndex >= 0) {
+          t0 = bd.idx(offsets[staticIndex]);
+          t1 = bd.idx(offsets[staticIndex + 1]);
+          if (expand)
+            f0 = bd.idx(X.stripFields[staticIndex]);
+        } else {
+          Value gi1 = arith::AddIOp::create(b, loc, gi, bd.idx(1));
+          t0 = bd.toIndex(memref::LoadOp::create(b, loc, so, gi));
+          t1 = bd.toIndex(memref::LoadOp::create(b, loc, so, gi1));
+          if (expand)
+            f0 = bd.toIndex(memref::LoadOp::create(b, loc, sf, gi));
+        }
+        SmallVector<Value> init(steps, zero);
+        if (expand)
+          init.push_back(f0); // the next field
+        auto loop = scf::ForOp::create(
+            b, loc, t0, t1, bd.idx(1), init,
+            [&](OpBuilder &, Location, Value t, ValueRange acc) {
+              Value s = bd.toIndex(arith::ExtUIOp::create(
+                  b, loc, i32, memref::LoadOp::create(b, loc, ts, t)));
+              Value s16 = arith::AddIOp::create(b, loc, s, bd.idx(kLanes));
+              Value xa, xb;
+              if (k >= kWindow) {
+                xa = vector::LoadOp::create(b, loc, fv, x, ValueRange{s});
+                xb = vector::LoadOp::create(b, loc, fv, x, ValueRange{s16});
+              } else {
+                xa = vector::MaskedLoadOp::create(b, loc, fv, x, ValueRange{s},
+                                                  xMask0, zero);
+                xb = xMask1 ? vector::MaskedLoadOp::create(
+                                  b, loc, fv, x, ValueRange{s16}, xMask1, zero)
+                                  .getResult()
+                            : zero;
+              }
+              Value w, nextField;
+              if (expand) {
+                // vpexpandw: the present fields of the tile into their
+                // 16-bit halves (absent ones 0: index 0, the exact zero).
+                Value ep = acc[steps];
+                Value m32 = memref::LoadOp::create(b, loc, tm, t);
+                Value mv = vector::BitCastOp::create(
+                    b, loc, VectorType::get({2 * kLanes}, b.getI1Type()),
+                    vector::BroadcastOp::create(
+                        b, loc, VectorType::get({1}, i32), m32));
+                memref::PrefetchOp::create(
+                    b, loc, tw,
+                    ValueRange{arith::AddIOp::create(
+                        b, loc, ep, bd.idx(2 * kPrefetchWords))},
+                    /*isWrite=*/false, /*localityHint=*/3,
+                    /*isDataCache=*/true);
+                Value f16 = vector::ExpandLoadOp::create(
+                    b, loc, fieldVec, tw, ValueRange{ep}, mv, zeroFields);
+                w = vector::BitCastOp::create(b, loc, iv, f16);
+                Value count = math::CtPopOp::create(b, loc, m32);
+                nextField =
+                    arith::AddIOp::create(b, loc, ep, bd.toIndex(count));
+              } else {
+                Value wi = arith::MulIOp::create(b, loc, t, bd.idx(kLanes));
+                w = vector::LoadOp::create(b, loc, iv, tw, ValueRange{wi});
+                memref::PrefetchOp::create(
+                    b, loc, tw,
+                    ValueRange{arith::AddIOp::create(b, loc, wi,
+                                                     bd.idx(kPrefetchWords))},
+                    /*isWrite=*/false, /*localityHint=*/3,
+                    /*isDataCache=*/true);
+              }
+              SmallVector<Value> next;
+              for (unsigned j = 0; j < steps; ++j) {
+                Value fx = j ? arith::ShRUIOp::create(b, loc, w, colShift[j])
+                                   .getResult()
+                             : w;
+                Value fc = arith::ShRUIOp::create(b, loc, w, codeShift[j]);
+                Value xv = func::CallOp::create(b, loc, perm,
+                                                ValueRange{xa, fx, xb})
+                               .getResult(0);
+                Value wv = func::CallOp::create(b, loc, perm,
+                                                ValueRange{cb0, fc, cb1})
+                               .getResult(0);
+                next.push_back(
+                    vector::FMAOp::create(b, loc, wv, xv, acc[j]).getResult());
+              }
+              if (expand)
+                next.push_back(nextField);
+              scf::YieldOp::create(b, loc, next);
+            });
+        Value sum = loop.getResult(0);
+        for (unsigned j = 1; j < steps; ++j)
+          sum = arith::AddFOp::create(b, loc, sum, loop.getResult(j));
+        Value row0 = arith::MulIOp::create(b, loc, gi, bd.idx(kLanes));
+        if (rg == kLanes) {
+          vector::StoreOp::create(b, loc, sum, y, ValueRange{row0});
+        } else {
+          Value mask = vector::ConstantMaskOp::create(
+              b, loc, maskType, ArrayRef<int64_t>{int64_t(rg)});
+          vector::MaskedStoreOp::create(b, loc, y, ValueRange{row0}, mask,
+                                        sum);
+        }
+      });
+}
+
+std::string dc::kernels::tileLayoutUnsupported(const LayoutSource &src,
+                                               int64_t n, int64_t groups,
+                                               const Target &t) {
+  if (!t.avx512 || t.vw != 16)
+    return "needs AVX-512 with 16 lanes";
+  if (n != 0)
+    return "batch-1 products only (dc.matvec)";
+  if (groups > 1)
+    return "no grouped products";
+  if (src.b > 5)
+    return "codebooks of at most 5 bits only";
+  if (src.k > TileLayout::kMaxK)
+    return "K above " + std::to_string(TileLayout::kMaxK);
+  return "";
+}
+
+std::unique_ptr<KernelLayout>
+dc::kernels::makeTileLayout(const LayoutSource &src, TileVariant variant,
+                            std::string &err) {
+  auto layout = std::make_unique<TileKernelLayout>();
+  if (failed(buildExecLayout(src, /*r=*/1, /*sortRows=*/false,
+                             layout->compact, err)))
+    return nullptr;
+  if (!dc::buildTileLayout(src.m, src.k, src.rows.start.data(),
+                           src.rows.cols.data(), src.rows.vals.data(),
+                           layout->T, err) ||
+      !dc::buildTileExpandLayout(src.m, src.k, src.rows.start.data(),
+                                 src.rows.cols.data(), src.rows.vals.data(),
+                                 layout->X, err))
+    return nullptr;
+  // The variant: the one asked for, else the cheaper estimate (S = 3 on a
+  // tie: fewer instructions per entry in cache).
+  layout->expand = variant == TileVariant::Expand ||
+                   (variant == TileVariant::Auto &&
+                    layout->cyclesExpand() < layout->cyclesS3());
+  if (layout->expand)
+    layout->T.words.clear(), layout->T.words.shrink_to_fit();
+  else
+    layout->X.fields.clear(), layout->X.fields.shrink_to_fit();
+  layout->table = src.table;
+  layout->bytesPQ = src.bytesPQ;
+  layout->bytesPQH = src.bytesPQH;
+  return layout;
+}
