@@ -21,12 +21,16 @@ TARGETS="$CORE $MLIR"
 export ASAN_OPTIONS="allow_user_poisoning=0:detect_leaks=0:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
 
-# Runs per target in the smoke: the core decoders are fast, the MLIR
-# targets parse (and lower) a module per run.
+# Runs per target in the smoke. dc's own decoders and encoders: 200,000
+# mutations with seed 1. The MLIR targets (text, bytecode, pipeline) replay
+# their corpus (every input once, -runs=0), without mutations: mutating them
+# soon reaches crashes inside the upstream MLIR readers (docs/Robustness.md,
+# "What remains upstream", reproducers in fuzz/upstream/), and which one a
+# seed reaches changes with every build's coverage, so mutations would make
+# `make check` fail on upstream bugs at random. `make fuzz-long` mutates them.
 smoke_runs() {
   case $1 in
-    fuzz_pipeline) echo 300 ;;
-    fuzz_ir_text|fuzz_ir_bytecode) echo 3000 ;;
+    fuzz_pipeline|fuzz_ir_text|fuzz_ir_bytecode) echo 0 ;;
     *) echo 200000 ;;
   esac
 }
