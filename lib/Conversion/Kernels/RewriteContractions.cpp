@@ -97,15 +97,6 @@ static bool hasMulAddBody(linalg::LinalgOp op) {
   return (a == arg0 && b == arg1) || (a == arg1 && b == arg0);
 }
 
-static bool isSupportedFloat(Type t) {
-  return t.isF32() || t.isF16() || t.isBF16();
-}
-
-static bool isStaticFloatTensor(Value v) {
-  auto t = dyn_cast<RankedTensorType>(v.getType());
-  return t && t.hasStaticShape() && isSupportedFloat(t.getElementType());
-}
-
 /// `v` reshaped to `shape` by one collapse_shape or expand_shape (or as is);
 /// null if the two shapes are not related that way.
 static Value reshapeTo(OpBuilder &b, Location loc, Value v,
@@ -332,9 +323,9 @@ static FailureOr<Value> rewriteContraction(OpBuilder &b, linalg::LinalgOp op,
       op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
     return failure();
   Value init = op.getDpsInitOperand(0)->get();
-  if (!isStaticFloatTensor(op.getDpsInputOperand(0)->get()) ||
-      !isStaticFloatTensor(op.getDpsInputOperand(1)->get()) ||
-      !isStaticFloatTensor(init) || !hasMulAddBody(op))
+  if (!dc::kernels::isStaticFloatTensor(op.getDpsInputOperand(0)->get()) ||
+      !dc::kernels::isStaticFloatTensor(op.getDpsInputOperand(1)->get()) ||
+      !dc::kernels::isStaticFloatTensor(init) || !hasMulAddBody(op))
     return failure();
   FailureOr<linalg::ContractionDimensions> dims =
       linalg::inferContractionDims(op);

@@ -61,17 +61,6 @@ using namespace mlir;
 namespace dc::kernels {
 namespace {
 
-static bool isSupportedFloat(Type t) {
-  return t.isF32() || t.isF16() || t.isBF16();
-}
-
-/// A static f32, f16 or bf16 tensor (the kernels compute in f32; f16 / bf16
-/// operands are extended on the way in and the result truncated once).
-static bool isStaticFloat(Value v) {
-  auto t = dyn_cast<RankedTensorType>(v.getType());
-  return t && t.hasStaticShape() && isSupportedFloat(t.getElementType());
-}
-
 /// The `dc.constant` behind a static float filter `v`: dc.decompress of it,
 /// directly or through the layout ops of `chain` (dc::traceWeightChain).
 static dc::ConstantOp getCompressedFilter(Value v, dc::WeightChain &chain) {
@@ -80,7 +69,7 @@ static dc::ConstantOp getCompressedFilter(Value v, dc::WeightChain &chain) {
     return {};
   chain = std::move(*traced);
   auto dec = chain.root.getDefiningOp<dc::DecompressOp>();
-  if (!dec || !isStaticFloat(v))
+  if (!dec || !isStaticFloatTensor(v))
     return {};
   auto constant = dec.getInput().getDefiningOp<dc::ConstantOp>();
   auto type = dyn_cast<RankedTensorType>(dec.getType());
@@ -411,7 +400,7 @@ struct RewriteConvolution : public OpInterfaceRewritePattern<linalg::LinalgOp> {
     Value init = op.getDpsInitOperand(0)->get();
     dc::WeightChain chain;
     dc::ConstantOp constant = getCompressedFilter(filter, chain);
-    if (!constant || !isStaticFloat(input) || !isStaticFloat(init))
+    if (!constant || !isStaticFloatTensor(input) || !isStaticFloatTensor(init))
       return failure();
     // The body is a multiply-accumulate (casts between float types allowed).
     if (!linalg::isaConvolutionOpInterface(op))

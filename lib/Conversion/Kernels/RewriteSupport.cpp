@@ -200,6 +200,13 @@ bool isZeroInit(Value init) {
   return false;
 }
 
+bool isSupportedFloat(Type t) { return t.isF32() || t.isF16() || t.isBF16(); }
+
+bool isStaticFloatTensor(Value v) {
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  return t && t.hasStaticShape() && isSupportedFloat(t.getElementType());
+}
+
 Value castFloat(OpBuilder &b, Location loc, Value v, Type to) {
   Type from = v.getType();
   if (from == to)

@@ -73,6 +73,14 @@ mlir::Value buildReencodedMatrix(dc::ConstantOp constant,
 /// True if `init` is known to be all zeros.
 bool isZeroInit(mlir::Value init);
 
+/// The element types the rewrites take: f32, f16 and bf16 (the kernels
+/// compute in f32; f16 / bf16 operands are extended on the way in and the
+/// result truncated once).
+bool isSupportedFloat(mlir::Type t);
+
+/// A ranked tensor of static shape and a supported float element type.
+bool isStaticFloatTensor(mlir::Value v);
+
 /// `v` converted to element type `to` (extf / truncf), or `v`.
 mlir::Value castFloat(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                       mlir::Type to);
