@@ -11,6 +11,7 @@
 #               lib/libDCCore.a
 #   OUT=dir     scratch directory (default /tmp/dc-gemv-bench)
 #   LAYERS_ONLY="name M K density index_bits;..."  layers to run instead
+#   BATCH=N     the batch of the second row per layer (default 64)
 #   ASYNC2=1    also time dc threads=2 on MLIR's async runtime
 #               (thread-runtime=async), in a last column
 set -euo pipefail
@@ -23,7 +24,7 @@ QUICK=0
 [[ "${1:-}" == "--quick" ]] && QUICK=1
 mkdir -p "$OUT"
 export OPENBLAS_NUM_THREADS=1
-BATCH=64
+BATCH=${BATCH:-64}
 if [[ $QUICK == 1 ]]; then
   REPS=5
   LAYERS=("lenet_ip1 300 784 0.08 5" "alexnet_fc8 1000 4096 0.25 5")

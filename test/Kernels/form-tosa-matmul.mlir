@@ -27,5 +27,5 @@
 // IR1-LABEL: func.func @form
 // IR1: dc.matvec %{{.+}}, %{{.+}} outs(%{{.+}}) {transpose_w} : !dc.compressed<tensor<40x24xf32>, {{.+}}>, tensor<40xf32>, tensor<24xf32> -> tensor<24xf32>
 // The reference's copy is the only dense one.
-// STATS: dc-lower-compute: __dc_w_{{[0-9]+}}_t layout={{sparse|dense-code}}
+// STATS: dc-lower-compute: __dc_w_{{[0-9]+}}_t layout={{sparse|dense-code|tiles}}
 // STATS: dc-lower-compute: w layout=dense consumers=func.call

@@ -83,6 +83,10 @@ public:
   /// cost, groups + 1 values from 0.
   virtual std::vector<int64_t> groupCosts(int64_t n,
                                           const Target &target) const = 0;
+  /// Whether its kernels at batch `n` > 0 read x transposed: the body's x
+  /// is then a `memref<N x G*K>` (one row per batch column), which the
+  /// kernel entry copies from its x before any parallel loop.
+  virtual bool readsTransposedX(int64_t n) const { return false; }
   /// Emits the layout's globals into `module` (names PREFIX_...), once.
   virtual mlir::LogicalResult emitGlobals(mlir::ModuleOp module,
                                           mlir::Location loc,

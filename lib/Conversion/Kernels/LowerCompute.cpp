@@ -150,6 +150,31 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     func::CallOp::create(b, fn.getLoc(), init, ValueRange{});
   }
 
+  /// A new `memref<n x rows>` holding the transpose of x (rows x n).
+  static Value emitTransposedCopy(OpBuilder &b, Location loc, Value x,
+                                  int64_t rows, int64_t n) {
+    auto type = MemRefType::get({n, rows}, b.getF32Type());
+    Value xt = memref::AllocOp::create(b, loc, type, ValueRange{},
+                                       b.getI64IntegerAttr(64));
+    Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+    Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+    Value cr = arith::ConstantIndexOp::create(b, loc, rows);
+    Value cn = arith::ConstantIndexOp::create(b, loc, n);
+    scf::ForOp::create(
+        b, loc, c0, cr, c1, ValueRange{},
+        [&](OpBuilder &rb, Location l, Value i, ValueRange) {
+          scf::ForOp::create(
+              rb, l, c0, cn, c1, ValueRange{},
+              [&](OpBuilder &cb, Location l2, Value j, ValueRange) {
+                Value v = memref::LoadOp::create(cb, l2, x, ValueRange{i, j});
+                memref::StoreOp::create(cb, l2, v, xt, ValueRange{j, i});
+                scf::YieldOp::create(cb, l2);
+              });
+          scf::YieldOp::create(rb, l);
+        });
+    return xt;
+  }
+
   /// The kernel of `entry`'s layout `kind` for batch `n` (0: matvec).
   func::FuncOp getKernel(LayoutPlanner::Entry *entry, LayoutKind kind,
                          int64_t n, int64_t groups) {
@@ -229,11 +254,32 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       func::ReturnOp::create(b, loc);
     };
 
+    // A layout that reads x transposed (N x K rows, one per batch column)
+    // gets it from the kernel entry, before any parallel loop: its bodies
+    // take the transposed copy, a temporary of the call (dc-static-buffers
+    // keeps it off the heap).
+    bool transposed = n > 0 && layout.readsTransposedX(n);
+    Type bodyXType = transposed ? MemRefType::get({n, xRows}, f32) : xType;
+    auto entryX = [&](OpBuilder &eb, Value x) -> Value {
+      return transposed ? emitTransposedCopy(eb, loc, x, xRows, n) : x;
+    };
+
     std::vector<int32_t> chunks = chunkBounds(layout.groupCosts(n, target), n);
     if (chunks.empty()) {
       // One thread: the whole layout, static loop bounds.
       func::FuncOp fn = makeFunc(name, {xType, yType});
-      emitBody(fn, GroupRange{});
+      if (!transposed) {
+        emitBody(fn, GroupRange{});
+      } else {
+        func::FuncOp inner = makeFunc(name + "_xt", {bodyXType, yType});
+        emitBody(inner, GroupRange{});
+        OpBuilder::InsertionGuard guard(b);
+        Block *body = &fn.getBody().front();
+        b.setInsertionPointToStart(body);
+        Value xt = entryX(b, body->getArgument(0));
+        func::CallOp::create(b, loc, inner, ValueRange{xt, body->getArgument(1)});
+        func::ReturnOp::create(b, loc);
+      }
       emitInitCall(layout, fn);
       slot = fn;
       return fn;
@@ -245,7 +291,7 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     // without either, the loop simply runs serially.
     Type indexType = b.getIndexType();
     func::FuncOp part =
-        makeFunc(name + "_part", {xType, yType, indexType, indexType});
+        makeFunc(name + "_part", {bodyXType, yType, indexType, indexType});
     {
       Block *pb = &part.getBody().front();
       emitBody(part, GroupRange{pb->getArgument(2), pb->getArgument(3),
@@ -260,7 +306,7 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       OpBuilder::InsertionGuard guard(b);
       Block *body = &fn.getBody().front();
       b.setInsertionPointToStart(body);
-      Value x = body->getArgument(0), y = body->getArgument(1);
+      Value x = entryX(b, body->getArgument(0)), y = body->getArgument(1);
       Value table = memref::GetGlobalOp::create(
           b, loc, MemRefType::get({numChunks + 1}, b.getI32Type()), chunksName);
       Value c0 = arith::ConstantIndexOp::create(b, loc, 0);

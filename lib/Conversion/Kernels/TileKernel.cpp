@@ -36,6 +36,10 @@ constexpr double kTileCycles = 8.4;
 /// The vpexpandw variant: 157 us warm over 73k tiles of two steps on fc7 9%
 /// (RESULTS.md), 7.7 cycles per tile.
 constexpr double kExpandTileCycles = 7.7;
+/// Widest dc.matmul the tile kernels serve: the x windows of 8 columns take
+/// 16 of the 32 zmm registers (bench/tile_batch.sh measured the batch
+/// variant 1.6-2x faster than the sparse layout's kernel at 2..8 columns).
+constexpr int64_t kMaxTileBatch = 8;
 constexpr int64_t kHugePage = 2 << 20;
 constexpr int32_t kMadvHugepage = 14; // MADV_HUGEPAGE (Linux)
 
@@ -93,9 +97,19 @@ public:
   uint64_t runtimeBytes() const override {
     return expand ? X.runtimeBytes() : T.runtimeBytes();
   }
-  double estimatedCycles(int64_t, const Target &) const override {
-    return expand ? cyclesExpand() : cyclesS3();
+  double estimatedCycles(int64_t n, const Target &) const override {
+    if (n <= 0)
+      return expand ? cyclesExpand() : cyclesS3();
+    // Batch n: a tile's codebook lookups are shared by the columns, its x
+    // lookups and FMAs are per column (steps * (1 + n) permutes against
+    // 2 * steps at batch 1); plus the transposed copy of x and the
+    // scattered stores of y, about a cycle per element.
+    double perTile =
+        (expand ? kExpandTileCycles : kTileCycles) * double(1 + n) / 2;
+    return cycles(numTiles(), perTile, runtimeBytes()) +
+           double(n) * double(T.k + T.m);
   }
+  bool readsTransposedX(int64_t n) const override { return n > 0; }
   std::vector<int64_t> groupCosts(int64_t, const Target &) const override {
     return std::vector<int64_t>(stripOffsets().begin(), stripOffsets().end());
   }
@@ -474,6 +488,27 @@ void TileKernelLayout::emitBody(KernelBuilder &bd, const KernelCall &call,
       xMask1 = vector::ConstantMaskOp::create(b, loc, maskType,
                                               ArrayRef<int64_t>{k - kLanes});
   }
+  // Batch n > 0 (dc.matmul of n <= kMaxTileBatch columns): x is the
+  // transposed copy (n x K), y is M x n. Accumulators: one per (column,
+  // step) while they are few, else one per column (registers: 2n for the
+  // windows, 2 for the codebook).
+  const int64_t cols = std::max<int64_t>(call.n, 1);
+  const bool perStep = int64_t(steps) * cols <= 8;
+  const unsigned numAcc = perStep ? unsigned(steps * cols) : unsigned(cols);
+  auto accIndex = [&](int64_t c, unsigned j) -> unsigned {
+    return perStep ? unsigned(c * steps + j) : unsigned(c);
+  };
+  SmallVector<Value> colIndex;
+  Value rowStride;
+  if (call.n > 0) {
+    for (int64_t c = 0; c < cols; ++c)
+      colIndex.push_back(bd.idx(c));
+    SmallVector<int32_t> strides;
+    for (int64_t l = 0; l < kLanes; ++l)
+      strides.push_back(int32_t(l * call.n));
+    rowStride = arith::ConstantOp::create(
+        b, loc, iv, DenseElementsAttr::get(iv, ArrayRef<int32_t>(strides)));
+  }
   const std::vector<int32_t> &offsets = stripOffsets();
   forEachGroup(
       bd, T.m, kLanes, range, [&](unsigned rg, Value gi, int64_t staticIndex) {
@@ -490,7 +525,7 @@ void TileKernelLayout::emitBody(KernelBuilder &bd, const KernelCall &call,
           if (expand)
             f0 = bd.toIndex(memref::LoadOp::create(b, loc, sf, gi));
         }
-        SmallVector<Value> init(steps, zero);
+        SmallVector<Value> init(numAcc, zero);
         if (expand)
           init.push_back(f0); // the next field
         auto loop = scf::ForOp::create(
@@ -499,23 +534,32 @@ void TileKernelLayout::emitBody(KernelBuilder &bd, const KernelCall &call,
               Value s = bd.toIndex(arith::ExtUIOp::create(
                   b, loc, i32, memref::LoadOp::create(b, loc, ts, t)));
               Value s16 = arith::AddIOp::create(b, loc, s, bd.idx(kLanes));
-              Value xa, xb;
-              if (k >= kWindow) {
-                xa = vector::LoadOp::create(b, loc, fv, x, ValueRange{s});
-                xb = vector::LoadOp::create(b, loc, fv, x, ValueRange{s16});
-              } else {
-                xa = vector::MaskedLoadOp::create(b, loc, fv, x, ValueRange{s},
-                                                  xMask0, zero);
-                xb = xMask1 ? vector::MaskedLoadOp::create(
-                                  b, loc, fv, x, ValueRange{s16}, xMask1, zero)
-                                  .getResult()
-                            : zero;
+              // The window of each column in two registers (batch n: row c
+              // of the transposed x).
+              SmallVector<Value> xa(cols), xb(cols);
+              for (int64_t c = 0; c < cols; ++c) {
+                auto at = [&](Value col) -> SmallVector<Value> {
+                  if (call.n == 0)
+                    return {col};
+                  return {colIndex[c], col};
+                };
+                if (k >= kWindow) {
+                  xa[c] = vector::LoadOp::create(b, loc, fv, x, at(s));
+                  xb[c] = vector::LoadOp::create(b, loc, fv, x, at(s16));
+                } else {
+                  xa[c] = vector::MaskedLoadOp::create(b, loc, fv, x, at(s),
+                                                       xMask0, zero);
+                  xb[c] = xMask1 ? vector::MaskedLoadOp::create(
+                                       b, loc, fv, x, at(s16), xMask1, zero)
+                                       .getResult()
+                                 : zero;
+                }
               }
               Value w, nextField;
               if (expand) {
                 // vpexpandw: the present fields of the tile into their
                 // 16-bit halves (absent ones 0: index 0, the exact zero).
-                Value ep = acc[steps];
+                Value ep = acc[numAcc];
                 Value m32 = memref::LoadOp::create(b, loc, tm, t);
                 Value mv = vector::BitCastOp::create(
                     b, loc, VectorType::get({2 * kLanes}, b.getI1Type()),
@@ -543,29 +587,54 @@ void TileKernelLayout::emitBody(KernelBuilder &bd, const KernelCall &call,
                     /*isWrite=*/false, /*localityHint=*/3,
                     /*isDataCache=*/true);
               }
-              SmallVector<Value> next;
+              SmallVector<Value> next(acc.begin(), acc.begin() + numAcc);
               for (unsigned j = 0; j < steps; ++j) {
                 Value fx = j ? arith::ShRUIOp::create(b, loc, w, colShift[j])
                                    .getResult()
                              : w;
                 Value fc = arith::ShRUIOp::create(b, loc, w, codeShift[j]);
-                Value xv = func::CallOp::create(b, loc, perm,
-                                                ValueRange{xa, fx, xb})
-                               .getResult(0);
+                // The codebook lookup is shared by every column.
                 Value wv = func::CallOp::create(b, loc, perm,
                                                 ValueRange{cb0, fc, cb1})
                                .getResult(0);
-                next.push_back(
-                    vector::FMAOp::create(b, loc, wv, xv, acc[j]).getResult());
+                for (int64_t c = 0; c < cols; ++c) {
+                  Value xv = func::CallOp::create(b, loc, perm,
+                                                  ValueRange{xa[c], fx, xb[c]})
+                                 .getResult(0);
+                  unsigned a = accIndex(c, j);
+                  next[a] = vector::FMAOp::create(b, loc, wv, xv, next[a])
+                                .getResult();
+                }
               }
               if (expand)
                 next.push_back(nextField);
               scf::YieldOp::create(b, loc, next);
             });
+        Value row0 = arith::MulIOp::create(b, loc, gi, bd.idx(kLanes));
+        if (call.n > 0) {
+          // Column c of the strip's 16 rows: y[row0 + l][c], a scatter at
+          // stride n (the last strip's missing rows masked off).
+          Value mask = vector::ConstantMaskOp::create(
+              b, loc, maskType, ArrayRef<int64_t>{int64_t(rg)});
+          for (int64_t c = 0; c < cols; ++c) {
+            Value sum;
+            for (unsigned j = 0; j < steps; ++j) {
+              unsigned a = accIndex(c, j);
+              if (j > 0 && a == accIndex(c, 0))
+                break; // one accumulator per column
+              sum = sum ? arith::AddFOp::create(b, loc, sum, loop.getResult(a))
+                              .getResult()
+                        : loop.getResult(a);
+            }
+            vector::ScatterOp::create(b, loc, Type(), y,
+                                      ValueRange{row0, colIndex[c]}, rowStride,
+                                      mask, sum);
+          }
+          return;
+        }
         Value sum = loop.getResult(0);
         for (unsigned j = 1; j < steps; ++j)
           sum = arith::AddFOp::create(b, loc, sum, loop.getResult(j));
-        Value row0 = arith::MulIOp::create(b, loc, gi, bd.idx(kLanes));
         if (rg == kLanes) {
           vector::StoreOp::create(b, loc, sum, y, ValueRange{row0});
         } else {
@@ -582,8 +651,9 @@ std::string dc::kernels::tileLayoutUnsupported(const LayoutSource &src,
                                                const Target &t) {
   if (!t.avx512 || t.vw != 16)
     return "needs AVX-512 with 16 lanes";
-  if (n != 0)
-    return "batch-1 products only (dc.matvec)";
+  if (n > kMaxTileBatch)
+    return "dc.matmul of at most " + std::to_string(kMaxTileBatch) +
+           " batch columns only";
   if (groups > 1)
     return "no grouped products";
   if (src.b > 5)
