@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "TileKernel.h"
+#include "KernelEpilogue.h"
 
 #include "DenseCodeKernel.h" // getIntrinsicDeclaration
 #include "SparseLayout.h"
@@ -567,10 +568,14 @@ void TileKernelLayout::emitBody(KernelBuilder &bd, const KernelCall &call,
           sum = arith::AddFOp::create(b, loc, sum, loop.getResult(j));
         Value row0 = arith::MulIOp::create(b, loc, gi, bd.idx(kLanes));
         if (rg == kLanes) {
+          if (bd.epilogue)
+            sum = bd.epilogue->atRows(bd, sum, row0, Value());
           vector::StoreOp::create(b, loc, sum, y, ValueRange{row0});
         } else {
           Value mask = vector::ConstantMaskOp::create(
               b, loc, maskType, ArrayRef<int64_t>{int64_t(rg)});
+          if (bd.epilogue)
+            sum = bd.epilogue->atRows(bd, sum, row0, mask);
           vector::MaskedStoreOp::create(b, loc, y, ValueRange{row0}, mask,
                                         sum);
         }
