@@ -62,7 +62,7 @@
 //
 // FUSED-LABEL: func.func @main
 // FUSED-NOT: "parallel"
-// FUSED: dc.{{matvec|matmul}} {{.*}} outs({{.*}}) {{(epilogue\(.*\) )?}}{
+// FUSED: dc.{{matvec|matmul}} {{.*}} outs({{.*}}) epilogue{{.*}} {
 // FUSED: dc.yield
 // FUSED-NOT: "parallel"
 // FUSED: call @ref

@@ -36,12 +36,12 @@ func.func @bias_relu(%x: tensor<3x4xf32>, %b: tensor<2xf32>, %r: tensor<2x4xf32>
 
 // No operands: a clip.
 // CHECK-LABEL: func.func @clip
-// CHECK: dc.matvec %{{.*}}, %{{.*}} outs(%{{.*}}) {
+// CHECK: dc.matvec %{{.*}}, %{{.*}} outs(%{{.*}}) epilogue {
 // CHECK: arith.minimumf
 func.func @clip(%x: tensor<3xf32>) -> tensor<2xf32> {
   %c = dc.constant {codebook = dense<[0.0, -1.0, 1.0, 2.0]> : tensor<4xf32>, pointers = dense<[0, 1, 1, 2]> : tensor<4xi32>, values = dense<[9]> : tensor<1xi8>, gaps = dense<[1]> : tensor<1xi8>, num_entries = 2 : i64} : !W
   %e = tensor.empty() : tensor<2xf32>
-  %y = dc.matvec %c, %x outs(%e) {
+  %y = dc.matvec %c, %x outs(%e) epilogue {
   ^bb0(%s: f32):
     %lo = arith.constant 0.0 : f32
     %hi = arith.constant 6.0 : f32
@@ -115,7 +115,7 @@ func.func @arg_count(%x: tensor<3xf32>, %b: tensor<2xf32>) {
 func.func @not_elementwise(%x: tensor<3xf32>, %m: memref<2xf32>) {
   %c = dc.constant {codebook = dense<[0.0, -1.0, 1.0, 2.0]> : tensor<4xf32>, pointers = dense<[0, 1, 1, 2]> : tensor<4xi32>, values = dense<[9]> : tensor<1xi8>, gaps = dense<[1]> : tensor<1xi8>, num_entries = 2 : i64} : !W
   %e = tensor.empty() : tensor<2xf32>
-  %y = dc.matvec %c, %x outs(%e) {
+  %y = dc.matvec %c, %x outs(%e) epilogue {
   ^bb0(%s: f32):
     // expected-error@+1 {{'arith.fptosi' op is not allowed in a dc epilogue (only scalar elementwise arith/math ops on f32 and i1 without memory effects)}}
     %j = arith.fptosi %s : f32 to i32
@@ -131,7 +131,7 @@ func.func @from_above(%x: tensor<3xf32>, %v: f32) {
   %c = dc.constant {codebook = dense<[0.0, -1.0, 1.0, 2.0]> : tensor<4xf32>, pointers = dense<[0, 1, 1, 2]> : tensor<4xi32>, values = dense<[9]> : tensor<1xi8>, gaps = dense<[1]> : tensor<1xi8>, num_entries = 2 : i64} : !W
   %e = tensor.empty() : tensor<2xf32>
   // expected-note@+1 {{required by region isolation constraints}}
-  %y = dc.matvec %c, %x outs(%e) {
+  %y = dc.matvec %c, %x outs(%e) epilogue {
   ^bb0(%s: f32):
     // expected-error@+1 {{'arith.addf' op using value defined outside the region}}
     %0 = arith.addf %s, %v : f32

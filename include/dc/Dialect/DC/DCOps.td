@@ -106,8 +106,8 @@ class DC_ContractionOp<string mnemonic> : DC_Op<mnemonic, [
   let regions = (region MaxSizedRegion<1>:$epilogue);
   let assemblyFormat = [{
     $weight `,` $input `outs` `(` $init `)`
-    (`epilogue` `(` $epilogue_operands^ `:` type($epilogue_operands) `)`)?
-    ($epilogue^)? attr-dict `:`
+    (`epilogue` (`(` $epilogue_operands^ `:` type($epilogue_operands) `)`)?
+     $epilogue^)? attr-dict `:`
     qualified(type($weight)) `,` type($input) `,` type($init)
     (`->` type($result)^)?
   }];
