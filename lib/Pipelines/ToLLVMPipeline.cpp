@@ -107,6 +107,9 @@ static void buildToLLVMPipeline(OpPassManager &pm,
   // by the kernel passes), before deallocation frees what they allocate.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
+  // Bias, activations, residual adds and scale/shift into the kernels'
+  // stores (before the glue fusion would take them into its own loops).
+  pm.addPass(dc::createDCFuseEpilogues());
   // The dense glue fused, tiled to registers and vectorized (GluePasses.td).
   pm.addNestedPass<func::FuncOp>(dc::createDCVectorizeLinalg(
       {options.targetCpu, options.vectorWidth, /*fuse=*/true}));

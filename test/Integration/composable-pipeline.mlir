@@ -29,8 +29,8 @@
 // After dc-lower-compute: calls of the generated kernels, no dc op left.
 // KERNELS-NOT: dc.{{matvec|matmul|constant|decompress}}
 // KERNELS-LABEL: func.func @model
-// KERNELS: call @__dc_fc1_{{[0-9]+}}_matmul3(
-// KERNELS: call @__dc_fc2_{{[0-9]+}}_matmul3(
+// KERNELS: call @__dc_fc1_{{[0-9]+}}_{{(tiles_)?}}matmul3(
+// KERNELS: call @__dc_fc2_{{[0-9]+}}_{{(tiles_)?}}matmul3(
 // KERNELS: call @__dc_fc1_{{[0-9]+}}_{{(tiles_)?}}matvec(
 // KERNELS-NOT: dc.{{matvec|matmul|constant|decompress}}
 

@@ -52,6 +52,27 @@ def DCRewriteContractions : Pass<"dc-rewrite-contractions", "mlir::ModuleOp"> {
                            "mlir::scf::SCFDialect"];
 }
 
+def DCFuseEpilogues : Pass<"dc-fuse-epilogues", "mlir::ModuleOp"> {
+  let summary = "Fold elementwise consumers of dc.matvec / dc.matmul into "
+                "their epilogue";
+  let description = [{
+    Runs on tensors, after dc-rewrite-contractions: an elementwise
+    `linalg.generic` (parallel loops, one result, scalar arith/math body)
+    whose input is a dc contraction's result, reached through single-use
+    reshapes and transposes, and whose other inputs are per-row vectors of
+    that result (a bias, a BatchNorm scale or shift), tensors laid out like
+    it (a residual) or splat constants, becomes part of the contraction's
+    epilogue region: the kernels apply it to each sum before storing it
+    (bias + ReLU, clip, hard-swish, residual add, scale and shift), so the
+    product is written once and not read again. The reshapes/transposes
+    that arranged the product follow the fused op. Chains fuse one generic
+    at a time; anything else is left as it is.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def DCLowerCompute : Pass<"dc-lower-compute", "mlir::ModuleOp"> {
   let summary = "Lower dc.matvec / dc.matmul to generated kernels on the "
                 "compressed weights";

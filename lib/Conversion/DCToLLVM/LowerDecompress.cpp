@@ -9,6 +9,7 @@
 #include "dc/Conversion/Passes.h"
 #include "dc/Core/CompressedTensor.h"
 #include "dc/Dialect/DC/DCUtils.h"
+#include "dc/Dialect/DC/Epilogue.h"
 #include "dc/Transforms/WeightChain.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -452,7 +453,44 @@ Value DCLowerDecompressPass::lowerF32(OpBuilder &b, Location loc,
                                            /*writable=*/false);
 }
 
+static Value buildDenseProduct(OpBuilder &b, Operation *op);
+
+/// The dense contraction of `op`, then its epilogue (if any) as one
+/// elementwise linalg.generic.
 Value dc::buildDenseContraction(OpBuilder &b, Operation *op) {
+  Value y = buildDenseProduct(b, op);
+  Region &epilogue = op->getRegion(0);
+  if (!y || epilogue.empty())
+    return y;
+  Location loc = op->getLoc();
+  auto type = cast<RankedTensorType>(y.getType());
+  int64_t rank = type.getRank();
+  MLIRContext *ctx = b.getContext();
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  SmallVector<Value> ins{y};
+  SmallVector<AffineMap> maps{identity};
+  for (Value v : getEpilogueOperands(op)) {
+    ins.push_back(v);
+    maps.push_back(isPerRowEpilogueOperand(op, v)
+                       ? AffineMap::get(rank, 0, b.getAffineDimExpr(0), ctx)
+                       : identity);
+  }
+  maps.push_back(identity);
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, y);
+  Value empty = tensor::EmptyOp::create(b, loc, sizes, type.getElementType());
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ins, ValueRange{empty}, maps, iterators,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value v = emitEpilogue(nb, l, epilogue, args[0],
+                                      args.drop_front().drop_back());
+               linalg::YieldOp::create(nb, l, v);
+             })
+      .getResult(0);
+}
+
+static Value buildDenseProduct(OpBuilder &b, Operation *op) {
   Location loc = op->getLoc();
   Value weight = op->getOperand(0), input = op->getOperand(1);
   bool transposeW = op->hasAttr("transpose_w");

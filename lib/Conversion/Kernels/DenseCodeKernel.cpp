@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "DenseCodeKernel.h"
+#include "KernelEpilogue.h"
 #include "HuffmanWordsLoader.h"
 
 #include "dc/Conversion/DecodeEmitter.h"
@@ -313,6 +314,8 @@ void dc::kernels::emitDenseMatvecBody(KernelBuilder &bd, const Target &t,
           Value sum = vector::ReductionOp::create(
               b, loc, vector::CombiningKind::ADD, v);
           Value row = arith::AddIOp::create(b, loc, row0, bd.idx(q));
+          if (bd.epilogue)
+            sum = bd.epilogue->atRow(bd, sum, row);
           memref::StoreOp::create(b, loc, sum, y, row);
         }
       });

@@ -1,6 +1,7 @@
 //===- KernelSupport.cpp - shared pieces of dc's kernel generators --------===//
 
 #include "KernelSupport.h"
+#include "KernelEpilogue.h"
 
 #include "dc/Core/Huffman.h"
 
@@ -201,6 +202,8 @@ void dc::kernels::forEachColumnBlock(
 
 void dc::kernels::storeRowVector(KernelBuilder &bd, Value v, Value y, Value row,
                                  Value col, Value mask) {
+  if (bd.epilogue)
+    v = bd.epilogue->atRowCols(bd, v, row, col, mask);
   if (mask)
     vector::MaskedStoreOp::create(bd.b, bd.loc, y, ValueRange{row, col}, mask,
                                   v);

@@ -38,9 +38,14 @@ struct Target {
 /// 8 or 4 lanes from the target.
 Target resolveTarget(llvm::StringRef cpu, unsigned vectorWidth);
 
+struct KernelEpilogue;
+
 struct KernelBuilder {
   mlir::OpBuilder &b;
   mlir::Location loc;
+  /// The epilogue applied to every value stored into y (null: none;
+  /// KernelEpilogue.h).
+  const KernelEpilogue *epilogue = nullptr;
   mlir::Value idx(int64_t v) {
     return mlir::arith::ConstantIndexOp::create(b, loc, v);
   }
@@ -93,7 +98,8 @@ void forEachColumnBlock(
     KernelBuilder &bd, int64_t n, unsigned vw, unsigned u,
     llvm::function_ref<void(mlir::Value, llvm::ArrayRef<int64_t>)> emitBlock);
 
-/// Stores vector `v` at y[row, col], masked when `mask` is non-null.
+/// Stores vector `v` at y[row, col], masked when `mask` is non-null, after
+/// the builder's epilogue (if any).
 void storeRowVector(KernelBuilder &bd, mlir::Value v, mlir::Value y,
                     mlir::Value row, mlir::Value col, mlir::Value mask);
 

@@ -35,12 +35,14 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "KernelEpilogue.h"
 #include "LayoutPlanner.h"
 
 #include "dc/Conversion/DecodeEmitter.h"
 #include "dc/Conversion/KernelPasses.h"
 #include "dc/Conversion/Passes.h"
 #include "dc/Dialect/DC/DCUtils.h"
+#include "dc/Dialect/DC/Epilogue.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -124,10 +126,13 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
   std::shared_ptr<LayoutPlanner> planner;
   /// Layouts whose globals are emitted (and whose stats line is printed).
   llvm::SmallPtrSet<KernelLayout *, 8> layoutsEmitted;
-  /// Kernels by (constant entry, layout, batch, groups).
-  std::map<std::tuple<LayoutPlanner::Entry *, LayoutKind, int64_t, int64_t>,
+  /// Kernels by (constant entry, layout, batch, groups, the op whose
+  /// epilogue they apply: null for none; such kernels are not shared).
+  std::map<std::tuple<LayoutPlanner::Entry *, LayoutKind, int64_t, int64_t,
+                      Operation *>,
            func::FuncOp>
       kernels;
+  unsigned epilogueKernels = 0;
 
   void setTargetAttrs(func::FuncOp f) {
     MLIRContext *ctx = f.getContext();
@@ -175,10 +180,18 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     return xt;
   }
 
-  /// The kernel of `entry`'s layout `kind` for batch `n` (0: matvec).
+  /// The kernel of `entry`'s layout `kind` for batch `n` (0: matvec),
+  /// applying `op`'s epilogue (if it has one) before every store.
   func::FuncOp getKernel(LayoutPlanner::Entry *entry, LayoutKind kind,
-                         int64_t n, int64_t groups) {
-    func::FuncOp &slot = kernels[{entry, kind, n, groups}];
+                         int64_t n, int64_t groups, Operation *op) {
+    KernelEpilogue epilogue;
+    if (!op->getRegion(0).empty()) {
+      epilogue.region = &op->getRegion(0);
+      for (Value v : dc::getEpilogueOperands(op))
+        epilogue.perRow.push_back(dc::isPerRowEpilogueOperand(op, v));
+    }
+    func::FuncOp &slot =
+        kernels[{entry, kind, n, groups, epilogue.empty() ? nullptr : op}];
     if (slot)
       return slot;
     KernelLayout &layout = *planner->getLayout(*entry, kind);
@@ -222,7 +235,16 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
                                                          : "";
     std::string name = entry->prefix + kindSuffix.str() +
                        (n == 0 ? "_matvec" : "_matmul" + std::to_string(n)) +
-                       (groups > 1 ? "_g" + std::to_string(groups) : "");
+                       (groups > 1 ? "_g" + std::to_string(groups) : "") +
+                       (epilogue.empty()
+                            ? ""
+                            : "_epi" + std::to_string(epilogueKernels++));
+    // The epilogue's operands follow x and y.
+    SmallVector<Type> epilogueTypes = epilogue.argTypes(
+        ctx, cast<MemRefType>(yType).getShape());
+    unsigned numEpilogue = epilogueTypes.size();
+    SmallVector<Type> kernelTypes{xType, yType};
+    kernelTypes.append(epilogueTypes);
     auto makeFunc = [&](StringRef fname, ArrayRef<Type> argTypes) {
       OpBuilder::InsertionGuard guard(b);
       auto f =
@@ -249,6 +271,12 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       b.setInsertionPointToStart(body);
       KernelBuilder bd{b, loc};
       Value x = body->getArgument(0), y = body->getArgument(1);
+      KernelEpilogue bodyEpilogue = epilogue;
+      if (!epilogue.empty()) {
+        for (unsigned i = 0; i < numEpilogue; ++i)
+          bodyEpilogue.args.push_back(body->getArgument(2 + i));
+        bd.epilogue = &bodyEpilogue;
+      }
       layout.emitBody(bd, KernelCall{target, n, groups, colBlock}, range, x,
                       y);
       func::ReturnOp::create(b, loc);
@@ -267,17 +295,20 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     std::vector<int32_t> chunks = chunkBounds(layout.groupCosts(n, target), n);
     if (chunks.empty()) {
       // One thread: the whole layout, static loop bounds.
-      func::FuncOp fn = makeFunc(name, {xType, yType});
+      func::FuncOp fn = makeFunc(name, kernelTypes);
       if (!transposed) {
         emitBody(fn, GroupRange{});
       } else {
-        func::FuncOp inner = makeFunc(name + "_xt", {bodyXType, yType});
+        SmallVector<Type> innerTypes = kernelTypes;
+        innerTypes[0] = bodyXType;
+        func::FuncOp inner = makeFunc(name + "_xt", innerTypes);
         emitBody(inner, GroupRange{});
         OpBuilder::InsertionGuard guard(b);
         Block *body = &fn.getBody().front();
         b.setInsertionPointToStart(body);
-        Value xt = entryX(b, body->getArgument(0));
-        func::CallOp::create(b, loc, inner, ValueRange{xt, body->getArgument(1)});
+        SmallVector<Value> args(body->getArguments());
+        args[0] = entryX(b, args[0]);
+        func::CallOp::create(b, loc, inner, args);
         func::ReturnOp::create(b, loc);
       }
       emitInitCall(layout, fn);
@@ -290,23 +321,27 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     // lowers to OpenMP or MLIR's async runtime (thread-runtime). Lowered
     // without either, the loop simply runs serially.
     Type indexType = b.getIndexType();
-    func::FuncOp part =
-        makeFunc(name + "_part", {bodyXType, yType, indexType, indexType});
+    SmallVector<Type> partTypes = kernelTypes;
+    partTypes[0] = bodyXType;
+    partTypes.append({indexType, indexType});
+    func::FuncOp part = makeFunc(name + "_part", partTypes);
     {
       Block *pb = &part.getBody().front();
-      emitBody(part, GroupRange{pb->getArgument(2), pb->getArgument(3),
+      emitBody(part, GroupRange{pb->getArgument(2 + numEpilogue),
+                                pb->getArgument(3 + numEpilogue),
                                 /*isStatic=*/false});
     }
     std::string chunksName = name + "_chunks";
     addConstantGlobal(module, loc, chunksName, b.getI32Type(),
                       rawBytes(chunks), chunks.size());
     int64_t numChunks = int64_t(chunks.size()) - 1;
-    func::FuncOp fn = makeFunc(name, {xType, yType});
+    func::FuncOp fn = makeFunc(name, kernelTypes);
     {
       OpBuilder::InsertionGuard guard(b);
       Block *body = &fn.getBody().front();
       b.setInsertionPointToStart(body);
-      Value x = entryX(b, body->getArgument(0)), y = body->getArgument(1);
+      SmallVector<Value> kernelArgs(body->getArguments());
+      kernelArgs[0] = entryX(b, kernelArgs[0]);
       Value table = memref::GetGlobalOp::create(
           b, loc, MemRefType::get({numChunks + 1}, b.getI32Type()), chunksName);
       Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
@@ -322,8 +357,9 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
               return arith::IndexCastUIOp::create(nb, l, nb.getIndexType(), v)
                   .getResult();
             };
-            func::CallOp::create(nb, l, part,
-                                 ValueRange{x, y, load(i), load(i1)});
+            SmallVector<Value> partArgs = kernelArgs;
+            partArgs.append({load(i), load(i1)});
+            func::CallOp::create(nb, l, part, partArgs);
             scf::ReduceOp::create(nb, l);
           });
       func::ReturnOp::create(b, loc);
@@ -509,7 +545,7 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       if (auto attr = op->getAttrOfType<IntegerAttr>("groups"))
         groups = attr.getInt();
       LayoutKind kind = planner->choose(*entry, n, groups, *requested, op);
-      func::FuncOp kernel = getKernel(entry, kind, n, groups);
+      func::FuncOp kernel = getKernel(entry, kind, n, groups, op);
       if (!kernel)
         return signalPassFailure();
       OpBuilder b(op);
@@ -519,15 +555,21 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       auto kernelType = kernel.getFunctionType();
       auto xType = cast<MemRefType>(kernelType.getInput(0));
       auto yType = cast<MemRefType>(kernelType.getInput(1));
+      ValueRange epilogueOperands = dc::getEpilogueOperands(op);
       if (onBuffers) {
         Value xBuf = castOrCopy(b, loc, input, xType);
+        SmallVector<Value> args{xBuf, Value()};
+        for (auto [i, v] : llvm::enumerate(epilogueOperands))
+          args.push_back(castOrCopy(
+              b, loc, v, cast<MemRefType>(kernelType.getInput(2 + i))));
         // `outs` itself when it has the kernel's (identity) layout.
         Value yBuf = init.getType() == yType
                          ? init
                          : memref::AllocOp::create(b, loc, yType, ValueRange{},
                                                    b.getI64IntegerAttr(64))
                                .getResult();
-        func::CallOp::create(b, loc, kernel, ValueRange{xBuf, yBuf});
+        args[1] = yBuf;
+        func::CallOp::create(b, loc, kernel, args);
         if (yBuf != init)
           memref::CopyOp::create(b, loc, yBuf, init);
         op->erase();
@@ -542,7 +584,19 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       xBuf = memref::CastOp::create(b, loc, xType, xBuf);
       Value yBuf = memref::AllocOp::create(b, loc, yType, ValueRange{},
                                            b.getI64IntegerAttr(64));
-      func::CallOp::create(b, loc, kernel, ValueRange{xBuf, yBuf});
+      SmallVector<Value> args{xBuf, yBuf};
+      for (auto [i, v] : llvm::enumerate(epilogueOperands)) {
+        auto vType = cast<ShapedType>(v.getType());
+        auto argType = cast<MemRefType>(kernelType.getInput(2 + i));
+        SmallVector<int64_t> strides(vType.getRank(), dyn);
+        Value buf = bufferization::ToBufferOp::create(
+            b, loc,
+            MemRefType::get(vType.getShape(), vType.getElementType(),
+                            StridedLayoutAttr::get(ctx, dyn, strides)),
+            v, /*read_only=*/true);
+        args.push_back(memref::CastOp::create(b, loc, argType, buf));
+      }
+      func::CallOp::create(b, loc, kernel, args);
       Value result = bufferization::ToTensorOp::create(
           b, loc, op->getResult(0).getType(), yBuf, /*restrict=*/true,
           /*writable=*/true);

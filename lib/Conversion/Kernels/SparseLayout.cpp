@@ -57,6 +57,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "SparseLayout.h"
+#include "KernelEpilogue.h"
 
 #include "dc/Conversion/DecodeEmitter.h"
 
@@ -374,6 +375,8 @@ static void emitMatvecBody(KernelBuilder &bd, const ExecLayout &L,
                                         loop.getResult(rg + na * q + a));
           Value slot = arith::AddIOp::create(b, loc, base, bd.idx(q));
           Value row = bd.toIndex(memref::LoadOp::create(b, loc, rows, slot));
+          if (bd.epilogue)
+            sum = bd.epilogue->atRow(bd, sum, row);
           memref::StoreOp::create(b, loc, sum, y, row);
         }
       });

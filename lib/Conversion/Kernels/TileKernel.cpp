@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "TileKernel.h"
+#include "KernelEpilogue.h"
 
 #include "DenseCodeKernel.h" // getIntrinsicDeclaration
 #include "SparseLayout.h"
@@ -630,16 +631,36 @@ void TileKernelLayout::emitBody(KernelBuilder &bd, const KernelCall &call,
                                       ValueRange{row0, colIndex[c]}, rowStride,
                                       mask, sum);
           }
+          // The epilogue on the strip's rows, now in cache: one row of n
+          // columns at a time.
+          if (bd.epilogue) {
+            auto rowType = VectorType::get({call.n}, f32);
+            scf::ForOp::create(
+                b, loc, bd.idx(0), bd.idx(rg), bd.idx(1), ValueRange{},
+                [&](OpBuilder &, Location, Value l, ValueRange) {
+                  Value row = arith::AddIOp::create(b, loc, row0, l);
+                  Value v = vector::LoadOp::create(b, loc, rowType, y,
+                                                   ValueRange{row, colIndex[0]});
+                  v = bd.epilogue->atRowCols(bd, v, row, colIndex[0], Value());
+                  vector::StoreOp::create(b, loc, v, y,
+                                          ValueRange{row, colIndex[0]});
+                  scf::YieldOp::create(b, loc);
+                });
+          }
           return;
         }
         Value sum = loop.getResult(0);
         for (unsigned j = 1; j < steps; ++j)
           sum = arith::AddFOp::create(b, loc, sum, loop.getResult(j));
         if (rg == kLanes) {
+          if (bd.epilogue)
+            sum = bd.epilogue->atRows(bd, sum, row0, Value());
           vector::StoreOp::create(b, loc, sum, y, ValueRange{row0});
         } else {
           Value mask = vector::ConstantMaskOp::create(
               b, loc, maskType, ArrayRef<int64_t>{int64_t(rg)});
+          if (bd.epilogue)
+            sum = bd.epilogue->atRows(bd, sum, row0, mask);
           vector::MaskedStoreOp::create(b, loc, y, ValueRange{row0}, mask,
                                         sum);
         }

@@ -2,7 +2,7 @@
 //
 // dc.matvec / dc.matmul are destination-passing ops: the input is read, the
 // `outs` operand is overwritten (never read) and its buffer becomes the
-// result's. The compressed weight is not a tensor and stays as it is, so
+// result's; the epilogue's operands are read. The compressed weight is not a tensor and stays as it is, so
 // bufferization never copies it.
 //
 //===----------------------------------------------------------------------===//
@@ -45,11 +45,21 @@ struct ContractionOpInterface : public DstBufferizableOpInterfaceExternalModel<
         getBuffer(rewriter, contraction.getInit(), options, state);
     if (failed(init))
       return failure();
+    // The epilogue's operands are read like the input.
+    SmallVector<Value> epilogueOperands;
+    for (Value v : contraction.getEpilogueOperands()) {
+      FailureOr<Value> buffer = getBuffer(rewriter, v, options, state);
+      if (failed(buffer))
+        return failure();
+      epilogueOperands.push_back(*buffer);
+    }
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPoint(op);
     auto bufferized = OpTy::create(
-        rewriter, op->getLoc(), contraction.getWeight(), *input, *init,
-        contraction.getTransposeW(), contraction.getGroups());
+        rewriter, op->getLoc(), TypeRange{}, contraction.getWeight(), *input,
+        *init, epilogueOperands, contraction.getTransposeW(),
+        contraction.getGroups());
+    bufferized.getEpilogue().takeBody(contraction.getEpilogue());
     // Discardable attributes (e.g. a per-op layout choice) stay with it.
     bufferized->setDiscardableAttrs(op->getDiscardableAttrDictionary());
     replaceOpWithBufferizedValues(rewriter, op, *init);

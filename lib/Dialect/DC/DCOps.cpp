@@ -2,6 +2,7 @@
 
 #include "dc/Dialect/DC/DC.h"
 #include "dc/Dialect/DC/DCUtils.h"
+#include "dc/Dialect/DC/Epilogue.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -31,6 +32,64 @@ LogicalResult ConstantOp::verify() {
     if (!decodeEntries(view, entries, &error))
       return emitOpError(error);
   }
+  return success();
+}
+
+/// Whether `op` may appear in an epilogue: a scalar elementwise op without
+/// memory effects or regions (arith, math), which the kernels also apply on
+/// vectors, or a scalar constant.
+static bool isEpilogueOp(Operation *op) {
+  auto scalar = [](Type t) { return t.isF32() || t.isInteger(1); };
+  if (op->getNumRegions() != 0 || !isMemoryEffectFree(op))
+    return false;
+  if (!llvm::all_of(op->getOperandTypes(), scalar) ||
+      !llvm::all_of(op->getResultTypes(), scalar) || op->getNumResults() != 1)
+    return false;
+  if (op->hasTrait<OpTrait::ConstantLike>())
+    return true;
+  return op->hasTrait<OpTrait::Elementwise>() &&
+         op->hasTrait<OpTrait::Vectorizable>();
+}
+
+LogicalResult dc::verifyEpilogue(Operation *op, Value init) {
+  Region &region = op->getRegion(0);
+  ValueRange operands = op->getOperands().drop_front(3);
+  auto out = cast<ShapedType>(init.getType());
+  for (auto [i, v] : llvm::enumerate(operands)) {
+    auto type = cast<ShapedType>(v.getType());
+    if (isa<MemRefType>(type) != isa<MemRefType>(out))
+      return op->emitOpError("epilogue operand ")
+             << i << " must be a " << (isa<MemRefType>(out) ? "memref" : "tensor")
+             << " like outs, got " << type;
+    if (!type.getElementType().isF32())
+      return op->emitOpError("epilogue operand ")
+             << i << " must have f32 elements, got " << type;
+    bool perRow =
+        type.getRank() == 1 && type.getDimSize(0) == out.getDimSize(0);
+    if (!perRow && type.getShape() != out.getShape())
+      return op->emitOpError("epilogue operand ")
+             << i << " must have shape [" << out.getDimSize(0)
+             << "] (per row) or the shape of outs, got " << type;
+  }
+  if (region.empty()) {
+    if (!operands.empty())
+      return op->emitOpError("has epilogue operands but no epilogue region");
+    return success();
+  }
+  Block &block = region.front();
+  if (block.getNumArguments() != operands.size() + 1 ||
+      !llvm::all_of(block.getArgumentTypes(),
+                    [](Type t) { return t.isF32(); }))
+    return op->emitOpError("epilogue block must take ")
+           << operands.size() + 1
+           << " f32 arguments (the sum, then one per epilogue operand)";
+  for (Operation &inner : block.without_terminator())
+    if (!isEpilogueOp(&inner))
+      return inner.emitOpError("is not allowed in a dc epilogue (only scalar "
+                               "elementwise arith/math ops on f32 and i1 "
+                               "without memory effects)");
+  if (!isa<YieldOp>(block.getTerminator()))
+    return op->emitOpError("epilogue must end with dc.yield");
   return success();
 }
 
@@ -78,7 +137,7 @@ template <typename OpTy> static LogicalResult verifyContraction(OpTy op) {
     return op.emitOpError("input and outs must have the same number of "
                           "columns, got ")
            << input.getDimSize(1) << " and " << init.getDimSize(1);
-  return success();
+  return verifyEpilogue(op.getOperation(), op.getInit());
 }
 
 LogicalResult MatvecOp::verify() { return verifyContraction(*this); }
@@ -94,6 +153,11 @@ static void getContractionEffects(
     effects.emplace_back(MemoryEffects::Read::get(), &op.getInputMutable(),
                          /*stage=*/0, /*effectOnFullRegion=*/true,
                          SideEffects::DefaultResource::get());
+  for (OpOperand &operand : op.getEpilogueOperandsMutable())
+    if (isa<MemRefType>(operand.get().getType()))
+      effects.emplace_back(MemoryEffects::Read::get(), &operand, /*stage=*/0,
+                           /*effectOnFullRegion=*/true,
+                           SideEffects::DefaultResource::get());
   if (isa<MemRefType>(op.getInit().getType()))
     effects.emplace_back(MemoryEffects::Write::get(), &op.getInitMutable(),
                          /*stage=*/1, /*effectOnFullRegion=*/true,

@@ -84,17 +84,30 @@ def DC_TensorOrMemRef : AnyTypeOf<[AnyRankedTensor, AnyMemRef],
 // allocation, and a bias is added after the op (the kernels store each sum
 // once). The compressed weight is not a tensor: bufferization leaves it, and
 // its payload, as they are.
+//
+// Epilogue (optional; dc-fuse-epilogues writes it): a region applied to
+// every sum before it is stored, so a bias, activation, residual add or
+// BatchNorm scale and shift costs no second pass over memory. Its block
+// takes the sum (f32) and one f32 element of each `epilogue_operands`
+// entry, and yields the stored value (dc.yield); its ops are scalar
+// elementwise ops (arith, math) the kernels apply on vectors too. An
+// operand of shape [M] is read per row (a bias, a per-channel scale); one
+// of the shape of `outs` per element (a residual).
 class DC_ContractionOp<string mnemonic> : DC_Op<mnemonic, [
     DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
     DeclareOpInterfaceMethods<ConditionallySpeculatable>,
-    DestinationStyleOpInterface]> {
+    DestinationStyleOpInterface, IsolatedFromAbove]> {
   let arguments = (ins DC_CompressedType:$weight, DC_TensorOrMemRef:$input,
                        DC_TensorOrMemRef:$init,
+                       Variadic<DC_TensorOrMemRef>:$epilogue_operands,
                        UnitAttr:$transpose_w,
                        DefaultValuedAttr<I64Attr, "1">:$groups);
   let results = (outs Variadic<AnyRankedTensor>:$result);
+  let regions = (region MaxSizedRegion<1>:$epilogue);
   let assemblyFormat = [{
-    $weight `,` $input `outs` `(` $init `)` attr-dict `:`
+    $weight `,` $input `outs` `(` $init `)`
+    (`epilogue` (`(` $epilogue_operands^ `:` type($epilogue_operands) `)`)?
+     $epilogue^)? attr-dict `:`
     qualified(type($weight)) `,` type($input) `,` type($init)
     (`->` type($result)^)?
   }];
@@ -107,7 +120,7 @@ class DC_ContractionOp<string mnemonic> : DC_Op<mnemonic, [
             ::llvm::isa<::mlir::RankedTensorType>(init.getType())
                 ? ::mlir::TypeRange{init.getType()}
                 : ::mlir::TypeRange{},
-            weight, input, init, transposeW, groups);
+            weight, input, init, ::mlir::ValueRange{}, transposeW, groups);
     }]>
   ];
   let hasVerifier = 1;
@@ -119,6 +132,8 @@ class DC_ContractionOp<string mnemonic> : DC_Op<mnemonic, [
     ::mlir::Value getTensorResult() {
       return getResult().empty() ? ::mlir::Value() : getResult().front();
     }
+    /// Whether the op carries an epilogue region.
+    bool hasEpilogue() { return !getEpilogue().empty(); }
   }];
 }
 
@@ -159,6 +174,30 @@ def DC_MatmulOp : DC_ContractionOp<"matmul"> {
     and row r of A multiplies rows (r / Mg) * K + k of X:
     Y[r, n] = sum_k A[r, k] * X[(r / Mg) * K + k, n].
   }];
+}
+
+//===----------------------------------------------------------------------===//
+// Epilogues of dc.matvec / dc.matmul
+//===----------------------------------------------------------------------===//
+
+def DC_YieldOp : DC_Op<"yield", [Pure, Terminator,
+    ParentOneOf<["MatvecOp", "MatmulOp"]>]> {
+  let summary = "The value an epilogue stores";
+  let description = [{
+    Ends the epilogue region of a dc.matvec / dc.matmul with the f32 value
+    stored in place of the sum:
+
+    ```mlir
+    %y = dc.matvec %w, %x outs(%init) epilogue(%bias : tensor<4xf32>) {
+    ^bb0(%sum: f32, %b: f32):
+      %0 = arith.addf %sum, %b : f32
+      dc.yield %0 : f32
+    } : !dc.compressed<tensor<4x8xf32>, #enc>, tensor<8xf32>, tensor<4xf32>
+        -> tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins F32:$value);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
 }
 
 #endif // DC_OPS_TD
