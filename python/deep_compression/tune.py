@@ -217,7 +217,7 @@ def make_executor(scheduler=None, workers=None):
             raise TuneError("--scheduler needs dask.distributed (Debian python3-distributed): "
                             "%s" % e) from None
         try:
-            client = distributed.Client(scheduler, timeout=10, set_as_default=False)
+            client = distributed.Client(scheduler, timeout=5, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as e:
             raise TuneError("cannot reach the dask scheduler at %s: %s" % (
                 scheduler, " ".join(str(e).split()) or type(e).__name__)) from None
@@ -359,10 +359,10 @@ def tune(model, calibration, max_output_error=None, max_accuracy_drop=None, labe
     out = out or "%s.tuned.mlir" % stem
     out_base = out[:-5] if out.endswith(".mlir") else out
 
+    executor, close = make_executor(scheduler, workers)
     own_workdir = workdir is None
     workdir = workdir or tempfile.mkdtemp(prefix="dc-tune-")
     os.makedirs(workdir, exist_ok=True)
-    executor = None
     try:
         # 1. Tag the layers.
         src = os.path.join(workdir, "model.mlir")
@@ -411,7 +411,6 @@ def tune(model, calibration, max_output_error=None, max_accuracy_drop=None, labe
                 return r["error"] <= max_output_error
             return 100 * (base_acc - r["accuracy"]) <= max_accuracy_drop + 1e-9
 
-        executor, close = make_executor(scheduler, workers)
         runner = Runner(executor, job, log)
 
         # 2. Size tables.
@@ -525,8 +524,7 @@ def tune(model, calibration, max_output_error=None, max_accuracy_drop=None, labe
     except runtime.CompileError as e:
         raise TuneError("compiling a trial failed: %s" % e) from None
     finally:
-        if executor is not None:
-            close()
+        close()
         if own_workdir:
             shutil.rmtree(workdir, ignore_errors=True)
 
