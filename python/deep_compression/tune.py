@@ -638,8 +638,13 @@ def _verify(runner, names, cands, target, meets, log, width=None):
     best = None
     factors = [0.5, 0.75, 1.0, 1.5][:width] if width >= 4 else [0.75, 1.0][:width]
     targets = [target * f for f in factors]
+    tried = set()
     for rnd in range(VERIFY_ROUNDS):
         allocs = [allocate(names, cands, t) for t in targets]
+        keys = {tuple(a[0]) for a in allocs}
+        if keys <= tried:
+            break  # the targets left map to combinations already verified
+        tried |= keys
         res = runner.run(trial_job, [a[0] for a in allocs], "verify")
         for t, a, r in zip(targets, allocs, res):
             ok = meets(r)
