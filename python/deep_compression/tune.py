@@ -202,6 +202,11 @@ class Runner:
         for k, s in zip(keys, settings_list):
             if k not in self.cache and k not in todo:
                 todo[k] = self.ex.submit(fn, dict(self.base, settings=list(s)))
+        step = max(10, len(todo) // 5)
+        for done, fut in enumerate(concurrent.futures.as_completed(todo.values()), 1):
+            fut.result()  # the first failure ends the search
+            if done % step == 0 and done < len(todo):
+                self.log("  %s: %d of %d done" % (phase, done, len(todo)))
         for k, fut in todo.items():
             self.cache[k] = fut.result()
         self.counts[phase] = self.counts.get(phase, 0) + len(todo)
