@@ -161,7 +161,7 @@ def trial_job(job):
         flags = ["--dc-compress=report=%s" % report, "--dc-to-llvm"]
         so = runtime.compile_mlir(path, workdir, tool=job["dc_opt"], flags=flags,
                                   opt_level="-O1")
-        y = _run_compiled(so, job["head"], np.load(job["inputs"]))
+        y = _run_isolated(so, job["head"], job["inputs"], workdir)
         layers, total = _read_report(report)
         res = {"error": output_error(y, np.load(job["reference"])), "layers": layers,
                "bytes_pqh": total["bytes_pqh"], "bytes_dense": total["bytes_dense"],
@@ -171,6 +171,27 @@ def trial_job(job):
         return res
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run_isolated(so, head, inputs, workdir):
+    """The compiled model's outputs on ``inputs``, computed in a child process: generated
+    code does not free every intermediate buffer, and a worker that loaded hundreds of
+    trials' libraries would grow without bound (one was OOM-killed at 11 GB)."""
+    import subprocess
+    import sys
+    head_path = os.path.join(workdir, "head.mlir")
+    with open(head_path, "w") as f:
+        f.write(head)
+    out = os.path.join(workdir, "outputs.npy")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [os.path.dirname(os.path.dirname(os.path.abspath(__file__)))] +
+        [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+    p = subprocess.run([sys.executable, "-m", "deep_compression.tune", so, head_path, inputs,
+                        out], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    if p.returncode != 0:
+        raise runtime.CompileError("running the compiled trial failed (%d): %s" % (
+            p.returncode, p.stderr[-2000:]))
+    return np.load(out)
 
 
 def _run_compiled(so, head, x):
@@ -731,3 +752,10 @@ def format_summary(s):
     lines.append("trials: %s; %.0f s; wrote %s" % (
         ", ".join("%s %d" % kv for kv in s["trials"].items()), s["wall_seconds"], s["output"]))
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # a trial's evaluation, in its own process (_run_isolated)
+    import sys
+    _so, _head, _inputs, _out = sys.argv[1:5]
+    with open(_head) as _f:
+        np.save(_out, _run_compiled(_so, _f.read(), np.load(_inputs)))
