@@ -329,8 +329,9 @@ def main(argv=None):
     s.set_defaults(fn=cmd_tune)
 
     for s in sub.choices.values():
-        s.add_argument("--seed", type=int, default=0)
-        s.add_argument("--threads", type=int, default=1)
+        if s.prog.split()[-1] != "tune":  # tune has no randomness and runs no torch code
+            s.add_argument("--seed", type=int, default=0)
+            s.add_argument("--threads", type=int, default=1)
         s.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
         if s.prog.split()[-1] in ("train", "compress", "experiment"):
             _dataset_arg(s)

@@ -260,7 +260,6 @@ def load_module(model, calibration, batch=None, weights=None):
     """MODEL (.mlir, .onnx or a built-in name) -> MLIR text with func.func @forward."""
     from . import models as builtin
     if model in builtin.MODELS:
-        import torch
         from . import export, experiment
         path = weights or os.path.join(experiment.default_out_dir(), "%s_baseline.pt" % model)
         if not os.path.isfile(path):
@@ -271,7 +270,6 @@ def load_module(model, calibration, batch=None, weights=None):
         if int(np.prod(calibration.shape[1:])) != int(np.prod(shape)):
             raise TuneError("--calibration: inputs of shape %s do not fit %s (input %s)" % (
                 list(calibration.shape[1:]), model, list(shape)))
-        del torch
         return export.export_mlir(net, shape, batch=batch or min(len(calibration), 100))
     if not os.path.isfile(model):
         raise TuneError("%s: no such file (MODEL: a .mlir or .onnx file, or one of %s)" % (
