@@ -18,6 +18,7 @@ PACKAGES=(
   python3-matplotlib python3-pytest
   python3-onnx libonnx-testdata python3-torchvision
   python3-tqdm dataset-fashion-mnist
+  python3-distributed python3-dask
 )
 
 missing=()

@@ -1,5 +1,5 @@
 """Command line: ``python3 -m deep_compression {fetch-data,train,compress,export,experiment,
-import-onnx}``.
+import-onnx,tune}``.
 
 Every command fails with one line ``python3 -m deep_compression CMD: error: ...`` and exit 1
 (``DC_DEBUG=1`` re-raises for the traceback)."""
@@ -173,6 +173,26 @@ def cmd_import_onnx(args):
         sys.exit(1)
 
 
+def cmd_tune(args):
+    from . import tune
+    tune.tune(args.model, args.calibration, max_output_error=args.max_output_error,
+              max_accuracy_drop=args.max_accuracy_drop, labels=args.labels, out=args.out,
+              scheduler=args.scheduler, workers=args.workers,
+              sparsities=_floats(args.sparsities, "--sparsities"),
+              bits=_floats(args.bits, "--bits", int),
+              index_bits=_floats(args.index_bits, "--index-bits", int),
+              weights=args.weights, batch=args.batch, workdir=args.workdir,
+              plot=not args.no_plot, log=(lambda *a: None) if args.quiet else print)
+
+
+def _floats(text, flag, kind=float):
+    try:
+        return [kind(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise UsageError("%s: %r is not a comma-separated list of %s" % (
+            flag, text, "integers" if kind is int else "numbers")) from None
+
+
 class UsageError(Exception):
     """A bad option value: reported as its text alone."""
 
@@ -269,9 +289,49 @@ def main(argv=None):
                    help="exit 1 if the compiled model's compression ratio is below this")
     s.set_defaults(fn=cmd_experiment)
 
+    from . import tune as tune_mod
+    s = sub.add_parser("tune", help="search per-layer settings (dc.config) under an output "
+                       "error or accuracy budget, trials compiled through dc",
+                       description="MODEL: a .mlir with func.func @forward, an .onnx file, or "
+                       "a built-in name (lenet300, lenet5: --weights, default "
+                       "<build>/demo/<name>_baseline.pt). Writes OUT.mlir with a dc.config on "
+                       "every layer, OUT.tune.json (summary) and OUT.sensitivity.png.")
+    s.add_argument("model", metavar="MODEL")
+    s.add_argument("--calibration", required=True, metavar="INPUTS.npy",
+                   help="float inputs [N, ...] (N rows of the model's input)")
+    g = s.add_mutually_exclusive_group(required=True)
+    g.add_argument("--max-output-error", type=float, metavar="E",
+                   help="||y - y_ref||_2 / ||y_ref||_2 over the calibration batch")
+    g.add_argument("--max-accuracy-drop", type=float, metavar="P",
+                   help="percentage points of top-1 accuracy on the calibration inputs "
+                   "(needs --labels)")
+    s.add_argument("--labels", metavar="LABELS.npy",
+                   help="integer class per calibration input (argmax of the output)")
+    s.add_argument("-o", "--out", default=None, metavar="OUT.mlir",
+                   help="default <MODEL stem>.tuned.mlir")
+    s.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run the trials on this dask.distributed scheduler "
+                   "(default: local processes)")
+    s.add_argument("--workers", type=int, default=None,
+                   help="local worker processes (default: the number of CPUs)")
+    s.add_argument("--sparsities", default=",".join("%g" % v for v in tune_mod.SPARSITIES))
+    s.add_argument("--bits", default=",".join(map(str, tune_mod.BITS)),
+                   help="codebook widths searched (1..8)")
+    s.add_argument("--index-bits", default=",".join(map(str, tune_mod.INDEX_BITS)),
+                   help="relative-index widths searched (1..8)")
+    s.add_argument("--weights", default=None, help="checkpoint of a built-in model")
+    s.add_argument("--batch", type=int, default=None,
+                   help="compiled batch of a built-in or .onnx model (default min(N, 100))")
+    s.add_argument("--workdir", default=None,
+                   help="trial files (default: a temporary directory, removed); must be "
+                   "shared with the dask workers")
+    s.add_argument("--no-plot", action="store_true")
+    s.set_defaults(fn=cmd_tune)
+
     for s in sub.choices.values():
-        s.add_argument("--seed", type=int, default=0)
-        s.add_argument("--threads", type=int, default=1)
+        if s.prog.split()[-1] != "tune":  # tune has no randomness and runs no torch code
+            s.add_argument("--seed", type=int, default=0)
+            s.add_argument("--threads", type=int, default=1)
         s.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
         if s.prog.split()[-1] in ("train", "compress", "experiment"):
             _dataset_arg(s)
@@ -302,9 +362,10 @@ def main(argv=None):
 
 def _message(e):
     """One line for an error: our own errors' text; others also name their type."""
-    from . import data, export, runtime
+    from . import data, export, runtime, tune
     text = " ".join(str(e).split()) or type(e).__name__
-    if isinstance(e, (export.ExportError, data.DataError, runtime.CompileError, UsageError)):
+    if isinstance(e, (export.ExportError, data.DataError, runtime.CompileError, UsageError,
+                      tune.TuneError)):
         return text
     if isinstance(e, OSError) and e.filename:
         return "%s: %s" % (e.filename, e.strerror)
