@@ -786,6 +786,38 @@ bool dc::reencode(const CompressedTensorView &input,
   return encodeElements(input.shape, elements, codebook, params, result, error);
 }
 
+bool dc::expandToLayerCodebook(const CompressedTensorView &input,
+                               CompressedTensor &result, std::string *error) {
+  std::vector<uint32_t> elements;
+  if (!decodeElements(input, elements, error))
+    return false;
+  EncodingParams params = input.params;
+  std::vector<float> codebook(input.codebook.begin(), input.codebook.end());
+  if (params.codebookRows != 0) {
+    const uint64_t entries = codebookEntries(input);
+    const uint64_t total = codebook.size();
+    unsigned bits = params.bits;
+    while (bits < 16 && (uint64_t(1) << bits) < total)
+      ++bits;
+    if ((uint64_t(1) << bits) < total)
+      return fail(error, "the " + str(total / std::max<uint64_t>(entries, 1)) +
+                             " codebooks of " + str(entries) +
+                             " entries need " + str(total) +
+                             " indices together, more than 2^16");
+    int64_t rows, cols;
+    matrixDims(input.shape, rows, cols);
+    const uint64_t rowsPerGroup = params.codebookRows;
+    const uint64_t c = std::max<int64_t>(cols, 1);
+    for (uint64_t i = 0; i < elements.size(); ++i)
+      if (elements[i] != 0)
+        elements[i] += uint32_t((i / c / rowsPerGroup) * entries);
+    params.bits = bits;
+    params.codebookRows = 0;
+  }
+  return encodeElements(input.shape, elements, codebook, params, result,
+                        error);
+}
+
 bool dc::measureStorage(const CompressedTensorView &view, StorageStats &stats,
                         std::string *error) {
   DecodedEntries entries;

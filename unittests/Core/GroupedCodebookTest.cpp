@@ -152,3 +152,48 @@ TEST(GroupedCodebook, VerifierRejectsBadCodebooks) {
 }
 
 } // namespace
+
+namespace {
+// The kernels' form: one codebook, global indices, same dense tensor.
+TEST(GroupedCodebook, ExpandToLayerCodebook) {
+  const std::vector<int64_t> shape{8, 3};
+  std::vector<uint32_t> indices(24);
+  for (size_t i = 0; i < indices.size(); ++i)
+    indices[i] = i % 4; // zeros included
+  for (StorageFormat f : {StorageFormat::Dense, StorageFormat::CSC})
+    for (EntropyCoding e : {EntropyCoding::None, EntropyCoding::Huffman}) {
+      EncodingParams p;
+      p.format = f;
+      p.bits = 2;
+      p.indexBits = 3;
+      p.entropy = e;
+      p.codebookRows = 2; // 4 codebooks of 4 entries: 16 -> 4-bit indices
+      CompressedTensor t, expanded;
+      std::string error;
+      ASSERT_TRUE(encodeIndices(shape, indices, groupedCodebook(4, 4), p, t,
+                                &error))
+          << error;
+      ASSERT_TRUE(expandToLayerCodebook(t.view(), expanded, &error)) << error;
+      EXPECT_EQ(expanded.params.codebookRows, 0u);
+      EXPECT_EQ(expanded.params.bits, 4u);
+      EXPECT_EQ(expanded.params.format, f);
+      EXPECT_EQ(expanded.params.entropy, e);
+      std::vector<float> a, b;
+      ASSERT_TRUE(decompressToDense(t.view(), a, &error));
+      ASSERT_TRUE(decompressToDense(expanded.view(), b, &error)) << error;
+      EXPECT_EQ(a, b);
+    }
+  // More than 2^16 indices together: refused with a message.
+  std::vector<int64_t> big{512, 1};
+  EncodingParams p;
+  p.bits = 8;
+  p.codebookRows = 1;
+  CompressedTensor t, expanded;
+  std::string error;
+  ASSERT_TRUE(encodeIndices(big, std::vector<uint32_t>(512, 1),
+                            groupedCodebook(512, 256), p, t, &error))
+      << error;
+  EXPECT_FALSE(expandToLayerCodebook(t.view(), expanded, &error));
+  EXPECT_NE(error.find("more than 2^16"), std::string::npos);
+}
+} // namespace

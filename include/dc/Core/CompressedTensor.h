@@ -181,6 +181,16 @@ bool encodeRaw(const std::vector<int64_t> &shape,
 bool reencode(const CompressedTensorView &input, const EncodingParams &params,
               CompressedTensor &result, std::string *error);
 
+/// The same tensor with one codebook: the per-group codebooks concatenated
+/// (groups x E entries) and each stored index v != 0 of a row in group g
+/// replaced by g * E + v (0 stays 0), in `bits` = max(bits, ceil(log2(groups
+/// x E))); format, index width and entropy coder unchanged. What the
+/// kernels and the load-time decoder execute (their codebook lookups are
+/// then those of a layer codebook). Fails when the indices would need more
+/// than 16 bits. A tensor with one codebook is copied unchanged.
+bool expandToLayerCodebook(const CompressedTensorView &input,
+                           CompressedTensor &result, std::string *error);
+
 /// Storage accounting, measured on produced streams.
 struct StorageStats {
   uint64_t weights = 0;  // Logical elements.
