@@ -17,6 +17,7 @@
 #include "dc/Transforms/ClusterForPipeline.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 
 #include <cmath>
 
@@ -141,6 +142,33 @@ std::string dc::clusterLayer(ArrayRef<float> w,
   return "";
 }
 
+/// Per-group codebooks split the weight's first dimension (CompressConfig.h):
+/// warns when a consumer reads the weight directly and reduces over that
+/// dimension (HWCF filters, an X W matmul weight), where the groups are not
+/// output channels. Weights reached through layout ops are not judged.
+static void warnIfFirstDimIsReduced(const LayerTask &task) {
+  Value weight = task.layer.constant->getResult(0);
+  for (OpOperand &use : weight.getUses()) {
+    auto op = dyn_cast<linalg::LinalgOp>(use.getOwner());
+    if (!op || !op.isDpsInput(&use))
+      continue;
+    AffineMap map = op.getMatchingIndexingMap(&use);
+    if (map.getNumResults() == 0)
+      continue;
+    auto dim = dyn_cast<AffineDimExpr>(map.getResult(0));
+    if (!dim || op.getIteratorTypesArray()[dim.getPosition()] !=
+                    utils::IteratorType::reduction)
+      continue;
+    task.layer.constant->emitWarning()
+        << "layer '" << task.layer.name << "': codebook="
+        << stringifyCodebookGranularity(task.config.codebookRows)
+        << " groups the weight's first dimension, which '"
+        << op->getName() << "' reduces over: the codebooks are not per "
+        << "output channel";
+    return;
+  }
+}
+
 namespace {
 class ClusterStage : public EncodingStage {
 public:
@@ -185,6 +213,8 @@ public:
   }
 
   LogicalResult apply(size_t index, LayerTask &task) override {
+    if (task.config.codebookRows != 0)
+      warnIfFirstDimIsReduced(task);
     // A use of the weight, to find the new dc.constant through the
     // dc.decompress that replaces it.
     Value weight = task.layer.constant->getResult(0);

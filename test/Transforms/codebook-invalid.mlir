@@ -59,3 +59,15 @@ func.func @config_group(%x: tensor<2xf32>) -> tensor<2xf32> {
   %y = linalg.matvec ins(%w, %x : tensor<2x2xf32>, tensor<2xf32>) outs(%i : tensor<2xf32>) -> tensor<2xf32>
   return %y : tensor<2xf32>
 }
+
+// -----
+
+// An X W weight [in, out]: its first dimension is reduced, so per-row
+// codebooks are per input feature (a warning; the encoding is still exact).
+func.func @reduced_first_dim(%x: tensor<3x4xf32>) -> tensor<3x2xf32> {
+  // expected-warning@+1 {{layer 'fc1': codebook=channel groups the weight's first dimension, which 'linalg.matmul' reduces over: the codebooks are not per output channel}}
+  %w = arith.constant {dc.layer = "fc1", dc.config = {codebook = "channel"}} dense<1.0> : tensor<4x2xf32>
+  %i = tensor.empty() : tensor<3x2xf32>
+  %y = linalg.matmul ins(%x, %w : tensor<3x4xf32>, tensor<4x2xf32>) outs(%i : tensor<3x2xf32>) -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}
