@@ -127,6 +127,34 @@ int64_t dc::numElements(const std::vector<int64_t> &shape) {
   return n;
 }
 
+bool dc::numCodebooks(const std::vector<int64_t> &shape, unsigned codebookRows,
+                      uint64_t &groups, std::string *error) {
+  groups = 1;
+  if (codebookRows == 0)
+    return true;
+  int64_t rows, cols;
+  matrixDims(shape, rows, cols);
+  if (rows <= 0 || uint64_t(rows) % codebookRows != 0) {
+    if (error)
+      *error = "codebook_rows = " + std::to_string(codebookRows) +
+               " does not divide the " + std::to_string(rows) +
+               " rows of the matrix view";
+    return false;
+  }
+  groups = uint64_t(rows) / codebookRows;
+  return true;
+}
+
+uint64_t dc::codebookEntries(const CompressedTensorView &view) {
+  if (view.params.bits == kRawValueBits)
+    return 0;
+  uint64_t groups = 1;
+  if (!numCodebooks(view.shape, view.params.codebookRows, groups, nullptr) ||
+      groups == 0 || view.codebook.size % groups != 0)
+    return 0;
+  return view.codebook.size / groups;
+}
+
 namespace {
 
 /// Largest supported element count (keeps all size arithmetic in range).
@@ -201,10 +229,15 @@ bool checkParams(const EncodingParams &p, std::string *error) {
                 "index bit width " + str(p.indexBits) + " is not in 1..16");
   if (p.entropy == EntropyCoding::Huffman && p.bits == kRawValueBits)
     return fail(error, "Huffman coding requires a codebook (bits != 32)");
+  if (p.codebookRows != 0 && p.bits == kRawValueBits)
+    return fail(error, "per-group codebooks (codebook_rows = " +
+                           str(p.codebookRows) +
+                           ") need a codebook (bits != 32)");
   return true;
 }
 
-bool checkCodebook(Span<float> codebook, unsigned bits, std::string *error) {
+bool checkCodebook(Span<float> codebook, unsigned bits, uint64_t groups,
+                   std::string *error) {
   if (bits == kRawValueBits) {
     if (!codebook.empty())
       return fail(error, "raw f32 values (bits = 32) must have no codebook, "
@@ -213,24 +246,49 @@ bool checkCodebook(Span<float> codebook, unsigned bits, std::string *error) {
     return true;
   }
   uint64_t limit = uint64_t(1) << bits;
-  if (codebook.empty())
+  if (codebook.empty() && groups != 0)
     return fail(error, "codebook is empty");
-  if (codebook.size > limit)
-    return fail(error, "codebook has " + str(codebook.size) +
-                           " entries, more than 2^" + str(bits) + " = " +
-                           str(limit));
+  if (groups == 0) {
+    if (!codebook.empty())
+      return fail(error, "a tensor without rows has no codebook groups, but "
+                         "the codebook has " +
+                             str(codebook.size) + " entries");
+    return true;
+  }
+  if (codebook.size % groups != 0)
+    return fail(error, "codebook of " + str(codebook.size) +
+                           " entries does not split into " + str(groups) +
+                           " per-group codebooks");
+  const uint64_t entries = codebook.size / groups;
+  if (entries > limit)
+    return fail(error, (groups > 1 ? "each per-group codebook has "
+                                   : "codebook has ") +
+                           str(entries) + " entries, more than 2^" +
+                           str(bits) + " = " + str(limit));
   // Bitwise +0.0: decoders write +0.0 for index 0 without reading the
   // codebook, so a -0.0 entry would decode two ways.
-  if (codebook[0] != 0.0f || std::signbit(codebook[0]))
-    return fail(error, "codebook entry 0 must be exactly 0.0 (it encodes "
-                       "pruned weights), found " +
-                           (std::signbit(codebook[0])
-                                ? std::string("-0.0")
-                                : std::to_string(codebook[0])));
+  for (uint64_t g = 0; g < groups; ++g) {
+    float zero = codebook[g * entries];
+    if (zero != 0.0f || std::signbit(zero))
+      return fail(error,
+                  (groups > 1 ? "entry 0 of codebook group " + str(g)
+                              : std::string("codebook entry 0")) +
+                      " must be exactly 0.0 (it encodes pruned weights), "
+                      "found " +
+                      (std::signbit(zero) ? std::string("-0.0")
+                                          : std::to_string(zero)));
+  }
   for (size_t i = 0; i < codebook.size; ++i)
     if (!std::isfinite(codebook[i]))
       return fail(error, "codebook entry " + str(i) + " is not finite");
   return true;
+}
+
+/// The number of codebooks of a validated shape (see numCodebooks).
+bool codebookGroups(const std::vector<int64_t> &shape, const EncodingParams &p,
+                    uint64_t &groups, std::string *error) {
+  return numCodebooks(shape, p.bits == kRawValueBits ? 0 : p.codebookRows,
+                      groups, error);
 }
 
 /// Checks a Huffman code-length table of alphabet 2^width.
@@ -347,7 +405,8 @@ bool decodeImpl(const CompressedTensorView &view, DecodedEntries &entries,
                     error))
     return false;
   if (p.bits != kRawValueBits) {
-    const uint64_t size = view.codebook.size;
+    // Group-local indices: every group has the same number of entries.
+    const uint64_t size = codebookEntries(view);
     for (uint64_t i = 0; i < entries.values.size(); ++i)
       if (entries.values[i] >= size)
         return fail(error, "value index " + str(entries.values[i]) +
@@ -388,7 +447,7 @@ void scatterEntries(const CompressedTensorView &view,
   if (!isSparse(format)) {
     out.resize(entries.values.size());
     for (size_t i = 0; i < out.size(); ++i)
-      out[i] = map(entries.values[i]);
+      out[i] = map(entries.values[i], i);
     return;
   }
   out.assign(g.numel, zero);
@@ -396,7 +455,8 @@ void scatterEntries(const CompressedTensorView &view,
     uint64_t pos = 0;
     for (uint64_t e = view.pointers[s]; e < view.pointers[s + 1]; ++e) {
       pos += entries.gaps[e];
-      out[g.element(format, s, pos)] = map(entries.values[e]);
+      uint64_t element = g.element(format, s, pos);
+      out[element] = map(entries.values[e], element);
       ++pos;
     }
   }
@@ -414,7 +474,8 @@ bool decodeElements(const CompressedTensorView &view,
     return true;
   }
   scatterEntries(
-      view, entries, uint32_t(0), [](uint32_t v) { return v; }, elements);
+      view, entries, uint32_t(0), [](uint32_t v, uint64_t) { return v; },
+      elements);
   return true;
 }
 
@@ -458,6 +519,9 @@ bool encodeElements(const std::vector<int64_t> &shape,
   const StorageFormat format = params.format;
   const bool huffman = params.entropy == EntropyCoding::Huffman;
   Geometry g(shape, format);
+  uint64_t groups = 1;
+  if (!codebookGroups(shape, params, groups, error))
+    return false;
   CompressedTensor out;
   out.shape = shape;
   out.params = params;
@@ -504,8 +568,10 @@ bool encodeElements(const std::vector<int64_t> &shape,
 bool dc::verifyCompressedTensor(const CompressedTensorView &view,
                                 std::string *error) {
   const EncodingParams &p = view.params;
+  uint64_t groups = 1;
   if (!checkShape(view.shape, error) || !checkParams(p, error) ||
-      !checkCodebook(view.codebook, p.bits, error))
+      !codebookGroups(view.shape, p, groups, error) ||
+      !checkCodebook(view.codebook, p.bits, groups, error))
     return false;
   const bool huffman = p.entropy == EntropyCoding::Huffman;
   const bool sparse = isSparse(p.format);
@@ -599,7 +665,7 @@ bool dc::decompressToDense(const CompressedTensorView &view,
   if (view.params.bits == kRawValueBits) {
     scatterEntries(
         view, entries, 0.0f,
-        [](uint32_t bits) {
+        [](uint32_t bits, uint64_t) {
           float f;
           std::memcpy(&f, &bits, 4);
           return f;
@@ -607,8 +673,25 @@ bool dc::decompressToDense(const CompressedTensorView &view,
         dense);
   } else {
     const float *cb = view.codebook.data;
-    scatterEntries(
-        view, entries, 0.0f, [cb](uint32_t i) { return cb[i]; }, dense);
+    const uint64_t rowsPerGroup = view.params.codebookRows;
+    if (rowsPerGroup == 0) {
+      scatterEntries(
+          view, entries, 0.0f, [cb](uint32_t i, uint64_t) { return cb[i]; },
+          dense);
+    } else {
+      // Element e is in row e / cols, whose codebook starts at
+      // (row / rowsPerGroup) * E.
+      int64_t rows, cols;
+      matrixDims(view.shape, rows, cols);
+      const uint64_t c = std::max<int64_t>(cols, 1);
+      const uint64_t e = codebookEntries(view);
+      scatterEntries(
+          view, entries, 0.0f,
+          [=](uint32_t i, uint64_t element) {
+            return cb[(element / c / rowsPerGroup) * e + i];
+          },
+          dense);
+    }
   }
   return true;
 }
@@ -637,7 +720,9 @@ bool dc::encodeIndices(const std::vector<int64_t> &shape,
   if (params.bits == kRawValueBits)
     return fail(error, "encodeIndices needs a codebook; use encodeRaw for "
                        "bits = 32");
-  if (!checkCodebook(Span<float>(codebook), params.bits, error))
+  uint64_t groups = 1;
+  if (!codebookGroups(shape, params, groups, error) ||
+      !checkCodebook(Span<float>(codebook), params.bits, groups, error))
     return false;
   uint64_t numel = uint64_t(numElements(shape));
   if (indices.size() != numel)
@@ -645,10 +730,11 @@ bool dc::encodeIndices(const std::vector<int64_t> &shape,
                            " indices for the shape, "
                            "found " +
                            str(indices.size()));
+  const uint64_t entries = groups ? codebook.size() / groups : 0;
   for (size_t i = 0; i < indices.size(); ++i)
-    if (indices[i] >= codebook.size())
+    if (indices[i] >= entries)
       return fail(error, "index " + str(indices[i]) + " at element " + str(i) +
-                             " is out of range of the " + str(codebook.size()) +
+                             " is out of range of the " + str(entries) +
                              "-entry codebook");
   return encodeElements(shape, indices, codebook, params, result, error);
 }
@@ -685,6 +771,10 @@ bool dc::reencode(const CompressedTensorView &input,
     return fail(error, "re-encoding cannot change the value bit width (" +
                            str(input.params.bits) + " -> " + str(params.bits) +
                            ")");
+  if (params.codebookRows != input.params.codebookRows)
+    return fail(error, "re-encoding cannot change the codebook rows (" +
+                           str(input.params.codebookRows) + " -> " +
+                           str(params.codebookRows) + ")");
   if (!checkParams(params, error))
     return false;
   std::vector<uint32_t> elements;
@@ -694,6 +784,38 @@ bool dc::reencode(const CompressedTensorView &input,
     canonicalizeRawZeros(elements);
   std::vector<float> codebook(input.codebook.begin(), input.codebook.end());
   return encodeElements(input.shape, elements, codebook, params, result, error);
+}
+
+bool dc::expandToLayerCodebook(const CompressedTensorView &input,
+                               CompressedTensor &result, std::string *error) {
+  std::vector<uint32_t> elements;
+  if (!decodeElements(input, elements, error))
+    return false;
+  EncodingParams params = input.params;
+  std::vector<float> codebook(input.codebook.begin(), input.codebook.end());
+  if (params.codebookRows != 0) {
+    const uint64_t entries = codebookEntries(input);
+    const uint64_t total = codebook.size();
+    unsigned bits = params.bits;
+    while (bits < 16 && (uint64_t(1) << bits) < total)
+      ++bits;
+    if ((uint64_t(1) << bits) < total)
+      return fail(error, "the " + str(total / std::max<uint64_t>(entries, 1)) +
+                             " codebooks of " + str(entries) +
+                             " entries need " + str(total) +
+                             " indices together, more than 2^16");
+    int64_t rows, cols;
+    matrixDims(input.shape, rows, cols);
+    const uint64_t rowsPerGroup = params.codebookRows;
+    const uint64_t c = std::max<int64_t>(cols, 1);
+    for (uint64_t i = 0; i < elements.size(); ++i)
+      if (elements[i] != 0)
+        elements[i] += uint32_t((i / c / rowsPerGroup) * entries);
+    params.bits = bits;
+    params.codebookRows = 0;
+  }
+  return encodeElements(input.shape, elements, codebook, params, result,
+                        error);
 }
 
 bool dc::measureStorage(const CompressedTensorView &view, StorageStats &stats,

@@ -379,6 +379,7 @@ bool dc::reencodeDenseToSparse(const CompressedTensorView &input,
   *handled = false;
   const EncodingParams &ip = input.params;
   if (ip.format != StorageFormat::Dense || ip.entropy != EntropyCoding::None ||
+      ip.codebookRows != 0 || params.codebookRows != 0 ||
       ip.bits < 1 || ip.bits > 16 || !isSparseFormat(params.format) ||
       params.entropy != EntropyCoding::None || params.bits != ip.bits ||
       params.indexBits < 1 || params.indexBits > 16)
@@ -611,7 +612,9 @@ bool dc::reencodeAddHuffman(const CompressedTensorView &input,
   *handled = false;
   const EncodingParams &ip = input.params;
   const bool sparse = isSparseFormat(ip.format);
-  if (ip.entropy != EntropyCoding::None ||
+  // Per-group codebooks (group-local index ranges) take the generic path.
+  if (ip.entropy != EntropyCoding::None || ip.codebookRows != 0 ||
+      params.codebookRows != 0 ||
       params.entropy != EntropyCoding::Huffman || ip.bits < 1 ||
       ip.bits > 16 || params.bits != ip.bits || params.format != ip.format ||
       (sparse && params.indexBits != ip.indexBits))

@@ -62,6 +62,10 @@ struct CompressPipelineOptions
   Opt<uint64_t> seed{
       *this, "seed",
       desc("Seed of the random and kmeans++ initializations (default: 0)")};
+  Opt<std::string> codebook{
+      *this, "codebook",
+      desc("Codebook granularity: layer, channel (one per output channel) or "
+           "group:G (one per G output channels) (default: layer)")};
   // dc-sparse-encode.
   Opt<int> indexBits{*this, "index-bits",
                      desc("Relative-index width in bits, 1..16, of every "
@@ -106,6 +110,7 @@ struct CompressPipelineOptions
     read(convIndexBits, o.convIndexBits);
     read(init, o.init);
     read(seed, o.seed);
+    read(codebook, o.codebook);
     read(format, o.format);
     read(entropy, o.entropy);
     read(minElements, o.minElements);

@@ -2,7 +2,9 @@
 //
 // Per layer, 1-D k-means (core kmeans1D, O(k log n) per iteration on sorted
 // values) over the nonzero weights with 2^bits - 1 clusters; codebook entry
-// 0 is exact zero, for pruned (and exactly zero) weights. The indices are
+// 0 is exact zero, for pruned (and exactly zero) weights. With
+// codebook=channel / group:G, the same per codebook group of output channels
+// (rows of the matrix view: a contiguous range of the row-major weights). The indices are
 // assigned and bit-packed in one (parallel) pass over the weights.
 //
 //===----------------------------------------------------------------------===//
@@ -15,6 +17,7 @@
 #include "dc/Transforms/ClusterForPipeline.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 
 #include <cmath>
 
@@ -44,6 +47,37 @@ std::string dc::clusterWeights(ArrayRef<float> w,
                       elementType);
 }
 
+/// Clusters one codebook's weights `w` (with their `importance`, or empty):
+/// the centroids, sorted, and the errors into `stats`.
+static std::vector<float> clusterGroup(ArrayRef<float> w,
+                                       ArrayRef<float> importance,
+                                       const KMeansOptions &options,
+                                       QuantizationStats *stats,
+                                       Type elementType) {
+  std::vector<float> centroids;
+  std::vector<float> groupImportance(importance.begin(), importance.end());
+  SortedSample sample = survivorSample(w, groupImportance);
+  if (!sample.values().empty() && options.numClusters > 0)
+    centroids = kmeans1D(sample, options).centroids;
+  // f16 / bf16: decoding must give values of the weights' type exactly.
+  roundCentroids(centroids, elementType);
+  if (stats) {
+    double error = quantizationError(sample, centroids, false);
+    stats->squaredNorm += sample.sumSquares(0, sample.size());
+    stats->squaredError += error;
+    if (options.init != KMeansInit::Linear && !sample.values().empty() &&
+        options.numClusters > 0) {
+      KMeansOptions linear = options;
+      linear.init = KMeansInit::Linear;
+      stats->squaredErrorLinear += quantizationError(
+          sample, kmeans1D(sample, linear).centroids, false);
+    } else {
+      stats->squaredErrorLinear += error;
+    }
+  }
+  return centroids;
+}
+
 std::string dc::clusterLayer(ArrayRef<float> w,
                              const std::vector<int64_t> &shape,
                              const LayerConfig &config,
@@ -55,49 +89,84 @@ std::string dc::clusterLayer(ArrayRef<float> w,
   options.numClusters = (1u << config.bits) - 1;
   options.init = config.init;
   options.seed = config.seed;
-  std::vector<float> centroids;
-  {
-    SortedSample sample = survivorSample(w, importance);
-    if (!sample.values().empty() && options.numClusters > 0)
-      centroids = kmeans1D(sample, options).centroids;
-    // f16 / bf16: decoding must give values of the weights' type exactly.
-    roundCentroids(centroids, elementType);
-    if (stats) {
-      stats->squaredNorm = sample.sumSquares(0, sample.size());
-      stats->squaredError = quantizationError(sample, centroids, false);
-      stats->squaredErrorLinear = stats->squaredError;
-      if (options.init != KMeansInit::Linear && !sample.values().empty() &&
-          options.numClusters > 0) {
-        KMeansOptions linear = options;
-        linear.init = KMeansInit::Linear;
-        stats->squaredErrorLinear = quantizationError(
-            sample, kmeans1D(sample, linear).centroids, false);
-      }
-    }
-  }
-  if (!centroids.empty()) {
-    // Fast path: assign and pack in one pass over the weights, without the
-    // n-element index vector (same bytes as encodeIndices below).
-    if (encodeClusteredDense(shape, w.data(), w.size(), centroids, config.bits,
-                             config.indexBits, result, nullptr, pfor))
-      return "";
-  }
-  std::vector<float> codebook{0.0f};
-  codebook.insert(codebook.end(), centroids.begin(), centroids.end());
-  NearestCentroid nearest(centroids);
-  std::vector<uint32_t> indices(w.size(), 0);
-  for (size_t i = 0, n = w.size(); i < n; ++i)
-    if (w[i] != 0.0f)
-      indices[i] = nearest(w[i]) + 1;
+  if (stats)
+    *stats = QuantizationStats();
   EncodingParams params;
   params.format = StorageFormat::Dense;
   params.bits = config.bits;
   params.indexBits = config.indexBits;
   params.entropy = EntropyCoding::None;
+  params.codebookRows = config.codebookRows;
   std::string error;
+  uint64_t groups = 1;
+  if (!numCodebooks(shape, params.codebookRows, groups, &error))
+    return error;
+  // The matrix view is row-major: the weights of a codebook group (its
+  // codebookRows rows) are one contiguous range of `w`.
+  const size_t groupSize = groups ? w.size() / groups : 0;
+  std::vector<std::vector<float>> centroids(groups);
+  for (uint64_t g = 0; g < groups; ++g)
+    centroids[g] = clusterGroup(
+        w.slice(g * groupSize, groupSize),
+        importance.empty()
+            ? ArrayRef<float>()
+            : ArrayRef<float>(importance).slice(g * groupSize, groupSize),
+        options, stats, elementType);
+  if (groups == 1 && !centroids[0].empty()) {
+    // Fast path: assign and pack in one pass over the weights, without the
+    // n-element index vector (same bytes as encodeIndices below).
+    if (encodeClusteredDense(shape, w.data(), w.size(), centroids[0],
+                             config.bits, config.indexBits, result, nullptr,
+                             pfor)) {
+      result.params.codebookRows = params.codebookRows;
+      return "";
+    }
+  }
+  // Every group's codebook has the same size E (the largest group's
+  // centroids + 1); shorter ones are padded with +0.0, never referenced.
+  size_t entries = 1;
+  for (const std::vector<float> &c : centroids)
+    entries = std::max(entries, c.size() + 1);
+  std::vector<float> codebook(groups * entries, 0.0f);
+  std::vector<uint32_t> indices(w.size(), 0);
+  for (uint64_t g = 0; g < groups; ++g) {
+    std::copy(centroids[g].begin(), centroids[g].end(),
+              codebook.begin() + g * entries + 1);
+    NearestCentroid nearest(centroids[g]);
+    for (size_t i = g * groupSize, e = i + groupSize; i < e; ++i)
+      if (w[i] != 0.0f)
+        indices[i] = nearest(w[i]) + 1;
+  }
   if (!encodeIndices(shape, indices, codebook, params, result, &error))
     return error;
   return "";
+}
+
+/// Per-group codebooks split the weight's first dimension (CompressConfig.h):
+/// warns when a consumer reads the weight directly and reduces over that
+/// dimension (HWCF filters, an X W matmul weight), where the groups are not
+/// output channels. Weights reached through layout ops are not judged.
+static void warnIfFirstDimIsReduced(const LayerTask &task) {
+  Value weight = task.layer.constant->getResult(0);
+  for (OpOperand &use : weight.getUses()) {
+    auto op = dyn_cast<linalg::LinalgOp>(use.getOwner());
+    if (!op || !op.isDpsInput(&use))
+      continue;
+    AffineMap map = op.getMatchingIndexingMap(&use);
+    if (map.getNumResults() == 0)
+      continue;
+    auto dim = dyn_cast<AffineDimExpr>(map.getResult(0));
+    if (!dim || op.getIteratorTypesArray()[dim.getPosition()] !=
+                    utils::IteratorType::reduction)
+      continue;
+    task.layer.constant->emitWarning()
+        << "layer '" << task.layer.name << "': codebook="
+        << stringifyCodebookGranularity(task.config.codebookRows)
+        << " groups the weight's first dimension, which '"
+        << op->getName() << "' reduces over: the codebooks are not per "
+        << "output channel";
+    return;
+  }
 }
 
 namespace {
@@ -144,6 +213,8 @@ public:
   }
 
   LogicalResult apply(size_t index, LayerTask &task) override {
+    if (task.config.codebookRows != 0)
+      warnIfFirstDimIsReduced(task);
     // A use of the weight, to find the new dc.constant through the
     // dc.decompress that replaces it.
     Value weight = task.layer.constant->getResult(0);

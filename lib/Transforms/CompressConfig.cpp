@@ -30,6 +30,35 @@ static bool parseSparseFormat(StringRef s, StorageFormat &format) {
   return true;
 }
 
+std::string dc::parseCodebookGranularity(StringRef value,
+                                         unsigned &codebookRows) {
+  if (value == "layer") {
+    codebookRows = 0;
+    return "";
+  }
+  if (value == "channel") {
+    codebookRows = 1;
+    return "";
+  }
+  StringRef count = value;
+  uint64_t g = 0;
+  if (!count.consume_front("group:"))
+    return "must be layer, channel or group:G, got '" + value.str() + "'";
+  if (count.getAsInteger(10, g) || g < 1 || g > (1u << 30))
+    return "group:G needs G a positive number of output channels, got '" +
+           value.str() + "'";
+  codebookRows = unsigned(g);
+  return "";
+}
+
+std::string dc::stringifyCodebookGranularity(unsigned codebookRows) {
+  if (codebookRows == 0)
+    return "layer";
+  if (codebookRows == 1)
+    return "channel";
+  return "group:" + std::to_string(codebookRows);
+}
+
 static bool isFraction(double v) { return v >= 0.0 && v < 1.0; }
 
 static std::string formatNumber(double v) {
@@ -74,6 +103,10 @@ std::string dc::validateOptions(const CompressOptions &o) {
     return "option 'init' must be linear, density, random, kmeans++ or "
            "optimal, got '" +
            o.init + "'";
+  unsigned codebookRows = 0;
+  std::string codebookError = parseCodebookGranularity(o.codebook, codebookRows);
+  if (!codebookError.empty())
+    return "option 'codebook' " + codebookError;
   StorageFormat format;
   if (!parseSparseFormat(o.format, format))
     return "option 'format' must be csc or csr, got '" + o.format + "'";
@@ -278,19 +311,48 @@ FailureOr<LayerConfig> dc::resolveLayerConfig(const Layer &layer,
       conv ? kDefaultConvIndexBits : kDefaultFCIndexBits)));
   (void)parseInit(o.init, config.init);
   config.seed = o.seed;
+  (void)parseCodebookGranularity(o.codebook, config.codebookRows);
   (void)parseSparseFormat(o.format, config.format);
   (void)parseEntropy(o.entropy, config.entropy);
   config.skip = layer.numElements < o.minElements;
 
   Operation *op = layer.constant;
   Attribute raw = op->getAttr("dc.config");
-  if (!raw)
+  // The codebook groups must tile the output channels (the rows of the
+  // weight's matrix view).
+  auto checkGroups = [&](bool fromConfig) -> LogicalResult {
+    auto type = dyn_cast<ShapedType>(op->getResult(0).getType());
+    if (config.codebookRows == 0 || config.skip || !type ||
+        !type.hasStaticShape() || !layer.unsupported.empty())
+      return success();
+    std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
+    int64_t rows, cols;
+    matrixDims(shape, rows, cols);
+    if (rows > 0 && rows % int64_t(config.codebookRows) == 0)
+      return success();
+    InFlightDiagnostic diag = op->emitError();
+    diag << "layer '" << layer.name << "': "
+         << (fromConfig ? "dc.config: 'codebook' " : "codebook=")
+         << stringifyCodebookGranularity(config.codebookRows) << ": ";
+    if (int64_t(config.codebookRows) > rows)
+      diag << "the group is larger than the layer's " << rows
+           << " output channels";
+    else
+      diag << config.codebookRows << " does not divide the layer's " << rows
+           << " output channels";
+    return diag;
+  };
+  if (!raw) {
+    if (failed(checkGroups(false)))
+      return failure();
     return config;
+  }
   auto error = [&]() {
     InFlightDiagnostic diag = op->emitError();
     diag << "layer '" << layer.name << "': dc.config: ";
     return diag;
   };
+  bool codebookFromConfig = false;
   auto dict = dyn_cast<DictionaryAttr>(raw);
   if (!dict)
     return error() << "must be a dictionary, got " << raw;
@@ -332,6 +394,15 @@ FailureOr<LayerConfig> dc::resolveLayerConfig(const Layer &layer,
       if (!ok)
         return error() << "invalid '" << key << "' value '" << s.getValue()
                        << "'";
+    } else if (key == "codebook") {
+      auto s = dyn_cast<StringAttr>(value);
+      if (!s)
+        return error() << "'codebook' must be a string, got " << value;
+      std::string why =
+          parseCodebookGranularity(s.getValue(), config.codebookRows);
+      if (!why.empty())
+        return error() << "'codebook' " << why;
+      codebookFromConfig = true;
     } else if (key == "skip") {
       if (isa<UnitAttr>(value))
         config.skip = true;
@@ -346,5 +417,7 @@ FailureOr<LayerConfig> dc::resolveLayerConfig(const Layer &layer,
   if (pruneKeys > 1)
     return error() << "at most one of 'sparsity', 'threshold' and "
                       "'std_scale' may be given";
+  if (failed(checkGroups(codebookFromConfig)))
+    return failure();
   return config;
 }

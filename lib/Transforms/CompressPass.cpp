@@ -132,6 +132,12 @@ std::string dc::describeIgnoredOptions(const LayerTask &task) {
     ignored.push_back("bits=" + std::to_string(task.config.bits) +
                       " (its codebook has " +
                       std::to_string(encoding.getBits()) + "-bit indices)");
+  if (encoding.hasCodebook() &&
+      encoding.getCodebookRows() != task.config.codebookRows)
+    ignored.push_back(
+        "codebook=" + stringifyCodebookGranularity(task.config.codebookRows) +
+        " (it has codebook=" +
+        stringifyCodebookGranularity(encoding.getCodebookRows()) + ")");
   return llvm::join(ignored, " and ");
 }
 

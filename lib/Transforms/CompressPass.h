@@ -179,6 +179,7 @@ public:
     DC_READ_OPTION(convIndexBits)
     DC_READ_OPTION(init)
     DC_READ_OPTION(seed)
+    DC_READ_OPTION(codebook)
     DC_READ_OPTION(format)
     DC_READ_OPTION(entropy)
     DC_READ_OPTION(minElements)

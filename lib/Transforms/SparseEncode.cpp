@@ -37,6 +37,7 @@ public:
         return;
       }
       params.bits = view.params.bits;
+      params.codebookRows = view.params.codebookRows;
       params.entropy = view.params.entropy;
       // Fast path straight from the packed dense stream; anything it does
       // not handle (or that does not validate) takes the generic path.

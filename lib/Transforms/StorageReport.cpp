@@ -63,6 +63,11 @@ static std::string measureLayer(const Layer &layer, LayerStorage &row) {
     row.weightBits = view.params.bits;
     row.indexBits = sparse ? view.params.indexBits : 0;
     row.codebookEntries = view.codebook.size;
+    row.codebook = stringifyCodebookGranularity(view.params.codebookRows);
+    if (view.params.bits != kRawValueBits &&
+        !numCodebooks(view.shape, view.params.codebookRows, row.codebooks,
+                      &error))
+      return error;
     if (stats.entries) {
       row.avgWeightBitsCoded = double(stats.valueBitsCoded) / stats.entries;
       row.avgIndexBitsCoded = double(stats.gapBitsCoded) / stats.entries;
@@ -127,6 +132,11 @@ dc::measureModuleStorage(ModuleOp module) {
     total.fillers += row.fillers;
     total.entries += row.entries;
     total.codebookEntries += row.codebookEntries;
+    total.codebooks += row.codebooks;
+    if (&row == &rows.front())
+      total.codebook = row.codebook;
+    else if (total.codebook != row.codebook)
+      total.codebook = "mixed";
     total.bytesDense += row.bytesDense;
     total.bytesPQ += row.bytesPQ;
     total.bytesPQH += row.bytesPQH;
@@ -175,6 +185,8 @@ static void writeRow(llvm::json::OStream &j, const LayerStorage &row) {
     j.attribute("weight_bits", row.weightBits);
     j.attribute("index_bits", row.indexBits);
     j.attribute("codebook_entries", row.codebookEntries);
+    j.attribute("codebook", row.codebook);
+    j.attribute("codebooks", row.codebooks);
     j.attribute("avg_weight_bits_huffman", row.avgWeightBitsCoded);
     j.attribute("avg_index_bits_huffman", row.avgIndexBitsCoded);
     j.attribute("bytes_dense", row.bytesDense);
@@ -235,6 +247,15 @@ void dc::printStorageReportTable(ArrayRef<LayerStorage> rows,
                        r.avgWeightBitsCoded, r.indexBits, r.avgIndexBitsCoded,
                        (unsigned long long)r.bytesPQH, pq, pqh);
   }
+  // Finer codebooks than one per layer, with what they cost.
+  for (const LayerStorage &r : rows.drop_back())
+    if (r.codebook != "layer")
+      os << llvm::format("codebook %-*s %s: %llu codebooks, %llu entries, "
+                         "%llu bytes\n",
+                         nameWidth, r.name.c_str(), r.codebook.c_str(),
+                         (unsigned long long)r.codebooks,
+                         (unsigned long long)r.codebookEntries,
+                         (unsigned long long)(4 * r.codebookEntries));
   const LayerStorage &t = rows.back();
   os << llvm::format("compression: %.1fx (P+Q), %.1fx (P+Q+H)\n", t.ratioPQ(),
                      t.ratioPQH());

@@ -67,6 +67,8 @@ def layer_entry(name, kind, q, index_bits=INDEX_BITS, fmt=FORMAT, entropy="huffm
         ("weights", st["weights"]), ("nonzeros", st["nonzeros"]), ("fillers", st["fillers"]),
         ("weight_bits", q.bits), ("index_bits", index_bits if sparse else 0),
         ("codebook_entries", len(q.codebook)),
+        # The Python trainer shares one codebook per layer (codebook=layer).
+        ("codebook", "layer"), ("codebooks", 1),
         ("avg_weight_bits_huffman", st["value_bits_coded"] / entries),
         ("avg_index_bits_huffman", st["gap_bits_coded"] / entries if sparse else 0.0),
         ("bytes_dense", st["bytes_dense"]), ("bytes_pq", st["bytes_pq"]),
@@ -84,6 +86,8 @@ def total_entry(layers):
     for k in ("weight_bits", "index_bits", "avg_weight_bits_huffman", "avg_index_bits_huffman"):
         t[k] = sum(l[k] * (l["nonzeros"] + l["fillers"]) for l in layers) / entries
     t["codebook_entries"] = sum(l["codebook_entries"] for l in layers)
+    t["codebook"] = "layer"
+    t["codebooks"] = sum(l["codebooks"] for l in layers)
     t["ratio_pq"] = t["bytes_dense"] / max(1, t["bytes_pq"])
     t["ratio_pqh"] = t["bytes_dense"] / max(1, t["bytes_pqh"])
     return t

@@ -53,7 +53,7 @@
 // ENT: option 'entropy' must be huffman or none, got 'ans'
 // MIN: option 'min-elements' must be >= 0, got -1
 // SEED: error: dc-compress: option 'seed' must be an unsigned integer, got 'abc'
-// UNKNOWN: error: dc-compress: no option 'bogus'; options: bits, conv-bits,
+// UNKNOWN: error: dc-compress: no option 'bogus'; options: bits, codebook, conv-bits,
 // The report path is checked before any work, and no module is printed.
 // REPORT: error: dc-huffman: option 'report': cannot write the storage report '/nonexistent/dir/r.json': directory '/nonexistent/dir' does not exist
 // REPORT-NOT: func.func
@@ -67,7 +67,7 @@
 // M1FC: error: dc-cluster: option 'fc-bits' must be in 1..16, got -1
 // M1CV: error: dc-compress: option 'conv-sparsity' must be in [0, 1), got -1
 // TYPO: error: dc-compress: no option 'sparsty' (did you mean 'sparsity'?); options: bits,
-// TYPO2: error: dc-cluster: no option 'bitz' (did you mean 'bits'?); options: bits, conv-bits, fc-bits, init, min-elements, report, seed
+// TYPO2: error: dc-cluster: no option 'bitz' (did you mean 'bits'?); options: bits, codebook, conv-bits, fc-bits, init, min-elements, report, seed
 // Each pass takes only the options it uses.
 // OTHER: error: dc-prune: no option 'bits'; options: conv-sparsity, fc-sparsity, min-elements, report, sparsity, std-scale, threshold
 // TYPO3: error: dc-to-llvm: no option 'treads' (did you mean 'threads'?)

@@ -13,6 +13,12 @@
 //     slices are columns (CSC) or rows (CSR).
 // With Huffman entropy coding, the values and gaps streams hold canonical
 // Huffman bit streams described by per-symbol code lengths.
+// Codebooks: one for the whole tensor (codebookRows == 0, the paper's), or
+// one per group of `codebookRows` consecutive rows of the matrix view (1: one
+// per row, i.e. per output channel of an [out, ...] weight). The codebook is
+// then groups x E floats, group-major (E entries per group, E <= 2^bits, each
+// group's entry 0 exactly +0.0), and the value index v of an element in row
+// r means codebook[(r / codebookRows) * E + v].
 //
 //===----------------------------------------------------------------------===//
 
@@ -55,7 +61,20 @@ struct EncodingParams {
   unsigned bits = 5;      // 1..16, or kRawValueBits.
   unsigned indexBits = 5; // 1..16; meaningful for sparse formats only.
   EntropyCoding entropy = EntropyCoding::None;
+  /// Rows of the matrix view per codebook; 0: one codebook for the tensor.
+  unsigned codebookRows = 0;
 };
+
+/// The number of codebooks of a tensor of `shape` with `codebookRows` rows per
+/// codebook (1 when codebookRows == 0). False (with a message) when
+/// codebookRows does not divide the rows of the matrix view.
+bool numCodebooks(const std::vector<int64_t> &shape, unsigned codebookRows,
+                  uint64_t &groups, std::string *error);
+
+/// Entries per codebook of `view` (its codebook size / numCodebooks); 0 for
+/// raw tensors or when the codebook does not split evenly.
+struct CompressedTensorView;
+uint64_t codebookEntries(const CompressedTensorView &view);
 
 /// A non-owning view of a compressed tensor (payloads may live in MLIR
 /// resource blobs).
@@ -130,12 +149,15 @@ inline bool checkedNumElements(const std::vector<int64_t> &shape,
 bool decompressToDense(const CompressedTensorView &view,
                        std::vector<float> &dense, std::string *error);
 
-/// Decodes to per-element codebook indices (row-major); bits != 32 only.
+/// Decodes to per-element codebook indices (row-major); bits != 32 only. With
+/// per-group codebooks these are group-local (see codebookRows).
 bool decompressToIndices(const CompressedTensorView &view,
                          std::vector<uint32_t> &indices, std::string *error);
 
 /// Encodes a codebook-index tensor (row-major, index 0 = pruned/zero).
-/// `codebook[0]` must be 0.0f and codebook.size() <= 2^bits.
+/// `codebook[0]` must be 0.0f and codebook.size() <= 2^bits; with
+/// params.codebookRows != 0, `codebook` holds every group's codebook (see
+/// above) and the indices are each row's group-local ones.
 bool encodeIndices(const std::vector<int64_t> &shape,
                    const std::vector<uint32_t> &indices,
                    const std::vector<float> &codebook,
@@ -155,9 +177,19 @@ bool encodeRaw(const std::vector<int64_t> &shape,
                CompressedTensor &result, std::string *error);
 
 /// Re-encodes `input` with other parameters (format, index bits, entropy;
-/// `bits` must stay), e.g. to add Huffman coding.
+/// `bits` and `codebookRows` must stay), e.g. to add Huffman coding.
 bool reencode(const CompressedTensorView &input, const EncodingParams &params,
               CompressedTensor &result, std::string *error);
+
+/// The same tensor with one codebook: the per-group codebooks concatenated
+/// (groups x E entries) and each stored index v != 0 of a row in group g
+/// replaced by g * E + v (0 stays 0), in `bits` = max(bits, ceil(log2(groups
+/// x E))); format, index width and entropy coder unchanged. What the
+/// kernels and the load-time decoder execute (their codebook lookups are
+/// then those of a layer codebook). Fails when the indices would need more
+/// than 16 bits. A tensor with one codebook is copied unchanged.
+bool expandToLayerCodebook(const CompressedTensorView &input,
+                           CompressedTensor &result, std::string *error);
 
 /// Storage accounting, measured on produced streams.
 struct StorageStats {
@@ -171,7 +203,7 @@ struct StorageStats {
   uint64_t valueBitsCoded = 0, gapBitsCoded = 0;
   uint64_t valueBytesCoded = 0, gapBytesCoded = 0;
   uint64_t codeTableBytes = 0; // Huffman code-length tables.
-  uint64_t codebookBytes = 0;  // 4 per entry.
+  uint64_t codebookBytes = 0;  // 4 per entry (groups x entries).
   uint64_t pointerBytes = 0;   // 4 per pointer.
   uint64_t bytesDense() const { return weights * 4; }
   uint64_t bytesPQ() const {

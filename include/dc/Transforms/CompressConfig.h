@@ -35,6 +35,7 @@ struct CompressOptions {
   std::optional<int> indexBits, fcIndexBits, convIndexBits;
   std::string init = "linear";
   uint64_t seed = 0;
+  std::string codebook = "layer";
   std::string format = "csc";
   std::string entropy = "huffman";
   int64_t minElements = 0;
@@ -85,6 +86,14 @@ std::string renameOptionError(llvm::StringRef message, llvm::StringRef name);
 
 enum class PruneMode { None, Fraction, Threshold, StdScale };
 
+/// Parses a `codebook` value: `layer` (0), `channel` (1) or `group:G` (G, a
+/// positive integer); else returns why not.
+std::string parseCodebookGranularity(llvm::StringRef value,
+                                     unsigned &codebookRows);
+
+/// `layer`, `channel` or `group:G` for a number of rows per codebook.
+std::string stringifyCodebookGranularity(unsigned codebookRows);
+
 /// Everything the compression passes need to know about one layer.
 struct LayerConfig {
   PruneMode pruneMode = PruneMode::None;
@@ -95,6 +104,9 @@ struct LayerConfig {
   uint64_t seed = 0;
   StorageFormat format = StorageFormat::CSC;
   EntropyCoding entropy = EntropyCoding::Huffman;
+  /// Output channels per codebook: 0 one for the layer (`codebook=layer`),
+  /// 1 `channel`, G `group:G`.
+  unsigned codebookRows = 0;
   /// `skip` in dc.config, or fewer than min-elements weights.
   bool skip = false;
 };

@@ -50,6 +50,9 @@ defvar DCClusterOptions = [
          "(default: linear)">,
   Option<"seed", "seed", "uint64_t", "0",
          "Seed of the random and kmeans++ initializations (default: 0)">,
+  Option<"codebook", "codebook", "std::string", "\"layer\"",
+         "Codebook granularity: layer, channel (one per output channel) or "
+         "group:G (one per G output channels) (default: layer)">,
 ];
 
 defvar DCSparseEncodeOptions = [
@@ -99,7 +102,10 @@ def DCCluster : Pass<"dc-cluster", "mlir::ModuleOp"> {
   let description = [{
     Clusters the nonzero weights of every layer into 2^bits - 1 centroids
     (1-D k-means, `init` initialization); codebook entry 0 is exact zero and
-    stands for pruned weights. The weight becomes a dense-format
+    stands for pruned weights. With `codebook=channel` (`group:G`) each
+    output channel (each G consecutive ones) gets its own codebook: the
+    output channel is the first dimension of the weight's matrix view
+    (docs/Autotune.md, "Finer codebooks"). The weight becomes a dense-format
     `dc.constant` of codebook indices and a `dc.decompress` of it.
 
     After (`bits=2`):

@@ -33,7 +33,12 @@ struct LayerStorage {
   std::vector<int64_t> shape;
   uint64_t weights = 0, nonzeros = 0, fillers = 0, entries = 0;
   double weightBits = 0, indexBits = 0;
-  uint64_t codebookEntries = 0;
+  uint64_t codebookEntries = 0; // All codebooks' entries (groups x entries).
+  /// Codebook granularity (`layer`, `channel`, `group:G`; the total: the
+  /// layers' common one, else `mixed`) and the number of codebooks (0 for
+  /// raw or uncompressed weights).
+  std::string codebook = "layer";
+  uint64_t codebooks = 0;
   double avgWeightBitsCoded = 0, avgIndexBitsCoded = 0;
   uint64_t bytesDense = 0, bytesPQ = 0, bytesPQH = 0;
   /// Relative L2 error of the clustering (chosen initialization, and

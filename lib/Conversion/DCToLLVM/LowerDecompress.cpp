@@ -106,6 +106,16 @@ FailureOr<Payload *> DCLowerDecompressPass::getPayload(ConstantOp op,
   if (failed(getView(op, view, storage)))
     return failure();
   std::string error;
+  // Per-group codebooks decode through one codebook of global indices
+  // (CompressedTensor.h: expandToLayerCodebook).
+  CompressedTensor expanded;
+  if (view.params.codebookRows != 0) {
+    if (!expandToLayerCodebook(view, expanded, &error)) {
+      op.emitOpError("cannot be lowered: ") << error;
+      return failure();
+    }
+    view = expanded.view();
+  }
   DecodedEntries entries;
   if (!decodeEntries(view, entries, &error)) {
     op.emitOpError("cannot be lowered: ") << error;

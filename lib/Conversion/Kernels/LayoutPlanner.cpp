@@ -81,6 +81,14 @@ static LogicalResult decodeLayoutSource(dc::ConstantOp constant,
   dc::ViewStorage storage;
   if (failed(dc::getView(constant, view, storage)))
     return failure();
+  // Per-group codebooks: the layouts run on one codebook of global indices
+  // (a codebook lookup like any other, in wider index fields).
+  dc::CompressedTensor expanded;
+  if (view.params.codebookRows != 0) {
+    if (!dc::expandToLayerCodebook(view, expanded, &err))
+      return failure();
+    view = expanded.view();
+  }
   if (view.params.bits == dc::kRawValueBits || view.params.bits > 16) {
     err = "raw f32 values (no codebook) are not supported by the kernels";
     return failure();

@@ -470,7 +470,44 @@ struct ContractionOnCompressedWeight
 
 struct RewriteContractionsPass
     : dc::impl::DCRewriteContractionsBase<RewriteContractionsPass> {
+  /// Replaces every dc.constant with per-group codebooks by the same tensor
+  /// with one codebook of global indices (expandToLayerCodebook), so that
+  /// the rewrites (which replay weight chains on codebook indices) and the
+  /// layouts see a layer codebook. One that needs more than 16-bit indices
+  /// stays (and is decoded at load).
+  void expandGroupedCodebooks() {
+    SmallVector<dc::ConstantOp> grouped;
+    getOperation().walk([&](dc::ConstantOp op) {
+      if (op.getType().getEncoding().getCodebookRows() != 0)
+        grouped.push_back(op);
+    });
+    for (dc::ConstantOp op : grouped) {
+      dc::CompressedTensorView view;
+      dc::ViewStorage storage;
+      if (failed(dc::getView(op, view, storage)))
+        continue;
+      dc::CompressedTensor expanded;
+      std::string error;
+      if (!dc::expandToLayerCodebook(view, expanded, &error)) {
+        op->emitRemark() << "dc-rewrite-contractions: decoding to dense: "
+                         << error;
+        continue;
+      }
+      std::string prefix = "w";
+      if (auto layer = op->getAttrOfType<StringAttr>("dc.layer"))
+        prefix = layer.getValue().str();
+      OpBuilder b(op);
+      dc::ConstantOp replacement = dc::buildConstant(
+          b, op.getLoc(), op.getType().getTensorType(), expanded,
+          prefix + "_global");
+      replacement->setDiscardableAttrs(op->getDiscardableAttrDictionary());
+      op->replaceAllUsesWith(replacement);
+      op->erase();
+    }
+  }
+
   void runOnOperation() override {
+    expandGroupedCodebooks();
     // Dead before the rewrites: not ours to clean up.
     DenseSet<Operation *> deadBefore;
     getOperation().walk([&](Operation *op) {

@@ -36,6 +36,11 @@ bool decodeAllElements(const dc::CompressedTensorView &view,
   std::string error;
   if (!dc::verifyCompressedTensor(view, &error))
     return false;
+  // Per-group indices mean nothing once the chain moves elements to other
+  // rows: such a weight (one that expandGroupedCodebooks could not turn
+  // into one codebook) keeps its dc.decompress.
+  if (view.params.codebookRows != 0)
+    return false;
   if (view.params.bits != dc::kRawValueBits)
     return dc::decompressToIndices(view, elements, &error);
   std::vector<float> dense;

@@ -2,6 +2,8 @@
 
 #include "dc/Dialect/DC/DC.h"
 
+#include "dc/Core/CompressedTensor.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -36,7 +38,7 @@ void DCDialect::initialize() {
 LogicalResult
 EncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                      Format format, unsigned bits, unsigned indexBits,
-                     Entropy entropy) {
+                     Entropy entropy, unsigned codebookRows) {
   if (!((bits >= 1 && bits <= 16) || bits == 32))
     return emitError() << "bits must be in 1..16 (codebook index width) or "
                           "32 (raw f32 values), got "
@@ -45,6 +47,9 @@ EncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "index_bits must be in 1..16, got " << indexBits;
   if (bits == 32 && entropy != Entropy::None)
     return emitError() << "entropy coding needs a codebook (bits <= 16)";
+  if (bits == 32 && codebookRows != 0)
+    return emitError() << "codebook_rows needs a codebook (bits <= 16), got "
+                          "bits = 32";
   return success();
 }
 
@@ -62,5 +67,15 @@ CompressedType::verify(function_ref<InFlightDiagnostic()> emitError,
                           "encoding";
   if (encoding.isSparse() && tensorType.getRank() < 1)
     return emitError() << "sparse formats need a tensor of rank >= 1";
+  if (unsigned r = encoding.getCodebookRows()) {
+    int64_t rows, cols;
+    std::vector<int64_t> shape(tensorType.getShape().begin(),
+                               tensorType.getShape().end());
+    matrixDims(shape, rows, cols);
+    if (rows <= 0 || rows % r != 0)
+      return emitError() << "codebook_rows = " << r << " does not divide the "
+                         << rows << " rows of the matrix view of "
+                         << tensorType;
+  }
   return success();
 }

@@ -25,6 +25,19 @@ LogicalResult ConstantOp::verify() {
   if (failed(getView(*this, view, storage)))
     return failure();
   std::string error;
+  if (auto codebook = getCodebookAttr()) {
+    // [groups, E] with per-group codebooks: the groups must be the encoding's.
+    auto type = cast<ShapedType>(codebook.getType());
+    uint64_t groups = 1;
+    if (view.params.codebookRows != 0 &&
+        numCodebooks(view.shape, view.params.codebookRows, groups, nullptr) &&
+        type.getDimSize(0) != int64_t(groups))
+      return emitOpError("'codebook' has ")
+             << type.getDimSize(0) << " groups, but codebook_rows = "
+             << view.params.codebookRows << " gives " << groups
+             << " codebooks for the " << groups * view.params.codebookRows
+             << " rows";
+  }
   if (!verifyCompressedTensor(view, &error))
     return emitOpError(error);
   if (view.numEntries <= kVerifierDecodeLimit) {

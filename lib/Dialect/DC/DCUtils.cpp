@@ -28,6 +28,7 @@ EncodingParams dc::toParams(EncodingAttr encoding) {
   params.entropy = encoding.getEntropy() == Entropy::Huffman
                        ? EntropyCoding::Huffman
                        : EntropyCoding::None;
+  params.codebookRows = encoding.getCodebookRows();
   return params;
 }
 
@@ -38,7 +39,7 @@ EncodingAttr dc::toAttr(MLIRContext *ctx, const EncodingParams &params) {
   Entropy entropy = params.entropy == EntropyCoding::Huffman ? Entropy::Huffman
                                                              : Entropy::None;
   return EncodingAttr::get(ctx, format, params.bits, params.indexBits,
-                           entropy);
+                           entropy, params.codebookRows);
 }
 
 /// Points `span` at the contents of `attr` (rank 1, element type `elementType`
@@ -46,11 +47,13 @@ EncodingAttr dc::toAttr(MLIRContext *ctx, const EncodingParams &params) {
 template <typename T>
 static LogicalResult readElements(Operation *op, StringRef name,
                                   ElementsAttr attr, Type elementType,
-                                  Span<T> &span, std::vector<T> &storage) {
+                                  Span<T> &span, std::vector<T> &storage,
+                                  int64_t rank = 1) {
   auto type = cast<ShapedType>(attr.getType());
-  if (type.getElementType() != elementType || type.getRank() != 1)
-    return op->emitOpError() << "'" << name << "' must be a 1-D tensor of "
-                             << elementType << ", got " << type;
+  if (type.getElementType() != elementType || type.getRank() != rank)
+    return op->emitOpError()
+           << "'" << name << "' must be a " << rank << "-D tensor of "
+           << elementType << ", got " << type;
   // The element count and byte size of a declared type are computed with
   // overflow checks: a 1-D tensor of 2^62 + 1 i32 "holds" 4 bytes when the
   // product wraps around.
@@ -114,9 +117,11 @@ LogicalResult dc::getView(ConstantOp op, CompressedTensorView &view,
   if (failed(readElements(o, "values", op.getValues(), b.getI8Type(),
                           view.values, storage.values)))
     return failure();
+  // Per-group codebooks are [groups, E]; the view holds them group-major.
   if (auto attr = op.getCodebookAttr())
     if (failed(readElements(o, "codebook", attr, b.getF32Type(), view.codebook,
-                            storage.codebook)))
+                            storage.codebook,
+                            view.params.codebookRows ? 2 : 1)))
       return failure();
   if (auto attr = op.getPointersAttr())
     if (failed(readElements(o, "pointers", attr, b.getI32Type(), view.pointers,
@@ -272,9 +277,19 @@ ConstantOp dc::buildConstant(OpBuilder &builder, Location loc,
   ElementsAttr values = makeElements<uint8_t>(ctx, i8, tensor.values,
                                               prefix + "_values");
   ElementsAttr codebook, pointers, gaps, valueLengths, gapLengths;
-  if (!tensor.codebook.empty())
+  uint64_t groups = 1;
+  if (!tensor.codebook.empty() && tensor.params.codebookRows != 0 &&
+      numCodebooks(tensor.shape, tensor.params.codebookRows, groups,
+                   nullptr) &&
+      groups != 0) {
+    auto type = RankedTensorType::get(
+        {int64_t(groups), int64_t(tensor.codebook.size() / groups)},
+        builder.getF32Type());
+    codebook = makeF32Elements(type, tensor.codebook, prefix + "_codebook");
+  } else if (!tensor.codebook.empty()) {
     codebook = makeElements<float>(ctx, builder.getF32Type(), tensor.codebook,
                                    prefix + "_codebook");
+  }
   if (tensor.params.format != StorageFormat::Dense) {
     pointers = makeElements<uint32_t>(ctx, builder.getI32Type(),
                                       tensor.pointers, prefix + "_pointers");

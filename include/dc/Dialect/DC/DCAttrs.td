@@ -31,23 +31,29 @@ def DC_EncodingAttr : AttrDef<DC_Dialect, "Encoding"> {
     - `bits`: width of a codebook index, 1..16; `32` means raw f32 values
       without a codebook (pruned but not quantized);
     - `index_bits`: width of a relative index, 1..16 (sparse formats);
-    - `entropy`: `none` (fixed-width streams) or `huffman`.
+    - `entropy`: `none` (fixed-width streams) or `huffman`;
+    - `codebook_rows`: 0 (the default, not printed): one codebook for the
+      tensor; R > 0: one codebook per R consecutive rows of the matrix view
+      (1: per output channel of an [out, ...] weight), R dividing the rows.
 
     ```mlir
     #dc.encoding<format = csc, bits = 5, index_bits = 5, entropy = huffman>
     #dc.encoding<format = dense, bits = 6>
+    #dc.encoding<format = csr, bits = 4, codebook_rows = 1>
     ```
   }];
   let parameters = (ins
     EnumParameter<DC_Format>:$format,
     "unsigned":$bits,
     DefaultValuedParameter<"unsigned", "5">:$index_bits,
-    DefaultValuedParameter<"::dc::Entropy", "::dc::Entropy::None">:$entropy);
+    DefaultValuedParameter<"::dc::Entropy", "::dc::Entropy::None">:$entropy,
+    DefaultValuedParameter<"unsigned", "0">:$codebook_rows);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
     bool isSparse() const { return getFormat() != ::dc::Format::Dense; }
     bool hasCodebook() const { return getBits() != 32; }
+    bool hasGroupedCodebook() const { return getCodebookRows() != 0; }
   }];
 }
 

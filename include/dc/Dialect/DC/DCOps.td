@@ -19,7 +19,9 @@ def DC_ConstantOp : DC_Op<"constant", [Pure]> {
       `bits`-wide codebook indices packed LSB-first (or raw f32 when
       `bits = 32`), or their Huffman bit stream;
     - `codebook`: f32, at most 2^bits entries, entry 0 exactly 0.0 (absent
-      when `bits = 32`);
+      when `bits = 32`); with `codebook_rows = R` in the encoding, a
+      [rows / R, E] tensor: one codebook of E <= 2^bits entries per group of
+      R rows of the matrix view, each with entry 0 exactly 0.0;
     - `pointers` (sparse formats): i32 entry offsets, one per column (CSC) or
       row (CSR) plus one;
     - `gaps` (sparse formats): i8 bytes of the relative-index stream;
@@ -60,8 +62,9 @@ def DC_DecompressOp : DC_Op<"decompress", [Pure,
   let summary = "The dense tensor a compressed tensor stands for";
   let description = [{
     Defines the meaning of every encoding: element (i, j) of the matrix view
-    is `codebook[v]` for the stored entry at (i, j) with value index `v`, and
-    0.0 where no entry is stored.
+    is `codebook[v]` for the stored entry at (i, j) with value index `v`
+    (`codebook[i / R][v]` with `codebook_rows = R`), and 0.0 where no entry
+    is stored.
 
     ```mlir
     %d = dc.decompress %w : !dc.compressed<tensor<2x2xf32>, #enc> -> tensor<2x2xf32>
