@@ -164,6 +164,14 @@ int main(int argc, char **argv) {
         hexAttr(f, t.gapCodeLengths);
       }
     }
+    if (params.entropy == EntropyCoding::Ans) {
+      fprintf(f, ", value_ans_table = ");
+      hexAttr(f, t.valueAnsTable);
+      if (!t.gapAnsTable.empty()) {
+        fprintf(f, ", gap_ans_table = ");
+        hexAttr(f, t.gapAnsTable);
+      }
+    }
     fprintf(f, ", num_entries = %llu : i64} : %s\n",
             (unsigned long long)t.numEntries, cType);
     fprintf(f, "%s%%w = dc.decompress %%c : %s -> %s\n", indent, cType, wType);

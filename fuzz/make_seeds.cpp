@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "TensorFormat.h"
+#include "dc/Core/Ans.h"
 #include "dc/Core/CompressedTensor.h"
 #include "dc/Core/Huffman.h"
 
@@ -36,7 +37,8 @@ int main(int argc, char **argv) {
   }
   std::string dir = argv[1];
   for (const char *t : {"fuzz_huffman_decode", "fuzz_relative_index",
-                        "fuzz_compressed_tensor", "fuzz_encode_roundtrip"})
+                        "fuzz_compressed_tensor", "fuzz_encode_roundtrip",
+                        "fuzz_ans_decode"})
     mkdir((dir + "/" + t).c_str(), 0755);
   std::mt19937 rng(1);
   int n = 0;
@@ -92,6 +94,31 @@ int main(int argc, char **argv) {
           }
         }
       }
+    }
+  }
+  // rANS target: u8 alphabet width, u16 table size, table, u32 count,
+  // stream; skewed symbols of several alphabets and lengths.
+  for (unsigned width : {1u, 2u, 4u, 8u, 16u}) {
+    for (uint32_t count : {1u, 7u, 300u, 5000u}) {
+      std::vector<uint32_t> symbols(count);
+      uint32_t limit = std::min<uint32_t>(1u << width, 300);
+      for (auto &v : symbols)
+        v = rng() % 4 ? rng() % std::max<uint32_t>(limit / 8, 1)
+                      : rng() % limit;
+      std::vector<uint8_t> table, stream;
+      if (!ansEncode(symbols, 1u << width, table, stream)) {
+        std::fprintf(stderr, "seed: rANS encoding failed\n");
+        return 1;
+      }
+      std::vector<uint8_t> a = {uint8_t(width), uint8_t(table.size()),
+                                uint8_t(table.size() >> 8)};
+      a.insert(a.end(), table.begin(), table.end());
+      a.insert(a.end(), reinterpret_cast<uint8_t *>(&count),
+               reinterpret_cast<uint8_t *>(&count) + 4);
+      a.insert(a.end(), stream.begin(), stream.end());
+      writeFile(dir + "/fuzz_ans_decode/seed-" + std::to_string(width) + "-" +
+                    std::to_string(count),
+                a);
     }
   }
   // Relative-index target: index bits, slice length, (value, gap) pairs.

@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${BUILD_FUZZ:-build-fuzz}
 JOBS=${JOBS:-$(nproc)}
-CORE="fuzz_huffman_decode fuzz_relative_index fuzz_compressed_tensor fuzz_encode_roundtrip"
+CORE="fuzz_huffman_decode fuzz_relative_index fuzz_compressed_tensor fuzz_encode_roundtrip fuzz_ans_decode"
 MLIR="fuzz_ir_text fuzz_ir_bytecode fuzz_pipeline"
 TARGETS="$CORE $MLIR"
 export ASAN_OPTIONS="allow_user_poisoning=0:detect_leaks=0:${ASAN_OPTIONS:-}"

@@ -2,6 +2,8 @@
 
 #include "dc/Core/Autotune.h"
 
+#include "dc/Core/Ans.h"
+
 #include "dc/Core/FastEncode.h"
 #include "dc/Core/Huffman.h"
 
@@ -186,6 +188,13 @@ uint64_t streamBytes(const std::vector<uint64_t> &counts, unsigned width,
     return (entries * width + 7) / 8;
   if (entries == 0)
     return 0;
+  if (entropy == EntropyCoding::Ans) {
+    // The table rANS will choose and its exact size (table, state flush and
+    // stream), without encoding.
+    uint64_t bits = 0;
+    chooseAnsTable(counts, &bits);
+    return (bits + 7) / 8;
+  }
   std::vector<uint8_t> lengths = buildHuffmanCodeLengths(counts);
   uint64_t bits = 0;
   size_t table = 0;

@@ -9,6 +9,7 @@
 
 #include "dc/Core/CompressedTensor.h"
 
+#include "dc/Core/Ans.h"
 #include "dc/Core/BitStream.h"
 #include "dc/Core/Huffman.h"
 #include "dc/Core/RelativeIndex.h"
@@ -41,6 +42,8 @@ const char *dc::stringifyEntropy(EntropyCoding entropy) {
     return "none";
   case EntropyCoding::Huffman:
     return "huffman";
+  case EntropyCoding::Ans:
+    return "ans";
   }
   return "unknown";
 }
@@ -62,6 +65,8 @@ bool dc::parseEntropy(const std::string &s, EntropyCoding &entropy) {
     entropy = EntropyCoding::None;
   else if (s == "huffman")
     entropy = EntropyCoding::Huffman;
+  else if (s == "ans")
+    entropy = EntropyCoding::Ans;
   else
     return false;
   return true;
@@ -77,6 +82,8 @@ CompressedTensorView CompressedTensor::view() const {
   v.gaps = Span<uint8_t>(gaps);
   v.valueCodeLengths = Span<uint8_t>(valueCodeLengths);
   v.gapCodeLengths = Span<uint8_t>(gapCodeLengths);
+  v.valueAnsTable = Span<uint8_t>(valueAnsTable);
+  v.gapAnsTable = Span<uint8_t>(gapAnsTable);
   v.numEntries = numEntries;
   return v;
 }
@@ -233,6 +240,8 @@ bool checkParams(const EncodingParams &p, std::string *error) {
     return fail(error, "per-group codebooks (codebook_rows = " +
                            str(p.codebookRows) +
                            ") need a codebook (bits != 32)");
+  if (p.entropy == EntropyCoding::Ans && p.bits == kRawValueBits)
+    return fail(error, "rANS coding requires a codebook (bits != 32)");
   return true;
 }
 
@@ -316,6 +325,50 @@ bool checkCodeTable(Span<uint8_t> table, unsigned width, const char *what,
   return true;
 }
 
+/// Checks a rANS table of alphabet 2^width (empty iff there are no
+/// entries); `precision` is its precision (0 when empty).
+bool checkAnsTable(Span<uint8_t> table, unsigned width, const char *what,
+                   uint64_t numEntries, std::string *error,
+                   unsigned &precision) {
+  precision = 0;
+  if (numEntries == 0) {
+    if (!table.empty())
+      return fail(error, std::string(what) + " rANS table has " +
+                             str(table.size) +
+                             " bytes but there are no entries");
+    return true;
+  }
+  AnsTable parsed;
+  std::string why;
+  if (!readAnsTable(table.data, table.size, uint32_t(1) << width, parsed,
+                    &why))
+    return fail(error, std::string("invalid ") + what + " rANS table: " + why);
+  precision = parsed.precision;
+  return true;
+}
+
+/// Cheap size check of a rANS stream: the 4-byte final state, then at most
+/// ceil(precision / 8) renormalization bytes per symbol.
+bool checkAnsStreamSize(Span<uint8_t> stream, const char *what,
+                        unsigned precision, uint64_t numEntries,
+                        std::string *error) {
+  if (numEntries == 0) {
+    if (!stream.empty())
+      return fail(error, std::string(what) + " stream has " + str(stream.size) +
+                             " bytes but there are no entries");
+    return true;
+  }
+  uint64_t perSymbol = (precision + 7) / 8, hi = 0;
+  if (__builtin_mul_overflow(numEntries, perSymbol, &hi) ||
+      __builtin_add_overflow(hi, uint64_t(4), &hi))
+    hi = UINT64_MAX;
+  if (stream.size < 4 || stream.size > hi)
+    return fail(error, std::string(what) + " stream has " + str(stream.size) +
+                           " bytes, but " + str(numEntries) +
+                           " rANS-coded entries need between 4 and " + str(hi));
+  return true;
+}
+
 /// Cheap size check of a stream (exact for fixed width, bounds for Huffman).
 bool checkStreamSize(Span<uint8_t> stream, const char *what, bool huffman,
                      unsigned width, unsigned minLen, unsigned maxLen,
@@ -355,6 +408,20 @@ bool checkPaddingBits(Span<uint8_t> stream, uint64_t usedBits,
   if (last >> (usedBits % 8))
     return fail(error, std::string(what) + " stream has non-zero padding "
                                            "bits after its last entry");
+  return true;
+}
+
+/// Decodes one rANS stream; `consumedBits` is 8 x its bytes.
+bool decodeAnsStream(Span<uint8_t> stream, Span<uint8_t> table, unsigned width,
+                     uint64_t numEntries, const char *what,
+                     std::vector<uint32_t> &out, uint64_t &consumedBits,
+                     std::string *error) {
+  std::string why;
+  if (!ansDecode(table.data, table.size, stream.data, stream.size, numEntries,
+                 uint32_t(1) << width, out, &why))
+    return fail(error,
+                std::string("cannot decode the ") + what + " stream: " + why);
+  consumedBits = 8 * uint64_t(stream.size);
   return true;
 }
 
@@ -400,9 +467,13 @@ bool decodeImpl(const CompressedTensorView &view, DecodedEntries &entries,
     return false;
   const EncodingParams &p = view.params;
   const bool huffman = p.entropy == EntropyCoding::Huffman;
-  if (!decodeStream(view.values, view.valueCodeLengths, huffman, p.bits,
-                    view.numEntries, "value", entries.values, info.valueBits,
-                    error))
+  const bool ans = p.entropy == EntropyCoding::Ans;
+  if (ans ? !decodeAnsStream(view.values, view.valueAnsTable, p.bits,
+                             view.numEntries, "value", entries.values,
+                             info.valueBits, error)
+          : !decodeStream(view.values, view.valueCodeLengths, huffman, p.bits,
+                          view.numEntries, "value", entries.values,
+                          info.valueBits, error))
     return false;
   if (p.bits != kRawValueBits) {
     // Group-local indices: every group has the same number of entries.
@@ -417,8 +488,12 @@ bool decodeImpl(const CompressedTensorView &view, DecodedEntries &entries,
   entries.gaps.clear();
   if (!isSparse(p.format))
     return true;
-  if (!decodeStream(view.gaps, view.gapCodeLengths, huffman, p.indexBits,
-                    view.numEntries, "gap", entries.gaps, info.gapBits, error))
+  if (ans ? !decodeAnsStream(view.gaps, view.gapAnsTable, p.indexBits,
+                             view.numEntries, "gap", entries.gaps, info.gapBits,
+                             error)
+          : !decodeStream(view.gaps, view.gapCodeLengths, huffman, p.indexBits,
+                          view.numEntries, "gap", entries.gaps, info.gapBits,
+                          error))
     return false;
   Geometry g(view.shape, p.format);
   for (uint64_t s = 0; s < g.numSlices; ++s) {
@@ -486,12 +561,19 @@ void canonicalizeRawZeros(std::vector<uint32_t> &elements) {
       e = 0;
 }
 
-/// Builds one stream (fixed width or Huffman over alphabet 2^width).
-void encodeStream(const std::vector<uint32_t> &symbols, bool huffman,
+/// Builds one stream (fixed width, Huffman or rANS over alphabet 2^width;
+/// `table` receives the code lengths or the rANS table).
+void encodeStream(const std::vector<uint32_t> &symbols, EntropyCoding entropy,
                   unsigned width, std::vector<uint8_t> &stream,
                   std::vector<uint8_t> &codeLengths) {
   codeLengths.clear();
-  if (!huffman) {
+  if (entropy == EntropyCoding::Ans) {
+    // Symbols are < 2^width (validated by the callers): cannot fail.
+    bool ok = ansEncode(symbols, uint32_t(1) << width, codeLengths, stream);
+    (void)ok;
+    return;
+  }
+  if (entropy == EntropyCoding::None) {
     stream = packFixedWidth(symbols, width);
     return;
   }
@@ -517,7 +599,7 @@ bool encodeElements(const std::vector<int64_t> &shape,
                     const EncodingParams &params, CompressedTensor &result,
                     std::string *error) {
   const StorageFormat format = params.format;
-  const bool huffman = params.entropy == EntropyCoding::Huffman;
+  const bool ans = params.entropy == EntropyCoding::Ans;
   Geometry g(shape, format);
   uint64_t groups = 1;
   if (!codebookGroups(shape, params, groups, error))
@@ -551,10 +633,12 @@ bool encodeElements(const std::vector<int64_t> &shape,
     }
     out.numEntries = values.size();
   }
-  encodeStream(isSparse(format) ? values : elements, huffman, params.bits,
-               out.values, out.valueCodeLengths);
+  encodeStream(isSparse(format) ? values : elements, params.entropy,
+               params.bits, out.values,
+               ans ? out.valueAnsTable : out.valueCodeLengths);
   if (isSparse(format))
-    encodeStream(gaps, huffman, params.indexBits, out.gaps, out.gapCodeLengths);
+    encodeStream(gaps, params.entropy, params.indexBits, out.gaps,
+                 ans ? out.gapAnsTable : out.gapCodeLengths);
   result = std::move(out);
   return true;
 }
@@ -584,6 +668,8 @@ bool dc::verifyCompressedTensor(const CompressedTensorView &view,
       return fail(error, "dense format must have no gap stream");
     if (!view.gapCodeLengths.empty())
       return fail(error, "dense format must have no gap code table");
+    if (!view.gapAnsTable.empty())
+      return fail(error, "dense format must have no gap rANS table");
     if (view.numEntries != g.numel)
       return fail(error, "dense format stores every element: expected " +
                              str(g.numel) + " entries, found " +
@@ -612,6 +698,25 @@ bool dc::verifyCompressedTensor(const CompressedTensorView &view,
                              " entries");
   }
 
+  if (p.entropy != EntropyCoding::Ans &&
+      (!view.valueAnsTable.empty() || !view.gapAnsTable.empty()))
+    return fail(error, "rANS tables are only allowed with rANS coding");
+  if (p.entropy == EntropyCoding::Ans) {
+    if (!view.valueCodeLengths.empty() || !view.gapCodeLengths.empty())
+      return fail(error, "code tables are only allowed with Huffman coding");
+    unsigned vPrecision = 0, gPrecision = 0;
+    if (!checkAnsTable(view.valueAnsTable, p.bits, "value", view.numEntries,
+                       error, vPrecision) ||
+        !checkAnsStreamSize(view.values, "value", vPrecision, view.numEntries,
+                            error))
+      return false;
+    if (sparse && (!checkAnsTable(view.gapAnsTable, p.indexBits, "gap",
+                                  view.numEntries, error, gPrecision) ||
+                   !checkAnsStreamSize(view.gaps, "gap", gPrecision,
+                                       view.numEntries, error)))
+      return false;
+    return true;
+  }
   unsigned vMin = 0, vMax = 0, gMin = 0, gMax = 0;
   if (huffman) {
     if (!checkCodeTable(view.valueCodeLengths, p.bits, "value", view.numEntries,
@@ -849,7 +954,22 @@ bool dc::measureStorage(const CompressedTensorView &view, StorageStats &stats,
   stats.gapBitsCoded = sparse ? info.gapBits : 0;
   stats.valueBytesCoded = view.values.size;
   stats.gapBytesCoded = view.gaps.size;
-  stats.codeTableBytes = view.valueCodeLengths.size + view.gapCodeLengths.size;
+  stats.codeTableBytes = view.valueCodeLengths.size + view.gapCodeLengths.size +
+                         view.valueAnsTable.size + view.gapAnsTable.size;
+  auto entropyOf = [](const std::vector<uint32_t> &symbols) {
+    std::vector<uint64_t> counts;
+    for (uint32_t s : symbols) {
+      if (s >= counts.size())
+        counts.resize(size_t(s) + 1, 0);
+      ++counts[s];
+    }
+    return empiricalEntropyBits(counts);
+  };
+  // Raw f32 values have no symbol alphabet worth measuring.
+  if (p.bits != kRawValueBits)
+    stats.valueEntropyBits = entropyOf(entries.values);
+  if (sparse)
+    stats.gapEntropyBits = entropyOf(entries.gaps);
   stats.codebookBytes = 4 * uint64_t(view.codebook.size);
   stats.pointerBytes = 4 * uint64_t(view.pointers.size);
   return true;

@@ -81,7 +81,7 @@ struct CompressPipelineOptions
   // dc-huffman.
   Opt<std::string> entropy{
       *this, "entropy",
-      desc("Entropy coder: huffman or none (default: huffman)")};
+      desc("Entropy coder: huffman, ans (rANS) or none (default: huffman)")};
   // Every pass.
   Opt<int64_t> minElements{
       *this, "min-elements",

@@ -112,7 +112,8 @@ std::string dc::validateOptions(const CompressOptions &o) {
     return "option 'format' must be csc or csr, got '" + o.format + "'";
   EntropyCoding entropy;
   if (!parseEntropy(o.entropy, entropy))
-    return "option 'entropy' must be huffman or none, got '" + o.entropy + "'";
+    return "option 'entropy' must be huffman, ans or none, got '" +
+           o.entropy + "'";
   if (o.minElements < 0)
     return "option 'min-elements' must be >= 0, got " +
            std::to_string(o.minElements);

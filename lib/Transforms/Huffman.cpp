@@ -1,4 +1,10 @@
 //===- Huffman.cpp - dc-huffman: entropy-code the streams -----------------===//
+//
+// The entropy stage of dc-compress: `entropy = huffman` (canonical Huffman,
+// with a fast path from the fixed-width streams) or `entropy = ans` (static
+// rANS, dc/Core/Ans.h, through the generic re-encoder).
+//
+//===----------------------------------------------------------------------===//
 
 #include "CompressPass.h"
 #include "dc/Transforms/Passes.h"
@@ -16,7 +22,7 @@ class HuffmanStage : public EncodingStage {
 public:
   bool select(const LayerTask &task) override {
     auto constant = dyn_cast<ConstantOp>(task.layer.constant);
-    if (!constant || task.config.entropy != EntropyCoding::Huffman)
+    if (!constant || task.config.entropy == EntropyCoding::None)
       return false;
     EncodingAttr encoding = constant.getType().getEncoding();
     return encoding.hasCodebook() && encoding.getEntropy() == Entropy::None;
@@ -31,14 +37,15 @@ public:
       return;
     }
     EncodingParams params = view.params;
-    params.entropy = EntropyCoding::Huffman;
+    params.entropy = task.config.entropy;
     std::string error;
-    // Fast path from the fixed-width streams; anything it does not handle
-    // (or that does not validate) takes the generic path.
+    // Huffman: fast path from the fixed-width streams; anything it does not
+    // handle (or that does not validate) takes the generic path.
     bool handled = false;
-    if (reencodeAddHuffman(view, params, results[index], &handled,
-                           parallelFor) ||
-        handled)
+    if (params.entropy == EntropyCoding::Huffman &&
+        (reencodeAddHuffman(view, params, results[index], &handled,
+                            parallelFor) ||
+         handled))
       return;
     if (!reencode(view, params, results[index], &error))
       task.error = "layer '" + task.layer.name + "': " + error;

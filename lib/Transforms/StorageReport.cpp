@@ -76,6 +76,13 @@ static std::string measureLayer(const Layer &layer, LayerStorage &row) {
     row.bytesDense = stats.weights * getDenseElementBytes(layer.elementType);
     row.bytesPQ = stats.bytesPQ();
     row.bytesPQH = stats.bytesPQH();
+    if (view.params.entropy == EntropyCoding::Ans) {
+      row.hasEntropyBits = true;
+      row.entropyBitsWeights = stats.valueEntropyBits;
+      row.entropyBitsIndex = stats.gapEntropyBits;
+      row.codedBitsWeights = 8 * (view.values.size + view.valueAnsTable.size);
+      row.codedBitsIndex = 8 * (view.gaps.size + view.gapAnsTable.size);
+    }
     readQuantization(op, row);
     return "";
   }
@@ -146,6 +153,13 @@ dc::measureModuleStorage(ModuleOp module) {
     total.indexBits += row.indexBits * w;
     total.avgWeightBitsCoded += row.avgWeightBitsCoded * w;
     total.avgIndexBitsCoded += row.avgIndexBitsCoded * w;
+    if (row.hasEntropyBits) {
+      total.hasEntropyBits = true;
+      total.entropyBitsWeights += row.entropyBitsWeights;
+      total.entropyBitsIndex += row.entropyBitsIndex;
+      total.codedBitsWeights += row.codedBitsWeights;
+      total.codedBitsIndex += row.codedBitsIndex;
+    }
     if (row.hasQuantization) {
       total.hasQuantization = true;
       total.relError += row.relError * row.relError * row.squaredNorm;
@@ -197,6 +211,12 @@ static void writeRow(llvm::json::OStream &j, const LayerStorage &row) {
     if (row.hasQuantization) {
       j.attribute("rel_error", row.relError);
       j.attribute("rel_error_linear", row.relErrorLinear);
+    }
+    if (row.hasEntropyBits) {
+      j.attribute("entropy_bits_weights", row.entropyBitsWeights);
+      j.attribute("entropy_bits_index", row.entropyBitsIndex);
+      j.attribute("coded_bits_weights", row.codedBitsWeights);
+      j.attribute("coded_bits_index", row.codedBitsIndex);
     }
     if (row.searchSeconds >= 0)
       j.attribute("search_seconds", row.searchSeconds);
@@ -257,6 +277,26 @@ void dc::printStorageReportTable(ArrayRef<LayerStorage> rows,
                          (unsigned long long)r.codebookEntries,
                          (unsigned long long)(4 * r.codebookEntries));
   const LayerStorage &t = rows.back();
+  if (t.hasEntropyBits) {
+    // entropy = ans layers: bits spent per stream (table included) against
+    // the empirical order-0 entropy bound.
+    os << "rANS streams: bits spent (table included) / order-0 entropy "
+          "bound\n";
+    os << llvm::format("%-*s %14s %14s %8s %14s %14s %8s\n", nameWidth,
+                       "layer", "weights", "bound", "over", "index", "bound",
+                       "over");
+    auto over = [](uint64_t coded, double bound) {
+      return bound > 0 ? 100.0 * (double(coded) / bound - 1) : 0.0;
+    };
+    for (const LayerStorage &r : rows)
+      if (r.hasEntropyBits)
+        os << llvm::format(
+            "%-*s %14llu %14.1f %7.3f%% %14llu %14.1f %7.3f%%\n", nameWidth,
+            r.name.c_str(), (unsigned long long)r.codedBitsWeights,
+            r.entropyBitsWeights, over(r.codedBitsWeights, r.entropyBitsWeights),
+            (unsigned long long)r.codedBitsIndex, r.entropyBitsIndex,
+            over(r.codedBitsIndex, r.entropyBitsIndex));
+  }
   os << llvm::format("compression: %.1fx (P+Q), %.1fx (P+Q+H)\n", t.ratioPQ(),
                      t.ratioPQH());
 }

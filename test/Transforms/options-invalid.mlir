@@ -15,7 +15,7 @@
 // RUN: not dc-opt %s --dc-compress=conv-index-bits=0 2>&1 | FileCheck %s --check-prefix=CVIDX
 // RUN: not dc-opt %s --dc-compress=init=best 2>&1 | FileCheck %s --check-prefix=INIT
 // RUN: not dc-opt %s --dc-compress=format=coo 2>&1 | FileCheck %s --check-prefix=FMT
-// RUN: not dc-opt %s --dc-compress=entropy=ans 2>&1 | FileCheck %s --check-prefix=ENT
+// RUN: not dc-opt %s --dc-compress=entropy=tans 2>&1 | FileCheck %s --check-prefix=ENT
 // RUN: not dc-opt %s --dc-compress=min-elements=-1 2>&1 | FileCheck %s --check-prefix=MIN
 // RUN: not dc-opt %s --dc-compress=seed=abc 2>&1 | FileCheck %s --check-prefix=SEED
 // RUN: not dc-opt %s --dc-compress=bogus=1 2>&1 | FileCheck %s --check-prefix=UNKNOWN
@@ -50,7 +50,7 @@
 // CVIDX: option 'conv-index-bits' must be in 1..16, got 0
 // INIT: option 'init' must be linear, density, random, kmeans++ or optimal, got 'best'
 // FMT: option 'format' must be csc or csr, got 'coo'
-// ENT: option 'entropy' must be huffman or none, got 'ans'
+// ENT: option 'entropy' must be huffman, ans or none, got 'tans'
 // MIN: option 'min-elements' must be >= 0, got -1
 // SEED: error: dc-compress: option 'seed' must be an unsigned integer, got 'abc'
 // UNKNOWN: error: dc-compress: no option 'bogus'; options: bits, codebook, conv-bits,

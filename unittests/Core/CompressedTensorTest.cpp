@@ -101,13 +101,15 @@ void expectRoundTrip(const std::vector<int64_t> &shape,
     EXPECT_EQ(stats.gapBytesCoded, t.gaps.size());
     EXPECT_LE(t.valueCodeLengths.size(), size_t(1) << params.bits);
     EXPECT_EQ(stats.codeTableBytes,
-              t.valueCodeLengths.size() + t.gapCodeLengths.size());
+              t.valueCodeLengths.size() + t.gapCodeLengths.size() +
+                  t.valueAnsTable.size() + t.gapAnsTable.size());
   }
 
   // Re-encoding to every other layout keeps the content.
   for (StorageFormat f :
        {StorageFormat::Dense, StorageFormat::CSC, StorageFormat::CSR}) {
-    for (EntropyCoding e : {EntropyCoding::None, EntropyCoding::Huffman}) {
+    for (EntropyCoding e : {EntropyCoding::None, EntropyCoding::Huffman,
+                            EntropyCoding::Ans}) {
       EncodingParams p2 = makeParams(f, params.bits, 3, e);
       CompressedTensor t2;
       ASSERT_TRUE(reencode(view, p2, t2, &error)) << error;
@@ -133,6 +135,9 @@ TEST(CompressedTensor, Names) {
   EXPECT_FALSE(parseFormat("coo", f));
   ASSERT_TRUE(parseEntropy("huffman", e));
   EXPECT_EQ(e, EntropyCoding::Huffman);
+  EXPECT_STREQ(stringifyEntropy(EntropyCoding::Ans), "ans");
+  ASSERT_TRUE(parseEntropy("ans", e));
+  EXPECT_EQ(e, EntropyCoding::Ans);
   EXPECT_FALSE(parseEntropy("HUFFMAN", e));
 }
 
@@ -183,7 +188,8 @@ TEST(CompressedTensor, RoundTripAllLayouts) {
         std::vector<uint32_t> indices = randomIndices(n, sparsity, cbSize, rng);
         for (StorageFormat f :
              {StorageFormat::Dense, StorageFormat::CSC, StorageFormat::CSR})
-          for (EntropyCoding e : {EntropyCoding::None, EntropyCoding::Huffman})
+          for (EntropyCoding e : {EntropyCoding::None, EntropyCoding::Huffman,
+                            EntropyCoding::Ans})
             expectRoundTrip(shape, indices, codebook,
                             makeParams(f, bits, indexBits, e));
       }
@@ -198,7 +204,8 @@ TEST(CompressedTensor, LongGapsForceFillers) {
   for (int c = 0; c < 3; ++c)
     indices[199 * 3 + c] = 1 + c;
   std::vector<float> cb = makeCodebook(4);
-  for (EntropyCoding e : {EntropyCoding::None, EntropyCoding::Huffman}) {
+  for (EntropyCoding e : {EntropyCoding::None, EntropyCoding::Huffman,
+                            EntropyCoding::Ans}) {
     CompressedTensor t;
     std::string error;
     ASSERT_TRUE(encodeIndices({200, 3}, indices, cb,
@@ -222,7 +229,8 @@ TEST(CompressedTensor, LongGapsForceFillers) {
 TEST(CompressedTensor, AllZeroMatrix) {
   std::vector<uint32_t> indices(64, 0);
   std::vector<float> cb = {0.0f, 1.0f};
-  for (EntropyCoding e : {EntropyCoding::None, EntropyCoding::Huffman}) {
+  for (EntropyCoding e : {EntropyCoding::None, EntropyCoding::Huffman,
+                            EntropyCoding::Ans}) {
     CompressedTensor t;
     std::string error;
     ASSERT_TRUE(encodeIndices({8, 8}, indices, cb,
@@ -670,3 +678,63 @@ TEST(CompressedTensorCorruption, RandomMutationsNeverCrash) {
 }
 
 } // namespace
+
+// entropy = ans: the tables live in valueAnsTable / gapAnsTable, the
+// measured sizes count them, and the order-0 entropy of each stream is
+// reported; corrupt tables and streams are rejected by verify or decode.
+TEST(CompressedTensorAns, MeasureAndCorruption) {
+  std::mt19937_64 rng(5);
+  std::vector<uint32_t> indices = randomIndices(4000, 0.7, 16, rng);
+  std::vector<float> cb = makeCodebook(16);
+  CompressedTensor t;
+  std::string error;
+  ASSERT_TRUE(encodeIndices({50, 80}, indices, cb,
+                            makeParams(StorageFormat::CSC, 4, 3,
+                                       EntropyCoding::Ans),
+                            t, &error))
+      << error;
+  EXPECT_TRUE(t.valueCodeLengths.empty());
+  EXPECT_FALSE(t.valueAnsTable.empty());
+  EXPECT_FALSE(t.gapAnsTable.empty());
+  StorageStats stats;
+  ASSERT_TRUE(measureStorage(t.view(), stats, &error)) << error;
+  EXPECT_EQ(stats.codeTableBytes, t.valueAnsTable.size() + t.gapAnsTable.size());
+  EXPECT_EQ(stats.valueBitsCoded, 8 * t.values.size());
+  EXPECT_EQ(stats.bytesPQH(), t.values.size() + t.gaps.size() +
+                                  t.valueAnsTable.size() +
+                                  t.gapAnsTable.size() + 4 * cb.size() +
+                                  4 * t.pointers.size());
+  // The coded streams are within 2% of their entropy (tables included)
+  // and never below it.
+  EXPECT_GT(stats.valueEntropyBits, 0);
+  EXPECT_GE(8.0 * (t.values.size() + t.valueAnsTable.size()),
+            stats.valueEntropyBits);
+  EXPECT_LT(8.0 * (t.values.size() + t.valueAnsTable.size()),
+            1.02 * stats.valueEntropyBits + 64 * 8);
+  EXPECT_GE(8.0 * t.gaps.size(), stats.gapEntropyBits);
+
+  DecodedEntries scratch;
+  CompressedTensor c = t;
+  c.values.back() ^= 0x5A;
+  EXPECT_FALSE(decodeEntries(c.view(), scratch, &error));
+  c = t;
+  c.values.push_back(0);
+  EXPECT_FALSE(decodeEntries(c.view(), scratch, &error));
+  EXPECT_CONTAINS(error, "trailing");
+  c = t;
+  c.values.resize(3);
+  EXPECT_CONTAINS(verifyError(c), "rANS-coded entries need between 4");
+  c = t;
+  c.gapAnsTable.clear();
+  EXPECT_CONTAINS(verifyError(c), "invalid gap rANS table");
+  c = t;
+  c.valueCodeLengths = {1, 1};
+  EXPECT_CONTAINS(verifyError(c), "only allowed with Huffman");
+  c = t;
+  c.params.entropy = EntropyCoding::Huffman;
+  EXPECT_CONTAINS(verifyError(c), "only allowed with rANS");
+  // Raw f32 values cannot be rANS coded.
+  c = t;
+  c.params.bits = kRawValueBits;
+  EXPECT_CONTAINS(verifyError(c), "rANS coding requires a codebook");
+}

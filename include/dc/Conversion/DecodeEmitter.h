@@ -233,17 +233,66 @@ emitReadHuffmanSymbol(mlir::OpBuilder &b, mlir::Location loc,
                       const StreamRef &stream, const HuffmanTables &tables,
                       mlir::Value bitPos, mlir::Value *found = nullptr);
 
-/// A reader of one dc entry stream (fixed width or Huffman) for loops that
-/// visit the entries in order. With Huffman coding the caller carries the
-/// bit cursor (i64) through its loops; with fixed width the cursor is
-/// returned unchanged and the entry index is used.
+/// rANS decoding tables as globals (dc/Core/Ans.h): the frequency and the
+/// cumulative frequency (numSymbols + 1 entries) of each symbol of the table
+/// the compiler parsed and validated.
+struct AnsTableGlobals {
+  mlir::memref::GlobalOp freq, cum;
+  unsigned precision = 0;
+  int64_t numSymbols = 0;
+};
+
+/// Parses the serialized rANS table `table` (alphabet `alphabet`) with the
+/// core library and emits its globals. False with `error` if invalid.
+bool emitAnsTables(GlobalEmitter &globals, mlir::Location loc,
+                   llvm::StringRef name, llvm::ArrayRef<uint8_t> table,
+                   uint32_t alphabet, AnsTableGlobals &tables,
+                   std::string *error);
+
+struct AnsTables {
+  mlir::Value freq, cum;
+  unsigned precision = 0;
+  int64_t numSymbols = 0;
+};
+AnsTables getAnsTables(mlir::OpBuilder &b, mlir::Location loc,
+                       const AnsTableGlobals &globals);
+
+/// The cursor of a rANS stream is one i64: (byte position << 32) | state.
+/// Decoding starts after the 4-byte initial state (read here) and must end
+/// at ansFinalCursor(stream bytes without padding).
+mlir::Value emitAnsInitialCursor(mlir::OpBuilder &b, mlir::Location loc,
+                                 const StreamRef &stream);
+int64_t ansFinalCursor(uint64_t streamBytes);
+
+/// Decodes one rANS symbol at `cursor`: the slot's symbol by a branch-free
+/// binary search of the cumulative frequencies, the state update, and at
+/// most ceil(precision / 8) renormalization bytes (all a valid stream
+/// needs; every load clamped). Returns {symbol (i32), next cursor}; `*ok`
+/// (if given) is false (i1) when the state stays below the renormalization
+/// bound (a corrupt stream or table).
+std::pair<mlir::Value, mlir::Value>
+emitReadAnsSymbol(mlir::OpBuilder &b, mlir::Location loc,
+                  const StreamRef &stream, const AnsTables &tables,
+                  mlir::Value cursor, mlir::Value *ok = nullptr);
+
+/// A reader of one dc entry stream (fixed width, Huffman or rANS) for loops
+/// that visit the entries in order. With entropy coding the caller carries
+/// the cursor (i64: a bit position for Huffman, see emitAnsInitialCursor for
+/// rANS) from initialCursor() through its loops; with fixed width the
+/// cursor is returned unchanged and the entry index is used.
 struct EntryStreamReader {
   StreamRef stream;
   unsigned width = 0;
   bool huffman = false;
   HuffmanTables tables;
+  bool ans = false;
+  AnsTables ansTables;
 
-  /// Set to validate: Huffman bits matching no code fail the status.
+  /// The cursor before the first entry.
+  mlir::Value initialCursor(mlir::OpBuilder &b, mlir::Location loc) const;
+
+  /// Set to validate: Huffman bits matching no code (a rANS state that does
+  /// not renormalize) fail the status.
   mlir::memref::GlobalOp status;
 
   /// Reads entry `index` (index type); returns {value i32, next cursor}.

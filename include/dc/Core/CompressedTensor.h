@@ -12,7 +12,10 @@
 //   - pointers (sparse formats only): numSlices + 1 entry offsets, 32-bit;
 //     slices are columns (CSC) or rows (CSR).
 // With Huffman entropy coding, the values and gaps streams hold canonical
-// Huffman bit streams described by per-symbol code lengths.
+// Huffman bit streams described by per-symbol code lengths. With rANS
+// (entropy = ans, dc/Core/Ans.h) they hold rANS streams, each described by
+// its serialized frequency table (alphabet 2^bits for values, 2^indexBits
+// for gaps).
 // Codebooks: one for the whole tensor (codebookRows == 0, the paper's), or
 // one per group of `codebookRows` consecutive rows of the matrix view (1: one
 // per row, i.e. per output channel of an [out, ...] weight). The codebook is
@@ -33,7 +36,7 @@
 namespace dc {
 
 enum class StorageFormat { Dense, CSC, CSR };
-enum class EntropyCoding { None, Huffman };
+enum class EntropyCoding { None, Huffman, Ans };
 
 /// Raw f32 values, no codebook.
 constexpr unsigned kRawValueBits = 32;
@@ -87,6 +90,8 @@ struct CompressedTensorView {
   Span<uint8_t> gaps;             // Sparse only.
   Span<uint8_t> valueCodeLengths; // Huffman only.
   Span<uint8_t> gapCodeLengths;   // Huffman + sparse only.
+  Span<uint8_t> valueAnsTable;    // rANS only (writeAnsTable bytes).
+  Span<uint8_t> gapAnsTable;      // rANS + sparse only.
   /// Stored entries (fillers included); must match the streams.
   uint64_t numEntries = 0;
 };
@@ -99,6 +104,7 @@ struct CompressedTensor {
   std::vector<uint32_t> pointers;
   std::vector<uint8_t> values, gaps;
   std::vector<uint8_t> valueCodeLengths, gapCodeLengths;
+  std::vector<uint8_t> valueAnsTable, gapAnsTable;
   uint64_t numEntries = 0;
   uint64_t numFillers = 0;
 
@@ -202,7 +208,10 @@ struct StorageStats {
   /// Entropy-coded streams in bits and bytes (= fixed when not coded).
   uint64_t valueBitsCoded = 0, gapBitsCoded = 0;
   uint64_t valueBytesCoded = 0, gapBytesCoded = 0;
-  uint64_t codeTableBytes = 0; // Huffman code-length tables.
+  uint64_t codeTableBytes = 0; // Huffman code-length or rANS tables.
+  /// Empirical order-0 entropy of the value and gap streams' symbols, in
+  /// bits (sum n_s log2(N / n_s); 0 for an empty stream).
+  double valueEntropyBits = 0, gapEntropyBits = 0;
   uint64_t codebookBytes = 0;  // 4 per entry (groups x entries).
   uint64_t pointerBytes = 0;   // 4 per pointer.
   uint64_t bytesDense() const { return weights * 4; }
@@ -219,7 +228,8 @@ struct StorageStats {
 /// For Dense, `fillers` is 0 and `nonzeros` counts entries that are not zero
 /// (so entries == weights, not nonzeros + fillers). For sparse formats every
 /// entry with value 0 counts as a filler. valueBitsCoded / gapBitsCoded are
-/// the bits the Huffman decoder consumed (entries * width when not coded);
+/// the bits the Huffman decoder consumed (entries * width when not coded;
+/// 8 x the stream bytes with rANS, whose stream is whole bytes);
 /// the *BytesCoded fields are the actual stream sizes.
 bool measureStorage(const CompressedTensorView &view, StorageStats &stats,
                     std::string *error);

@@ -69,7 +69,7 @@ defvar DCSparseEncodeOptions = [
 
 defvar DCHuffmanOptions = [
   Option<"entropy", "entropy", "std::string", "\"huffman\"",
-         "Entropy coder: huffman or none (default: huffman)">,
+         "Entropy coder: huffman, ans (rANS) or none (default: huffman)">,
 ];
 
 def DCPrune : Pass<"dc-prune", "mlir::ModuleOp"> {
@@ -144,7 +144,9 @@ def DCHuffman : Pass<"dc-huffman", "mlir::ModuleOp"> {
   let description = [{
     Re-encodes every `dc.constant` with a codebook whose layer asks for
     `entropy = huffman` with canonical Huffman codes of its value-index and
-    gap streams (code lengths in `value_code_lengths`, `gap_code_lengths`).
+    gap streams (code lengths in `value_code_lengths`, `gap_code_lengths`),
+    or for `entropy = ans` with static rANS (frequency tables in
+    `value_ans_table`, `gap_ans_table`).
     With `report`, writes the storage report of all layers afterwards.
   }];
   let dependentDialects = ["dc::DCDialect"];

@@ -47,6 +47,13 @@ struct LayerStorage {
   /// squared norms. Absent (hasQuantization false) otherwise.
   bool hasQuantization = false;
   double relError = 0, relErrorLinear = 0, squaredNorm = 0;
+  /// entropy = ans (INTERFACE.md): per stream, the empirical order-0
+  /// entropy of its symbols (`entropy_bits_weights`, `entropy_bits_index`)
+  /// and the bits it takes, its rANS table included (`coded_bits_weights`,
+  /// `coded_bits_index`). The total sums the layers that have them.
+  bool hasEntropyBits = false;
+  double entropyBitsWeights = 0, entropyBitsIndex = 0;
+  uint64_t codedBitsWeights = 0, codedBitsIndex = 0;
   /// Seconds dc-autotune spent searching (total only; < 0: not run).
   double searchSeconds = -1;
   double ratioPQ() const { return bytesPQ ? double(bytesDense) / bytesPQ : 0; }

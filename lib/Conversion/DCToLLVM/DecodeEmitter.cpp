@@ -2,6 +2,7 @@
 
 #include "dc/Conversion/DecodeEmitter.h"
 
+#include "dc/Core/Ans.h"
 #include "dc/Core/Huffman.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -449,9 +450,139 @@ std::pair<Value, Value> dc::emitReadHuffmanSymbol(OpBuilder &b, Location loc,
   return {symbol, next};
 }
 
+bool dc::emitAnsTables(GlobalEmitter &globals, Location loc, StringRef name,
+                       ArrayRef<uint8_t> table, uint32_t alphabet,
+                       AnsTableGlobals &tables, std::string *error) {
+  AnsTable parsed;
+  if (!readAnsTable(table.data(), table.size(), alphabet, parsed, error))
+    return false;
+  std::vector<uint32_t> cum(parsed.freqs.size() + 1, 0);
+  for (size_t s = 0; s < parsed.freqs.size(); ++s)
+    cum[s + 1] = cum[s] + parsed.freqs[s];
+  std::string prefix = name.str();
+  tables.precision = parsed.precision;
+  tables.numSymbols = int64_t(parsed.freqs.size());
+  tables.freq = globals.i32Table(loc, prefix + "_freq", parsed.freqs);
+  tables.cum = globals.i32Table(loc, prefix + "_cum", cum);
+  return true;
+}
+
+AnsTables dc::getAnsTables(OpBuilder &b, Location loc,
+                           const AnsTableGlobals &globals) {
+  AnsTables t;
+  t.freq = getGlobal(b, loc, globals.freq);
+  t.cum = getGlobal(b, loc, globals.cum);
+  t.precision = globals.precision;
+  t.numSymbols = globals.numSymbols;
+  return t;
+}
+
+/// The rANS renormalization bound L (dc/Core/Ans.cpp): states live in
+/// [L, 256 L).
+static constexpr int64_t kAnsStateLow = int64_t(1) << 23;
+
+Value dc::emitAnsInitialCursor(OpBuilder &b, Location loc,
+                               const StreamRef &stream) {
+  Value state;
+  for (int k = 0; k < 4; ++k) {
+    Value byte = emitLoadByte(b, loc, stream, constI64(b, loc, k));
+    if (k)
+      byte = arith::ShLIOp::create(b, loc, byte, constI64(b, loc, 8 * k));
+    state = k ? Value(arith::OrIOp::create(b, loc, state, byte)) : byte;
+  }
+  return arith::OrIOp::create(b, loc, state,
+                              constI64(b, loc, int64_t(4) << 32));
+}
+
+int64_t dc::ansFinalCursor(uint64_t streamBytes) {
+  return int64_t(streamBytes << 32) | kAnsStateLow;
+}
+
+std::pair<Value, Value> dc::emitReadAnsSymbol(OpBuilder &b, Location loc,
+                                              const StreamRef &stream,
+                                              const AnsTables &tables,
+                                              Value cursor, Value *ok) {
+  // i64 arithmetic throughout: a corrupt table cannot overflow it (state <
+  // 2^32, frequencies <= 2^20), and the state is masked back to 32 bits.
+  Type i64 = b.getI64Type(), i32 = b.getI32Type();
+  const unsigned p = tables.precision;
+  Value x = arith::AndIOp::create(b, loc, cursor, constI64(b, loc, 0xFFFFFFFF));
+  Value pos = arith::ShRUIOp::create(b, loc, cursor, constI64(b, loc, 32));
+  Value slot = arith::AndIOp::create(b, loc, x,
+                                     constI64(b, loc, (int64_t(1) << p) - 1));
+  // Largest s < numSymbols with cum[s] <= slot (a used symbol: the last
+  // entry is used, and an unused s has cum[s + 1] = cum[s]).
+  Value s = constI64(b, loc, 0);
+  int64_t step = 1;
+  while (step * 2 < tables.numSymbols)
+    step *= 2;
+  for (; step >= 1 && tables.numSymbols > 1; step /= 2) {
+    Value cand = arith::AddIOp::create(b, loc, s, constI64(b, loc, step));
+    Value inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                          cand,
+                                          constI64(b, loc, tables.numSymbols));
+    Value c = arith::ExtUIOp::create(
+        b, loc, i64,
+        emitLoadClamped(b, loc, tables.cum, tables.numSymbols + 1, cand));
+    Value le = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, c,
+                                     slot);
+    Value take = arith::AndIOp::create(b, loc, inRange, le);
+    s = arith::SelectOp::create(b, loc, take, cand, s);
+  }
+  Value f = arith::ExtUIOp::create(
+      b, loc, i64, emitLoadClamped(b, loc, tables.freq, tables.numSymbols, s));
+  Value c = arith::ExtUIOp::create(
+      b, loc, i64, emitLoadClamped(b, loc, tables.cum, tables.numSymbols + 1, s));
+  // x = f * (x >> p) + slot - cum[s], then renormalize.
+  Value next = arith::SubIOp::create(
+      b, loc,
+      arith::AddIOp::create(
+          b, loc,
+          arith::MulIOp::create(
+              b, loc, f,
+              arith::ShRUIOp::create(b, loc, x, constI64(b, loc, p))),
+          slot),
+      c);
+  next = arith::AndIOp::create(b, loc, next, constI64(b, loc, 0xFFFFFFFF));
+  Value low = constI64(b, loc, kAnsStateLow);
+  for (unsigned k = 0; k < (p + 7) / 8; ++k) {
+    Value need =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, next, low);
+    Value byte = emitLoadByte(b, loc, stream, pos);
+    Value shifted = arith::OrIOp::create(
+        b, loc, arith::ShLIOp::create(b, loc, next, constI64(b, loc, 8)),
+        byte);
+    next = arith::SelectOp::create(b, loc, need, shifted, next);
+    pos = arith::SelectOp::create(
+        b, loc, need, arith::AddIOp::create(b, loc, pos, constI64(b, loc, 1)),
+        pos);
+  }
+  if (ok)
+    *ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, next, low);
+  Value packed = arith::OrIOp::create(
+      b, loc, arith::ShLIOp::create(b, loc, pos, constI64(b, loc, 32)), next);
+  return {arith::TruncIOp::create(b, loc, i32, s), packed};
+}
+
+Value EntryStreamReader::initialCursor(OpBuilder &b, Location loc) const {
+  if (ans)
+    return emitAnsInitialCursor(b, loc, stream);
+  return constI64(b, loc, 0);
+}
+
 std::pair<Value, Value> EntryStreamReader::read(OpBuilder &b, Location loc,
                                                 Value index,
                                                 Value cursor) const {
+  if (ans) {
+    if (!status)
+      return emitReadAnsSymbol(b, loc, stream, ansTables, cursor);
+    Value ok;
+    auto result = emitReadAnsSymbol(b, loc, stream, ansTables, cursor, &ok);
+    Value bad = arith::XOrIOp::create(
+        b, loc, ok, arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1));
+    emitFailIf(b, loc, status, bad, kDecodeCorruptStream);
+    return result;
+  }
   if (!huffman)
     return {emitReadFixedWidth(b, loc, stream, index, width), cursor};
   if (!status)

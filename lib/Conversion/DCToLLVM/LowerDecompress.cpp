@@ -46,8 +46,10 @@ struct Payload {
   memref::GlobalOp values, gaps, pointers, codebook;
   int64_t valuesSize = 0, gapsSize = 0;
   HuffmanTableGlobals valueTables, gapTables;
-  /// Bits of the Huffman-coded streams (what the compiler's decoder
-  /// consumed); the run-time decoder must end exactly there.
+  AnsTableGlobals valueAns, gapAns;
+  /// Where the run-time decoder of an entropy-coded stream must end: the
+  /// bits of a Huffman stream (what the compiler's decoder consumed), the
+  /// final cursor of a rANS stream (ansFinalCursor).
   uint64_t valueBits = 0, gapBits = 0;
   /// Checksums of the value and gap streams (streamChecksum).
   uint32_t valuesChecksum = 0, gapsChecksum = 0;
@@ -135,12 +137,17 @@ FailureOr<Payload *> DCLowerDecompressPass::getPayload(ConstantOp op,
   p->sliceLength = csc ? rows : cols;
   bool sparse = view.params.format != StorageFormat::Dense;
   bool huffman = view.params.entropy == EntropyCoding::Huffman;
+  bool ans = view.params.entropy == EntropyCoding::Ans;
 
   if (huffman) {
     for (uint32_t v : entries.values)
       p->valueBits += view.valueCodeLengths[v];
     for (uint32_t g : entries.gaps)
       p->gapBits += view.gapCodeLengths[g];
+  }
+  if (ans) {
+    p->valueBits = uint64_t(ansFinalCursor(view.values.size));
+    p->gapBits = uint64_t(ansFinalCursor(view.gaps.size));
   }
 
   Location loc = op.getLoc();
@@ -187,6 +194,24 @@ FailureOr<Payload *> DCLowerDecompressPass::getPayload(ConstantOp op,
       }
     }
   }
+  if (ans && view.numEntries > 0) {
+    if (!emitAnsTables(globals, loc, prefix + "_value_ans",
+                       ArrayRef<uint8_t>(view.valueAnsTable.data,
+                                         view.valueAnsTable.size),
+                       uint32_t(1) << view.params.bits, p->valueAns, &error)) {
+      op.emitOpError("invalid value rANS table: ") << error;
+      return failure();
+    }
+    if (sparse &&
+        !emitAnsTables(globals, loc, prefix + "_gap_ans",
+                       ArrayRef<uint8_t>(view.gapAnsTable.data,
+                                         view.gapAnsTable.size),
+                       uint32_t(1) << view.params.indexBits, p->gapAns,
+                       &error)) {
+      op.emitOpError("invalid gap rANS table: ") << error;
+      return failure();
+    }
+  }
   if (decodeOnce) {
     auto bufferType = MemRefType::get(p->tensorType.getShape(),
                                       Float32Type::get(op.getContext()));
@@ -208,16 +233,20 @@ FailureOr<Payload *> DCLowerDecompressPass::getPayload(ConstantOp op,
 /// A reader, in the current function, of a payload stream.
 static EntryStreamReader makeReader(OpBuilder &b, Location loc,
                                     memref::GlobalOp global, int64_t size,
-                                    unsigned width, bool huffman,
+                                    unsigned width, EntropyCoding entropy,
                                     const HuffmanTableGlobals &tables,
+                                    const AnsTableGlobals &ansTables,
                                     memref::GlobalOp status) {
   EntryStreamReader reader;
   reader.status = status;
   reader.stream = StreamRef{getGlobal(b, loc, global), size};
   reader.width = width;
-  reader.huffman = huffman;
-  if (huffman)
+  reader.huffman = entropy == EntropyCoding::Huffman;
+  reader.ans = entropy == EntropyCoding::Ans;
+  if (reader.huffman)
     reader.tables = getHuffmanTables(b, loc, tables);
+  if (reader.ans)
+    reader.ansTables = getAnsTables(b, loc, ansTables);
   return reader;
 }
 
@@ -253,12 +282,12 @@ static void emitDecode(OpBuilder &b, Location loc, const Payload &p,
 
 static void emitDecodeEntries(OpBuilder &b, Location loc, const Payload &p,
                               Value flat) {
-  const bool huffman = p.params.entropy == EntropyCoding::Huffman;
+  // Entropy-coded streams end at a known cursor.
+  const bool huffman = p.params.entropy != EntropyCoding::None;
   const bool raw = p.params.bits == kRawValueBits;
   const bool sparse = p.params.format != StorageFormat::Dense;
   const bool csc = p.params.format == StorageFormat::CSC;
   Value c0 = constIndex(b, loc, 0), c1 = constIndex(b, loc, 1);
-  Value cursor0 = constI64(b, loc, 0);
 
   if (sparse || p.numEntries == 0) {
     // Pruned elements are exact zeros.
@@ -276,7 +305,7 @@ static void emitDecodeEntries(OpBuilder &b, Location loc, const Payload &p,
 
   EntryStreamReader values =
       makeReader(b, loc, p.values, p.valuesSize, raw ? 32 : p.params.bits,
-                 huffman, p.valueTables, p.status);
+                 p.params.entropy, p.valueTables, p.valueAns, p.status);
   Value codebook;
   if (!raw)
     codebook = getGlobal(b, loc, p.codebook);
@@ -298,7 +327,8 @@ static void emitDecodeEntries(OpBuilder &b, Location loc, const Payload &p,
 
   if (!sparse) {
     auto loop = scf::ForOp::create(
-        b, loc, c0, constIndex(b, loc, p.numel), c1, ValueRange{cursor0},
+        b, loc, c0, constIndex(b, loc, p.numel), c1,
+        ValueRange{values.initialCursor(b, loc)},
         [&](OpBuilder &bb, Location l, Value i, ValueRange args) {
           auto [v, next] = values.read(bb, l, i, args[0]);
           memref::StoreOp::create(bb, l, toF32(bb, l, v), flat, ValueRange{i});
@@ -310,8 +340,9 @@ static void emitDecodeEntries(OpBuilder &b, Location loc, const Payload &p,
   }
 
   EntryStreamReader gaps =
-      makeReader(b, loc, p.gaps, p.gapsSize, p.params.indexBits, huffman,
-                 p.gapTables, p.status);
+      makeReader(b, loc, p.gaps, p.gapsSize, p.params.indexBits,
+                 p.params.entropy, p.gapTables, p.gapAns, p.status);
+  Value cursor0 = constI64(b, loc, 0);
   Value pointers = getGlobal(b, loc, p.pointers);
   int64_t numPointers = p.numSlices + 1;
   Value numEntries = constIndex(b, loc, int64_t(p.numEntries));
@@ -320,7 +351,7 @@ static void emitDecodeEntries(OpBuilder &b, Location loc, const Payload &p,
   // Slices in order; Huffman cursors (values, gaps) carried across slices.
   auto slices = scf::ForOp::create(
       b, loc, c0, constIndex(b, loc, p.numSlices), c1,
-      ValueRange{cursor0, cursor0},
+      ValueRange{values.initialCursor(b, loc), gaps.initialCursor(b, loc)},
       [&](OpBuilder &bb, Location l, Value s, ValueRange outer) {
         // Entries [start, end) of slice s, clamped to the streams; pointers
         // that decrease or run past the entries fail the status.

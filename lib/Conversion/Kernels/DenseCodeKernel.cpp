@@ -30,7 +30,8 @@ uint64_t DenseCodeLayout::objectBytes() const {
 
 LogicalResult dc::kernels::buildDenseCodeLayout(
     const RowLists &rl, int64_t m, int64_t k, unsigned b, ArrayRef<float> table,
-    unsigned vw, bool huffman, DenseCodeLayout &L, std::string &err) {
+    unsigned vw, bool huffman, DenseCodeLayout &L, std::string &err,
+    bool ans) {
   if (b < 1 || b > 16 || vw < 1) {
     err = "dense-code layout: unsupported bits or vector width";
     return failure();
@@ -67,9 +68,10 @@ LogicalResult dc::kernels::buildDenseCodeLayout(
     for (unsigned f = 0; f < L.p; ++f)
       symbols.push_back((w >> (f * b)) & mask);
   if (failed(huffmanCodeStream(symbols, size_t(1) << b, L.codeLengths,
-                               L.codeBytes, L.huffmanTableBytes, err)))
+                               L.codeBytes, L.huffmanTableBytes, err, ans)))
     return failure();
   L.huffman = true;
+  L.ans = ans;
   return success();
 }
 
@@ -493,7 +495,8 @@ public:
     OpBuilder b(module.getContext());
     std::string densePrefix = (prefix + "_dense").str();
     if (D.huffman) {
-      CodedStream streams[] = {{"code", &D.codeBytes, &D.codeLengths, 0}};
+      CodedStream streams[] = {
+          {"code", &D.codeBytes, &D.codeLengths, 0, D.ans}};
       if (failed(emitHuffmanWordsLoader(module, loc, densePrefix, 32,
                                         int64_t(D.words.size()), D.p, D.b,
                                         streams, loader, err)))
@@ -540,7 +543,8 @@ dc::kernels::makeDenseCodeLayout(const LayoutSource &src, const Target &t,
                                  std::string &err) {
   auto layout = std::make_unique<DenseCodeKernelLayout>();
   if (failed(buildDenseCodeLayout(src.rows, src.m, src.k, src.b, src.table,
-                                  t.vw, src.huffman, layout->D, err)))
+                                  t.vw, src.huffman, layout->D, err,
+                                  src.ans)))
     return nullptr;
   layout->bytesPQ = src.bytesPQ;
   layout->bytesPQH = src.bytesPQH;

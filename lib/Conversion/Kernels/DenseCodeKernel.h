@@ -61,6 +61,7 @@ struct DenseCodeLayout {
   /// entropy = huffman: the fields of `words` (word order, padding
   /// included) as one canonical Huffman stream, decoded at load.
   bool huffman = false;
+  bool ans = false; // entropy = ans: a rANS stream, codeLengths its table
   std::vector<uint8_t> codeBytes, codeLengths;
   uint64_t huffmanTableBytes = 0;
 
@@ -79,7 +80,8 @@ struct DenseCodeLayout {
 mlir::LogicalResult
 buildDenseCodeLayout(const RowLists &rl, int64_t m, int64_t k, unsigned b,
                      llvm::ArrayRef<float> table, unsigned vw, bool huffman,
-                     DenseCodeLayout &layout, std::string &err);
+                     DenseCodeLayout &layout, std::string &err,
+                     bool ans = false);
 
 /// LLVM intrinsics (the x86 permutes) are called through private function
 /// declarations carrying this attribute, `func.call`s until bufferization's

@@ -3,6 +3,7 @@
 #include "HuffmanWordsLoader.h"
 
 #include "dc/Conversion/DecodeEmitter.h"
+#include "dc/Core/Ans.h"
 #include "dc/Core/Huffman.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -22,11 +23,33 @@ LogicalResult dc::kernels::emitHuffmanWordsLoader(
   struct StreamGlobals {
     memref::GlobalOp bytes;
     dc::HuffmanTableGlobals tables;
-    uint64_t bits = 0; // What the run-time decoder must consume.
+    dc::AnsTableGlobals ans;
+    uint64_t bits = 0; // Where the run-time decoder must end (its cursor).
   };
   SmallVector<StreamGlobals> sg(streams.size());
   const uint64_t numSymbols = uint64_t(numWords) * fieldsPerWord;
   for (auto [s, g] : llvm::zip(streams, sg)) {
+    if (s.ans) {
+      // rANS: the compiler's decoder validates; decoding must end at the
+      // final cursor (every byte consumed, the initial state reached).
+      std::vector<uint32_t> symbols;
+      // Each stream's table covers its own field (at most fieldBits wide).
+      uint32_t alphabet = fieldBits >= 16 ? dc::kMaxAnsAlphabet
+                                          : uint32_t(1) << fieldBits;
+      if (!dc::ansDecode(s.lengths->data(), s.lengths->size(),
+                         s.bytes->data(), s.bytes->size(), numSymbols,
+                         alphabet, symbols, &err))
+        return failure();
+      g.bits = uint64_t(dc::ansFinalCursor(s.bytes->size()));
+      g.bytes = globals.byteStream(
+          loc, (prefix + "_" + s.name + "_stream").str(), *s.bytes);
+      if (numSymbols > 0 &&
+          !dc::emitAnsTables(globals, loc,
+                             (prefix + "_" + s.name + "_ans").str(),
+                             *s.lengths, alphabet, g.ans, &err))
+        return failure();
+      continue;
+    }
     dc::HuffmanDecoder decoder;
     std::vector<uint32_t> symbols;
     if (!decoder.init(*s.lengths, &err) ||
@@ -58,10 +81,15 @@ LogicalResult dc::kernels::emitHuffmanWordsLoader(
   b.setInsertionPointToStart(body);
   SmallVector<dc::StreamRef> refs;
   SmallVector<dc::HuffmanTables> tables;
+  SmallVector<dc::AnsTables> ansTables;
   for (auto [s, g] : llvm::zip(streams, sg)) {
     refs.push_back(
         {dc::getGlobal(b, loc, g.bytes), g.bytes.getType().getDimSize(0)});
-    tables.push_back(dc::getHuffmanTables(b, loc, g.tables));
+    tables.push_back(s.ans ? dc::HuffmanTables()
+                           : dc::getHuffmanTables(b, loc, g.tables));
+    ansTables.push_back(s.ans && g.ans.freq
+                            ? dc::getAnsTables(b, loc, g.ans)
+                            : dc::AnsTables());
     dc::emitVerifyChecksum(b, loc, refs.back(), dc::streamChecksum(*s.bytes),
                            status);
   }
@@ -77,7 +105,11 @@ LogicalResult dc::kernels::emitHuffmanWordsLoader(
   Value zeroCursor = arith::ConstantIntOp::create(b, loc, b.getI64Type(), 0);
   // for each word: for each field: one symbol of each stream (carried bit
   // cursors), word |= (OR of symbol << shift) << (field * fieldBits).
-  SmallVector<Value> cursors0(streams.size(), zeroCursor);
+  SmallVector<Value> cursors0;
+  for (auto [s, ref] : llvm::zip(streams, refs))
+    cursors0.push_back(s.ans && numSymbols > 0
+                           ? dc::emitAnsInitialCursor(b, loc, ref)
+                           : zeroCursor);
   auto wordLoop = scf::ForOp::create(
       b, loc, c0, cw, c1, cursors0,
       [&](OpBuilder &ob, Location ol, Value w, ValueRange cursors) {
@@ -90,8 +122,12 @@ LogicalResult dc::kernels::emitHuffmanWordsLoader(
               SmallVector<Value> next{Value()};
               for (size_t s = 0; s < streams.size(); ++s) {
                 Value found;
-                auto [sym, cursor] = dc::emitReadHuffmanSymbol(
-                    ib, il, refs[s], tables[s], args[1 + s], &found);
+                auto [sym, cursor] =
+                    streams[s].ans
+                        ? dc::emitReadAnsSymbol(ib, il, refs[s], ansTables[s],
+                                                args[1 + s], &found)
+                        : dc::emitReadHuffmanSymbol(ib, il, refs[s], tables[s],
+                                                    args[1 + s], &found);
                 Value missing = arith::XOrIOp::create(
                     ib, il, found,
                     arith::ConstantIntOp::create(ib, il, ib.getI1Type(), 1));

@@ -21,10 +21,12 @@
 namespace dc::kernels {
 
 /// One coded stream: each field of a word ORs in one symbol << `shift`.
+/// With `ans`, a rANS stream and `lengths` its serialized table.
 struct CodedStream {
   std::string name; // global name suffix, e.g. "value"
   const std::vector<uint8_t> *bytes, *lengths;
   unsigned shift = 0;
+  bool ans = false;
 };
 
 /// What the kernels need: the `words` global (mutable, uninitialized), the
@@ -39,7 +41,8 @@ struct HuffmanWordsLoader {
   mlir::func::FuncOp decode, init;
 };
 
-/// Emits the streams, their decoding tables, the `PREFIX_words` buffer of
+/// Emits the streams, their decoding tables (Huffman or rANS), the
+/// `PREFIX_words` buffer of
 /// `numWords` words of `wordBits` (32 or 64) bits, the `PREFIX_ready` flag
 /// and `PREFIX_load_words()`: per word, `fieldsPerWord` fields of
 /// `fieldBits` bits, field f at bit f * fieldBits.

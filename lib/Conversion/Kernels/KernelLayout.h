@@ -53,7 +53,8 @@ struct LayoutSource {
   std::vector<float> table;  // 2^b codebook values, entry 0 = 0.0
   RowLists rows;             // A's entries by row
   uint64_t bytesPQ = 0, bytesPQH = 0;
-  bool huffman = false;      // entropy = huffman: keep the object coded
+  bool huffman = false;      // entropy = huffman or ans: keep it coded
+  bool ans = false;          // entropy = ans: coded with rANS, not Huffman
   uint64_t nonzeros() const { return rows.cols.size(); }
   double density() const {
     double total = double(m) * double(k);

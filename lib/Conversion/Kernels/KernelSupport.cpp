@@ -3,6 +3,7 @@
 #include "KernelSupport.h"
 #include "KernelEpilogue.h"
 
+#include "dc/Core/Ans.h"
 #include "dc/Core/Huffman.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -114,7 +115,19 @@ LogicalResult dc::kernels::buildRowLists(const dc::CompressedTensorView &view,
 LogicalResult dc::kernels::huffmanCodeStream(
     const std::vector<uint32_t> &symbols, size_t alphabetSize,
     std::vector<uint8_t> &lengths, std::vector<uint8_t> &bytes,
-    uint64_t &tableBytes, std::string &err) {
+    uint64_t &tableBytes, std::string &err, bool ans) {
+  if (ans) {
+    if (!dc::ansEncode(symbols, uint32_t(alphabetSize), lengths, bytes, &err))
+      return failure();
+    dc::AnsTable table;
+    if (!symbols.empty() &&
+        !dc::readAnsTable(lengths.data(), lengths.size(),
+                          uint32_t(alphabetSize), table, &err))
+      return failure();
+    // The loader's frequency and cumulative-frequency i32 globals.
+    tableBytes += 4 * (2 * table.freqs.size() + 1);
+    return success();
+  }
   std::vector<uint64_t> freq(alphabetSize, 0);
   for (uint32_t s : symbols) {
     if (s >= alphabetSize) {

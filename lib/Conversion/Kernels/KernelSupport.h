@@ -106,12 +106,14 @@ void storeRowVector(KernelBuilder &bd, mlir::Value v, mlir::Value y,
 /// Huffman-codes `symbols` (alphabet `alphabetSize`) with a canonical code
 /// of their frequencies (core library): fills the code `lengths` and the
 /// coded `bytes`, and adds the bytes of the decoding tables the generated
-/// loader carries to `tableBytes`.
+/// loader carries to `tableBytes`. With `ans`, codes them with static rANS
+/// instead (dc/Core/Ans.h): `lengths` receives the serialized rANS table.
 mlir::LogicalResult huffmanCodeStream(const std::vector<uint32_t> &symbols,
                                       size_t alphabetSize,
                                       std::vector<uint8_t> &lengths,
                                       std::vector<uint8_t> &bytes,
-                                      uint64_t &tableBytes, std::string &err);
+                                      uint64_t &tableBytes, std::string &err,
+                                      bool ans = false);
 
 } // namespace dc::kernels
 

@@ -105,7 +105,8 @@ static LogicalResult decodeLayoutSource(dc::ConstantOp constant,
   for (size_t i = 0; i < view.codebook.size && i < src.table.size(); ++i)
     src.table[i] = view.codebook[i];
   src.table[0] = 0.0f;
-  src.huffman = view.params.entropy == dc::EntropyCoding::Huffman;
+  src.huffman = view.params.entropy != dc::EntropyCoding::None;
+  src.ans = view.params.entropy == dc::EntropyCoding::Ans;
   return success();
 }
 

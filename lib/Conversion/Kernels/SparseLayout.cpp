@@ -97,7 +97,8 @@ static uint64_t rowEntries(const RowLists &rl, int64_t i, unsigned g) {
 
 /// Splits the fields of `layout.words` into the value and delta symbol
 /// streams and Huffman-codes each with its own canonical code.
-static LogicalResult encodeHuffmanLayout(ExecLayout &layout, std::string &err) {
+static LogicalResult encodeHuffmanLayout(ExecLayout &layout, bool ans,
+                                         std::string &err) {
   unsigned b = layout.b, g = layout.g, e = layout.e, p = layout.p;
   uint64_t vMask = (uint64_t(1) << b) - 1, dMask = (uint64_t(1) << g) - 1;
   std::vector<uint32_t> vs, ds;
@@ -111,12 +112,13 @@ static LogicalResult encodeHuffmanLayout(ExecLayout &layout, std::string &err) {
     }
   if (failed(huffmanCodeStream(vs, size_t(1) << b, layout.valueLengths,
                                layout.valueBytes, layout.huffmanTableBytes,
-                               err)) ||
+                               err, ans)) ||
       failed(huffmanCodeStream(ds, size_t(1) << g, layout.deltaLengths,
                                layout.deltaBytes, layout.huffmanTableBytes,
-                               err)))
+                               err, ans)))
     return failure();
   layout.huffman = true;
+  layout.ans = ans;
   return success();
 }
 
@@ -214,7 +216,7 @@ mlir::LogicalResult dc::kernels::buildExecLayout(const LayoutSource &src,
   if (layout.words.empty())
     layout.words.push_back(0); // memref globals need one element.
   layout.bytesPQH = src.bytesPQH;
-  if (src.huffman && failed(encodeHuffmanLayout(layout, err)))
+  if (src.huffman && failed(encodeHuffmanLayout(layout, src.ans, err)))
     return failure();
   return success();
 }
@@ -233,8 +235,9 @@ LogicalResult dc::kernels::emitExecLayoutGlobals(ModuleOp module, Location loc,
     return name;
   };
   if (L.huffman) {
-    CodedStream streams[] = {{"value", &L.valueBytes, &L.valueLengths, 0},
-                             {"delta", &L.deltaBytes, &L.deltaLengths, L.b}};
+    CodedStream streams[] = {
+        {"value", &L.valueBytes, &L.valueLengths, 0, L.ans},
+        {"delta", &L.deltaBytes, &L.deltaLengths, L.b, L.ans}};
     if (failed(emitHuffmanWordsLoader(module, loc, prefix, 64,
                                       int64_t(L.words.size()), L.p, L.e,
                                       streams, G.loader, err)))

@@ -31,6 +31,7 @@ struct ExecLayout {
   /// (in word order, padding included): the value indices (alphabet 2^b)
   /// and the deltas (alphabet 2^g).
   bool huffman = false;
+  bool ans = false; // entropy = ans: rANS streams, the lengths its tables
   std::vector<uint8_t> valueBytes, deltaBytes;     // coded streams
   std::vector<uint8_t> valueLengths, deltaLengths; // code lengths
   uint64_t huffmanTableBytes = 0; // decoding tables (i32 globals)

@@ -25,9 +25,17 @@ EncodingParams dc::toParams(EncodingAttr encoding) {
   }
   params.bits = encoding.getBits();
   params.indexBits = encoding.getIndexBits();
-  params.entropy = encoding.getEntropy() == Entropy::Huffman
-                       ? EntropyCoding::Huffman
-                       : EntropyCoding::None;
+  switch (encoding.getEntropy()) {
+  case Entropy::None:
+    params.entropy = EntropyCoding::None;
+    break;
+  case Entropy::Huffman:
+    params.entropy = EntropyCoding::Huffman;
+    break;
+  case Entropy::Ans:
+    params.entropy = EntropyCoding::Ans;
+    break;
+  }
   params.codebookRows = encoding.getCodebookRows();
   return params;
 }
@@ -37,6 +45,7 @@ EncodingAttr dc::toAttr(MLIRContext *ctx, const EncodingParams &params) {
                   : params.format == StorageFormat::CSC ? Format::CSC
                                                         : Format::CSR;
   Entropy entropy = params.entropy == EntropyCoding::Huffman ? Entropy::Huffman
+                    : params.entropy == EntropyCoding::Ans   ? Entropy::Ans
                                                              : Entropy::None;
   return EncodingAttr::get(ctx, format, params.bits, params.indexBits,
                            entropy, params.codebookRows);
@@ -138,6 +147,14 @@ LogicalResult dc::getView(ConstantOp op, CompressedTensorView &view,
   if (auto attr = op.getGapCodeLengthsAttr())
     if (failed(readElements(o, "gap_code_lengths", attr, b.getI8Type(),
                             view.gapCodeLengths, storage.gapCodeLengths)))
+      return failure();
+  if (auto attr = op.getValueAnsTableAttr())
+    if (failed(readElements(o, "value_ans_table", attr, b.getI8Type(),
+                            view.valueAnsTable, storage.valueAnsTable)))
+      return failure();
+  if (auto attr = op.getGapAnsTableAttr())
+    if (failed(readElements(o, "gap_ans_table", attr, b.getI8Type(),
+                            view.gapAnsTable, storage.gapAnsTable)))
       return failure();
   return success();
 }
@@ -277,6 +294,7 @@ ConstantOp dc::buildConstant(OpBuilder &builder, Location loc,
   ElementsAttr values = makeElements<uint8_t>(ctx, i8, tensor.values,
                                               prefix + "_values");
   ElementsAttr codebook, pointers, gaps, valueLengths, gapLengths;
+  ElementsAttr valueAnsTable, gapAnsTable;
   uint64_t groups = 1;
   if (!tensor.codebook.empty() && tensor.params.codebookRows != 0 &&
       numCodebooks(tensor.shape, tensor.params.codebookRows, groups,
@@ -302,7 +320,14 @@ ConstantOp dc::buildConstant(OpBuilder &builder, Location loc,
       gapLengths = makeElements<uint8_t>(ctx, i8, tensor.gapCodeLengths,
                                          prefix + "_gap_code_lengths");
   }
+  if (tensor.params.entropy == EntropyCoding::Ans) {
+    valueAnsTable = makeElements<uint8_t>(ctx, i8, tensor.valueAnsTable,
+                                          prefix + "_value_ans_table");
+    if (tensor.params.format != StorageFormat::Dense)
+      gapAnsTable = makeElements<uint8_t>(ctx, i8, tensor.gapAnsTable,
+                                          prefix + "_gap_ans_table");
+  }
   return ConstantOp::create(builder, loc, type, values, codebook, pointers,
-                            gaps, valueLengths, gapLengths,
-                            builder.getI64IntegerAttr(tensor.numEntries));
+                            gaps, valueLengths, gapLengths, valueAnsTable,
+                            gapAnsTable, builder.getI64IntegerAttr(tensor.numEntries));
 }

@@ -57,10 +57,10 @@ func.func private @bad_format(!dc.compressed<tensor<2xf32>, #dc.encoding<format 
 
 // -----
 
-// expected-error@+3 {{expected one of [none, huffman] for entropy coder of the streams, got: ans}}
+// expected-error@+3 {{expected one of [none, huffman, ans] for entropy coder of the streams, got: tans}}
 // expected-error@+2 {{failed to parse DC_EncodingAttr parameter 'entropy'}}
 // expected-error@+1 {{failed to parse DC_CompressedType parameter 'encoding'}}
-func.func private @bad_entropy(!dc.compressed<tensor<2xf32>, #dc.encoding<format = dense, bits = 4, entropy = ans>>)
+func.func private @bad_entropy(!dc.compressed<tensor<2xf32>, #dc.encoding<format = dense, bits = 4, entropy = tans>>)
 
 // -----
 

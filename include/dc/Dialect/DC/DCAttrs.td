@@ -16,8 +16,9 @@ def DC_Format : I32EnumAttr<"Format", "storage layout of the entries",
 
 def DC_EntropyNone : I32EnumAttrCase<"None", 0, "none">;
 def DC_EntropyHuffman : I32EnumAttrCase<"Huffman", 1, "huffman">;
+def DC_EntropyAns : I32EnumAttrCase<"Ans", 2, "ans">;
 def DC_Entropy : I32EnumAttr<"Entropy", "entropy coder of the streams",
-    [DC_EntropyNone, DC_EntropyHuffman]> {
+    [DC_EntropyNone, DC_EntropyHuffman, DC_EntropyAns]> {
   let cppNamespace = "::dc";
   let genSpecializedAttr = 0;
 }
@@ -31,7 +32,8 @@ def DC_EncodingAttr : AttrDef<DC_Dialect, "Encoding"> {
     - `bits`: width of a codebook index, 1..16; `32` means raw f32 values
       without a codebook (pruned but not quantized);
     - `index_bits`: width of a relative index, 1..16 (sparse formats);
-    - `entropy`: `none` (fixed-width streams) or `huffman`;
+    - `entropy`: `none` (fixed-width streams), `huffman` (canonical Huffman)
+      or `ans` (static order-0 rANS, dc/Core/Ans.h).
     - `codebook_rows`: 0 (the default, not printed): one codebook for the
       tensor; R > 0: one codebook per R consecutive rows of the matrix view
       (1: per output channel of an [out, ...] weight), R dividing the rows.

@@ -17,7 +17,7 @@ def DC_ConstantOp : DC_Op<"constant", [Pure]> {
 
     - `values`: i8 bytes of the value stream, one entry per stored element:
       `bits`-wide codebook indices packed LSB-first (or raw f32 when
-      `bits = 32`), or their Huffman bit stream;
+      `bits = 32`), or their Huffman bit stream, or their rANS stream;
     - `codebook`: f32, at most 2^bits entries, entry 0 exactly 0.0 (absent
       when `bits = 32`); with `codebook_rows = R` in the encoding, a
       [rows / R, E] tensor: one codebook of E <= 2^bits entries per group of
@@ -27,6 +27,9 @@ def DC_ConstantOp : DC_Op<"constant", [Pure]> {
     - `gaps` (sparse formats): i8 bytes of the relative-index stream;
     - `value_code_lengths`, `gap_code_lengths` (Huffman): i8 code length per
       symbol, 0 for unused symbols;
+    - `value_ans_table`, `gap_ans_table` (rANS): i8 bytes of the stream's
+      serialized frequency table (precision, exp-Golomb coded frequencies;
+      see dc/Core/Ans.h), empty when there are no entries;
     - `num_entries`: stored entries, fillers included.
 
     ```mlir
@@ -44,6 +47,8 @@ def DC_ConstantOp : DC_Op<"constant", [Pure]> {
     OptionalAttr<ElementsAttr>:$gaps,
     OptionalAttr<ElementsAttr>:$value_code_lengths,
     OptionalAttr<ElementsAttr>:$gap_code_lengths,
+    OptionalAttr<ElementsAttr>:$value_ans_table,
+    OptionalAttr<ElementsAttr>:$gap_ans_table,
     I64Attr:$num_entries);
   let results = (outs DC_CompressedType:$result);
   let assemblyFormat = "attr-dict `:` qualified(type($result))";

@@ -15,6 +15,7 @@ namespace dc {
 /// (splat or non-resource dense attributes are expanded here).
 struct ViewStorage {
   std::vector<uint8_t> values, gaps, valueCodeLengths, gapCodeLengths;
+  std::vector<uint8_t> valueAnsTable, gapAnsTable;
   std::vector<uint32_t> pointers;
   std::vector<float> codebook;
 };
