@@ -25,7 +25,8 @@ FRAME = re.compile(r"^\s+#(\d+) 0x[0-9a-f]+(?: in (.*?))?\s+\((.*?)\+(0x[0-9a-f]
 RUNTIME = re.compile(
     r"__sanitizer|__asan|__ubsan|fuzzer::|__interceptor|pthread_kill|raise|"
     r"abort|report_fatal_error|reportFatal|llvm::report_bad_alloc|"
-    r"llvm_unreachable|__cxa_|__gnu_cxx|std::__throw")
+    r"llvm_unreachable|__cxa_|__gnu_cxx|std::__throw|^malloc$|^calloc$|^realloc$|"
+    r"operator new")
 RUNTIME_MODULE = re.compile(r"libc\.so|libstdc\+\+|libclang_rt")
 
 
