@@ -96,13 +96,13 @@ LogicalResult dc::verifyEpilogue(Operation *op, Value init) {
     return op->emitOpError("epilogue block must take ")
            << operands.size() + 1
            << " f32 arguments (the sum, then one per epilogue operand)";
+  if (block.empty() || !isa<YieldOp>(block.back()))
+    return op->emitOpError("epilogue must end with dc.yield");
   for (Operation &inner : block.without_terminator())
     if (!isEpilogueOp(&inner))
       return inner.emitOpError("is not allowed in a dc epilogue (only scalar "
                                "elementwise arith/math ops on f32 and i1 "
                                "without memory effects)");
-  if (!isa<YieldOp>(block.getTerminator()))
-    return op->emitOpError("epilogue must end with dc.yield");
   return success();
 }
 
