@@ -499,6 +499,13 @@ void TileKernelLayout::emitBody(KernelBuilder &bd, const KernelCall &call,
   auto accIndex = [&](int64_t c, unsigned j) -> unsigned {
     return perStep ? unsigned(c * steps + j) : unsigned(c);
   };
+  // Column c's result: the sum of its accumulators (batch 1: column 0).
+  auto columnSum = [&](scf::ForOp loop, int64_t c) -> Value {
+    Value sum = loop.getResult(accIndex(c, 0));
+    for (unsigned j = 1; perStep && j < steps; ++j)
+      sum = arith::AddFOp::create(b, loc, sum, loop.getResult(accIndex(c, j)));
+    return sum;
+  };
   SmallVector<Value> colIndex;
   Value rowStride;
   if (call.n > 0) {
@@ -618,15 +625,7 @@ void TileKernelLayout::emitBody(KernelBuilder &bd, const KernelCall &call,
           Value mask = vector::ConstantMaskOp::create(
               b, loc, maskType, ArrayRef<int64_t>{int64_t(rg)});
           for (int64_t c = 0; c < cols; ++c) {
-            Value sum;
-            for (unsigned j = 0; j < steps; ++j) {
-              unsigned a = accIndex(c, j);
-              if (j > 0 && a == accIndex(c, 0))
-                break; // one accumulator per column
-              sum = sum ? arith::AddFOp::create(b, loc, sum, loop.getResult(a))
-                              .getResult()
-                        : loop.getResult(a);
-            }
+            Value sum = columnSum(loop, c);
             vector::ScatterOp::create(b, loc, Type(), y,
                                       ValueRange{row0, colIndex[c]}, rowStride,
                                       mask, sum);
@@ -649,9 +648,7 @@ void TileKernelLayout::emitBody(KernelBuilder &bd, const KernelCall &call,
           }
           return;
         }
-        Value sum = loop.getResult(0);
-        for (unsigned j = 1; j < steps; ++j)
-          sum = arith::AddFOp::create(b, loc, sum, loop.getResult(j));
+        Value sum = columnSum(loop, 0);
         if (rg == kLanes) {
           if (bd.epilogue)
             sum = bd.epilogue->atRows(bd, sum, row0, Value());
