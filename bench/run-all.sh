@@ -7,6 +7,9 @@ case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
 echo "== bench/gemv.sh: kernels vs OpenBLAS, MLIR sparsifier, decompress-then-dense"
 BUILD="$BUILD" "$ROOT/bench/gemv.sh"
 echo
+echo "== bench/membw.sh: what two threads can gain on this machine (read bandwidth, FMA)"
+"$ROOT/bench/membw.sh"
+echo
 echo "== bench/density.sh: every density, cost model vs forced layouts vs OpenBLAS"
 BUILD="$BUILD" "$ROOT/bench/density.sh"
 echo
