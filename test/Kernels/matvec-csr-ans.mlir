@@ -12,7 +12,12 @@
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="vector-width=4 rows-per-group=3" %dc_lower_rest | %dc_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="layout=sparse" | FileCheck %s --check-prefix=LOAD
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="layout=dense-code" | FileCheck %s --check-prefix=DENSE
+// RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="layout=sparse stats=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=STATS
 // CHECK: ok 1
+// The report names the coder of an entropy-coded layout (not "huffman_").
+// STATS: layout=sparse
+// STATS-SAME: entropy=ans coded_stream_bytes={{[0-9]+}} coded_table_bytes={{[0-9]+}} load_words_bytes={{[0-9]+}}
+// STATS-NOT: huffman_
 // rANS-coded layout: value and delta streams with their frequency and
 // cumulative-frequency tables (no Huffman tables), the words decoded once.
 // LOAD-DAG: memref.global "private" constant @__dc_{{.*}}_value_stream : memref<{{[0-9]+}}xi8>

@@ -17,6 +17,9 @@
 // RUN: dc-opt %s --dc-to-llvm=threads=2 | %dc_omp_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="threads=2 parallel-min-words=0" --dc-to-llvm="threads=2 thread-runtime=async" | %dc_async_run | FileCheck %s
 // RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="threads=2 parallel-min-words=0" | FileCheck %s --check-prefix=THREADS
+// RUN: dc-opt %s --dc-rewrite-contractions --dc-lower-compute="layout=sparse stats=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=STATS
+// STATS: layout=sparse
+// STATS-SAME: entropy=huffman coded_stream_bytes={{[0-9]+}} coded_table_bytes={{[0-9]+}} load_words_bytes={{[0-9]+}}
 // THREADS: memref.global "private" constant @__dc_{{.*}}_chunks
 // THREADS: func.func private @__dc_{{.*}}_part(
 // THREADS: call @__dc_{{.*}}_init()

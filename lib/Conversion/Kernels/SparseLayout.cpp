@@ -540,10 +540,10 @@ public:
        << " delta_bits=" << L.g << " per_word=" << L.p
        << " rows_per_group=" << L.r << " object_bytes=" << L.objectBytes()
        << " runtime_bytes=" << runtimeBytes();
-    if (L.huffman)
-      os << " huffman_stream_bytes="
+    if (L.huffman) // entropy-coded: by Huffman or rANS (L.ans)
+      os << " entropy=" << (L.ans ? "ans" : "huffman") << " coded_stream_bytes="
          << L.valueBytes.size() + L.deltaBytes.size() + 2 * dc::kStreamPadding
-         << " huffman_table_bytes=" << L.huffmanTableBytes
+         << " coded_table_bytes=" << L.huffmanTableBytes
          << " load_words_bytes=" << L.wordsBytes();
     os << " bytes_pq=" << L.bytesPQ << " bytes_pqh=" << L.bytesPQH;
   }
