@@ -22,6 +22,8 @@ weight).
 import argparse
 import random
 
+from compare_tail import compare_tail
+
 p = argparse.ArgumentParser()
 p.add_argument("form")
 p.add_argument("--batch", type=int, default=1)
@@ -237,19 +239,7 @@ print(f"""module {{
       %v = arith.maximumf %p, %acc : f32
       linalg.yield %v : f32
     }} -> tensor<f32>
-    %dv = tensor.extract %dm[] : tensor<f32>
-    %rv = tensor.extract %rm[] : tensor<f32>
-    %tiny = arith.constant 1.0e-30 : f32
-    %sc = arith.maximumf %rv, %tiny : f32
-    %rel = arith.divf %dv, %sc : f32
-    %tol = arith.constant {tol} : f32
-    %ok = arith.cmpf olt, %rel, %tol : f32
-    vector.print str "rel_err "
-    vector.print %rel : f32
-    vector.print str "ok "
-    vector.print %ok : i1
-    vector.print str "scale "
-    vector.print %rv : f32
+{compare_tail(tol)}
     return %y : {tt(yshape)}
   }}
   func.func @main() {{
