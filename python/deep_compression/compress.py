@@ -299,6 +299,8 @@ BEYOND = {
 #   conv1 csr/3, conv2 csr/7, ip1 csr/8, ip2 csr/5, all ans; 681 s wall
 # - ip1 6% in 4 bits (--keep ip1=0.06 --bits ip1=4): 0.87% / 0.87% / 0.91% (+0.06), 56.5x;
 #   698 s
+# - keep 66/8/4/19%, bits 5/5/4/5 (--keep ip1=0.04,conv2=0.08 --bits conv1=5,conv2=5,ip1=4):
+#   0.90% / 0.93% / 0.90% (+0.05 points), 76.3x; 819 s. Not the preset (half the budget).
 # The per-layer encoding search adds 4.5% (LeNet-300-100: 57.5x with the paper preset's
 # csr/6 Huffman for every layer) and 3.8% (LeNet-5: 55.3x); the rest is the kept fractions,
 # the widths and the retraining.
