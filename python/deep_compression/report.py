@@ -127,6 +127,11 @@ def format_table(model_name, result):
     lines.append("  size:  %.0f KB -> %.1f KB, %.1fx   (paper %d KB -> %d KB, %dx)" % (
         total["bytes_dense"] / 1024.0, total["bytes_pqh"] / 1024.0, ratio(result),
         paper["size_kb"][0], paper["size_kb"][1], paper["ratio"]))
+    if result.get("preset", "paper") != "paper":
+        enc = result.get("encoding") or {}
+        lines.append("  preset %s; encoding per layer: %s" % (result["preset"], ", ".join(
+            "%s %s/%d %s" % (n, e["format"], e["index_bits"], e["entropy"])
+            for n, e in enc.items()) or "-"))
     hdr = "  %-6s %9s %15s %19s %19s %23s" % ("layer", "weights", "kept ours/paper",
                                                "w-bits P/H ours", "i-bits P/H ours",
                                                "rate P / P+Q+H ours")
