@@ -57,6 +57,10 @@ class CompiledModel(runtime.CompiledModel):
         return self.predict(x)
 
 
+#: dc-compress's entropy coders: Huffman (the paper's), none (fixed width), rANS.
+ENTROPY_CODERS = ("huffman", "none", "ans")
+
+
 def dc_opt_path() -> str:
     return os.environ.get("DC_OPT", os.path.join(build_dir(), "bin", "dc-opt"))
 
@@ -66,6 +70,8 @@ def compress_flags(report_path: str, sparsity: Optional[float] = None,
                    format: str = "csr", entropy: str = "huffman",
                    options: Sequence[str] = ()) -> str:
     """The ``--dc-compress=...`` flag (INTERFACE.md "dc-compress options")."""
+    if entropy not in ENTROPY_CODERS:
+        raise ValueError("entropy %r: one of %s" % (entropy, ", ".join(ENTROPY_CODERS)))
     opts = ["report=%s" % report_path, "format=%s" % format, "entropy=%s" % entropy]
     if sparsity is not None:
         if not 0.0 <= sparsity < 1.0:
@@ -116,7 +122,7 @@ def compile(model, example_input=None, *, sparsity: Optional[float] = None,
     batch first), or the path of an ``.onnx`` or ``.mlir`` file. ``sparsity``: fraction of
     each layer's weights pruned by magnitude (None: no pruning); ``bits``: codebook index
     width (None: dc's defaults, fc 5 / conv 8); ``index_bits``, ``format`` (csr/csc),
-    ``entropy`` (huffman/none) and ``options`` (more ``key=value`` of dc-compress) as in
+    ``entropy`` (huffman, none or ans: static rANS, docs/Autotune.md) and ``options`` (more ``key=value`` of dc-compress) as in
     INTERFACE.md. ``quantized``: layer name -> compress.Quantized from training-aware
     compression. Returns a :class:`CompiledModel` with ``.report`` and ``.ratio``.
     """

@@ -184,7 +184,9 @@ def cmd_tune(args):
               bits=_floats(args.bits, "--bits", int),
               index_bits=_floats(args.index_bits, "--index-bits", int),
               weights=args.weights, batch=args.batch, workdir=args.workdir,
-              plot=not args.no_plot, log=(lambda *a: None) if args.quiet else print)
+              plot=not args.no_plot, log=(lambda *a: None) if args.quiet else print,
+              trials=args.trials,
+              codebooks=[c.strip() for c in args.codebooks.split(",") if c.strip()])
 
 
 def _floats(text, flag, kind=float):
@@ -363,6 +365,14 @@ def main(argv=None):
                    help="trial files (default: a temporary directory, removed); must be "
                    "shared with the dask workers")
     s.add_argument("--no-plot", action="store_true")
+    s.add_argument("--trials", choices=tune_mod.TRIALS, default="compiled",
+                   help="compiled: every trial compiled through dc; reconstructed: curves, "
+                   "uniform bisection and allocation rounds on one compiled model with the "
+                   "weights as arguments (reconstructed by the C++ core as dc-compress "
+                   "does), the results verified compiled")
+    s.add_argument("--codebooks", default="layer", metavar="layer[,channel]",
+                   help="codebook granularities searched per layer (codebook=layer: one "
+                   "codebook per layer; channel: one per output channel)")
     s.set_defaults(fn=cmd_tune)
 
     for s in sub.choices.values():

@@ -28,6 +28,12 @@ processes, or a dask.distributed cluster through ``Client.get_executor()``):
 6. result: the smallest verified combination (or the best uniform setting if that is
    smaller); its ``dc.config`` on every layer of the written module, a JSON summary and
    a PNG of the curves beside it.
+
+``trials="reconstructed"`` (``--trials reconstructed``) evaluates the curves, the uniform
+bisection and the allocation rounds without compiling the compressed model
+(``tune_fast``: one compiled model with the weights as arguments, weights reconstructed
+by the C++ core exactly as dc-compress does); the best uniform setting and the result are
+then verified on the compiled compressed model, smallest first.
 """
 
 import concurrent.futures
@@ -48,6 +54,10 @@ BITS = (2, 3, 4, 5, 6, 8)
 INDEX_BITS = (2, 3, 4, 5, 6, 8)
 REF_BITS = 5            # codebook width at which the index widths are compared
 VERIFY_ROUNDS = 4
+FAST_VERIFY_ROUNDS = 8   # allocation rounds with reconstructed trials (cheap)
+FAST_COMPILED_CHECKS = 4  # compiled checks of the smallest reconstructed results
+TRIALS = ("compiled", "reconstructed")
+CODEBOOKS = ("layer", "channel")
 SKIP = "{skip = true}"
 _SLOT = "__DC_TUNE_SLOT_%d__"
 _SLOT_RE = re.compile(r"__DC_TUNE_SLOT_(\d+)__")
@@ -66,12 +76,26 @@ def dc_opt_path():
 
 
 def config_text(setting):
-    """A layer's ``dc.config`` dictionary for ``(sparsity, bits, index_bits)`` (None: skip)."""
+    """A layer's ``dc.config`` dictionary for ``(sparsity, bits, index_bits[, codebook])``
+    (None: skip; codebook ``layer`` when not given)."""
     if setting is None:
         return SKIP
-    s, b, i = setting
-    return ('{bits = %d : i64, entropy = "huffman", format = "csc", index_bits = %d : i64, '
-            'init = "optimal", sparsity = %.6e : f64}' % (b, i, s))
+    s, b, i = setting[:3]
+    cb = setting[3] if len(setting) > 3 else "layer"
+    return ('{bits = %d : i64, %sentropy = "huffman", format = "csc", index_bits = %d : i64, '
+            'init = "optimal", sparsity = %.6e : f64}' % (
+                b, "" if cb == "layer" else 'codebook = "%s", ' % cb, i, s))
+
+
+def max_channel_bits(shape):
+    """The widest codebook ``codebook=channel`` can execute on a weight of ``shape``: the
+    kernels expand per-channel codebooks to one of channels x 2^bits entries, at most 2^16
+    (docs/Autotune.md, "Finer codebooks")."""
+    dims = list(shape)
+    while len(dims) > 1 and dims[0] == 1:
+        dims = dims[1:]
+    rows = max(1, dims[0] if dims else 1)
+    return int(math.floor(math.log2(65536 / rows))) if rows <= 65536 else 0
 
 
 def fill(template, settings):
@@ -129,7 +153,8 @@ def _write_filled(job, workdir):
 def _read_report(path):
     with open(path) as f:
         rep = json.load(f)
-    return {l["name"]: {"bytes_pqh": l["bytes_pqh"], "bytes_dense": l["bytes_dense"]}
+    return {l["name"]: {"bytes_pqh": l["bytes_pqh"], "bytes_dense": l["bytes_dense"],
+                        "shape": l["shape"]}
             for l in rep["layers"]}, rep["total"]
 
 
@@ -210,32 +235,49 @@ def accuracy(y, labels):
 class Runner:
     """Submits jobs to a concurrent.futures executor, caching results by settings."""
 
-    def __init__(self, executor, base_job, log):
+    def __init__(self, executor, base_job, log, parallel=1):
         self.ex = executor
         self.base = base_job
         self.cache = {}
         self.counts = {}
         self.log = log
+        self.parallel = max(1, parallel)
 
     def run(self, fn, settings_list, phase):
-        keys = [(fn.__name__, tuple(s)) for s in settings_list]
-        todo = {}
+        """Results of ``fn`` for each settings list, in order. A function with a ``batch``
+        attribute takes ``settings_batch`` (up to that many, spread over the workers) and
+        returns a list of results."""
+        keys = [(fn.__name__, tuple(tuple(x) if isinstance(x, list) else x for x in s))
+                for s in settings_list]
+        pending = {}
         for k, s in zip(keys, settings_list):
-            if k not in self.cache and k not in todo:
-                todo[k] = self.ex.submit(fn, dict(self.base, settings=list(s)))
-        step = max(10, len(todo) // 5)
-        for done, fut in enumerate(concurrent.futures.as_completed(todo.values()), 1):
-            fut.result()  # the first failure ends the search
-            if done % step == 0 and done < len(todo):
-                self.log("  %s: %d of %d done" % (phase, done, len(todo)))
-        for k, fut in todo.items():
-            self.cache[k] = fut.result()
-        self.counts[phase] = self.counts.get(phase, 0) + len(todo)
+            if k not in self.cache and k not in pending:
+                pending[k] = list(s)
+        batch = getattr(fn, "batch", 0)
+        if batch:
+            items = list(pending.items())
+            n = max(1, min(batch, -(-len(items) // self.parallel)))
+            chunks = [items[i:i + n] for i in range(0, len(items), n)]
+            futs = {self.ex.submit(fn, dict(self.base, settings_batch=[s for _, s in ch])): ch
+                    for ch in chunks}
+        else:
+            futs = {self.ex.submit(fn, dict(self.base, settings=s)): [(k, s)]
+                    for k, s in pending.items()}
+        done, step = 0, max(10, len(pending) // 5)
+        for fut in concurrent.futures.as_completed(futs):
+            res = fut.result()  # the first failure ends the search
+            for (k, _), r in zip(futs[fut], res if batch else [res]):
+                self.cache[k] = r
+            before, done = done, done + len(futs[fut])
+            if done // step > before // step and done < len(pending):
+                self.log("  %s: %d of %d done" % (phase, done, len(pending)))
+        self.counts[phase] = self.counts.get(phase, 0) + len(pending)
         return [self.cache[k] for k in keys]
 
 
 def make_executor(scheduler=None, workers=None):
-    """(executor, closer): a dask.distributed cluster's executor, or local processes."""
+    """(executor, closer, parallel jobs): a dask.distributed cluster's executor, or local
+    processes."""
     if scheduler:
         try:
             import distributed
@@ -247,9 +289,11 @@ def make_executor(scheduler=None, workers=None):
         except (OSError, TimeoutError, ValueError) as e:
             raise TuneError("cannot reach the dask scheduler at %s: %s" % (
                 scheduler, " ".join(str(e).split()) or type(e).__name__)) from None
-        return client.get_executor(pure=False), client.close
-    ex = concurrent.futures.ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1)
-    return ex, ex.shutdown
+        threads = max(1, sum(client.nthreads().values()))
+        return client.get_executor(pure=False), client.close, threads
+    n = workers or os.cpu_count() or 1
+    ex = concurrent.futures.ProcessPoolExecutor(max_workers=n)
+    return ex, ex.shutdown, n
 
 
 # ---------------------------------------------------------------------------
@@ -336,10 +380,19 @@ def _load_array(path, what):
 def tune(model, calibration, max_output_error=None, max_accuracy_drop=None, labels=None,
          out=None, scheduler=None, workers=None, sparsities=SPARSITIES, bits=BITS,
          index_bits=INDEX_BITS, weights=None, batch=None, workdir=None, plot=True,
-         log=print):
+         log=print, trials="compiled", codebooks=("layer",)):
     """Runs the search; writes ``out`` (default ``<model stem>.tuned.mlir``), its
-    ``.tune.json`` summary and ``.sensitivity.png``; returns the summary."""
+    ``.tune.json`` summary and ``.sensitivity.png``; returns the summary. ``trials``:
+    ``compiled`` (every trial compiled through dc) or ``reconstructed`` (see the module
+    docstring). ``codebooks``: the codebook granularities searched per layer (``layer``,
+    ``channel``); the uniform baseline uses ``layer``."""
     t_start = time.time()
+    if trials not in TRIALS:
+        raise TuneError("--trials: %r is not one of %s" % (trials, ", ".join(TRIALS)))
+    codebooks = list(dict.fromkeys(codebooks))
+    if not codebooks or any(c not in CODEBOOKS for c in codebooks):
+        raise TuneError("--codebooks: values among %s, not %s" % (
+            ", ".join(CODEBOOKS), ",".join(map(str, codebooks)) or "nothing"))
     if (max_output_error is None) == (max_accuracy_drop is None):
         raise TuneError("give exactly one of --max-output-error and --max-accuracy-drop")
     _check_budget("--max-output-error", max_output_error, allow_zero=False)
@@ -383,7 +436,7 @@ def tune(model, calibration, max_output_error=None, max_accuracy_drop=None, labe
     out = out or "%s.tuned.mlir" % stem
     out_base = out[:-5] if out.endswith(".mlir") else out
 
-    executor, close = make_executor(scheduler, workers)
+    executor, close, parallel = make_executor(scheduler, workers)
     own_workdir = workdir is None
     workdir = workdir or tempfile.mkdtemp(prefix="dc-tune-")
     os.makedirs(workdir, exist_ok=True)
@@ -409,15 +462,26 @@ def tune(model, calibration, max_output_error=None, max_accuracy_drop=None, labe
         log("tune: %d layers (%s); %d calibration inputs" % (
             L, ", ".join(names[:8]) + (", ..." if L > 8 else ""), len(x)))
 
-        # Reference: the uncompressed model compiled through dc.
-        ref_dir = os.path.join(workdir, "reference")
-        os.makedirs(ref_dir, exist_ok=True)
-        ref_mlir = os.path.join(ref_dir, "reference.mlir")
-        with open(ref_mlir, "w") as f:
-            f.write(fill(template, [None] * L))
-        so = runtime.compile_mlir(ref_mlir, ref_dir, tool=tool, flags=["--dc-to-llvm"],
-                                  opt_level="-O1")
-        y_ref = _run_compiled(so, head, x)
+        # Reference: the uncompressed model compiled through dc (reconstructed trials: the
+        # weights-as-arguments model with the dense weights, compiled once for the trials).
+        fast_fields = None
+        if trials == "reconstructed":
+            from . import tune_fast
+            try:
+                fast_fields = tune_fast.prepare(template, workdir, tool, log)
+            except tune_fast.FastTrialError as e:
+                raise TuneError("--trials reconstructed: %s (--trials compiled works on any "
+                                "module)" % e) from None
+            y_ref = tune_fast.dense_outputs(fast_fields, x)
+        else:
+            ref_dir = os.path.join(workdir, "reference")
+            os.makedirs(ref_dir, exist_ok=True)
+            ref_mlir = os.path.join(ref_dir, "reference.mlir")
+            with open(ref_mlir, "w") as f:
+                f.write(fill(template, [None] * L))
+            so = runtime.compile_mlir(ref_mlir, ref_dir, tool=tool, flags=["--dc-to-llvm"],
+                                      opt_level="-O1")
+            y_ref = _run_compiled(so, head, x)
         reference = os.path.join(workdir, "reference.npy")
         np.save(reference, y_ref)
         base_acc = None
@@ -435,12 +499,19 @@ def tune(model, calibration, max_output_error=None, max_accuracy_drop=None, labe
                 return r["error"] <= max_output_error
             return 100 * (base_acc - r["accuracy"]) <= max_accuracy_drop + 1e-9
 
-        runner = Runner(executor, job, log)
+        if fast_fields is not None:
+            job.update(fast_fields)
+            evaluate = tune_fast.fast_job
+        else:
+            evaluate = trial_job
+        runner = Runner(executor, job, log, parallel)
 
         # 2. Size tables.
         t = time.time()
         dense = runner.run(size_job, [[None] * L], "size")[0]["layers"]
         bytes_dense = {n: dense[n]["bytes_dense"] for n in names}
+        job["names"] = names
+        job["bytes_dense"] = [bytes_dense[n] for n in names]
         grid = [(s, i) for s in sparsities for i in index_bits]
         res = runner.run(size_job, [[(s, REF_BITS, i)] * L for s, i in grid], "size")
         best_ib, uni_ib = {}, {}
@@ -454,6 +525,16 @@ def tune(model, calibration, max_output_error=None, max_accuracy_drop=None, labe
                          "size")
         size = {(n, s, b): r["layers"][n]["bytes_pqh"] for (s, b), r in zip(grid2, res)
                 for n in names}
+        shapes = {n: dense[n]["shape"] for n in names}
+        ch_bits = {n: max_channel_bits(shapes[n]) if "channel" in codebooks else 0
+                   for n in names}
+        if "channel" in codebooks:
+            res = runner.run(size_job, [[(s, b, best_ib[n, s], "channel") if b <= ch_bits[n]
+                                         else None for n in names] for s, b in grid2], "size")
+            for (s, b), r in zip(grid2, res):
+                for n in names:
+                    if b <= ch_bits[n]:
+                        size[n, s, b, "channel"] = r["layers"][n]["bytes_pqh"]
         log("tune: size tables, %d compression runs (%.0fs)" % (runner.counts["size"],
                                                                 time.time() - t))
 
@@ -469,8 +550,13 @@ def tune(model, calibration, max_output_error=None, max_accuracy_drop=None, labe
                 jobs.append([None] * k + [(0.0, b, best_ib[n, 0.0] if 0.0 in sparsities
                                            else index_bits[0])] + [None] * (L - k - 1))
                 keys.append((n, "bits", b))
-        res = runner.run(trial_job, jobs, "sensitivity")
-        curves = {n: {"sparsity": [], "bits": []} for n in names}
+                if "channel" in codebooks and b <= ch_bits[n]:
+                    jobs.append([None] * k + [jobs[-1][k] + ("channel",)] + [None] * (L - k - 1))
+                    keys.append((n, "bits_channel", b))
+        res = runner.run(evaluate, jobs, "sensitivity")
+        curves = {n: dict({"sparsity": [], "bits": []},
+                          **({"bits_channel": []} if "channel" in codebooks else {}))
+                  for n in names}
         for (n, kind, v), r in zip(keys, res):
             point = {"value": v, "error": r["error"], "bytes_pqh": r["layers"][n]["bytes_pqh"]}
             if base_acc is not None:
@@ -481,18 +567,48 @@ def tune(model, calibration, max_output_error=None, max_accuracy_drop=None, labe
 
         # 4. The smallest uniform setting meeting the budget.
         t = time.time()
-        uniform = _best_uniform(runner, names, sparsities, bits, uni_ib, meets)
-        log("tune: best uniform setting %s (%d trials, %.0fs)" % (
-            _uniform_text(uniform), runner.counts.get("uniform", 0), time.time() - t))
+        found = _best_uniform(runner, names, sparsities, bits, uni_ib, meets, evaluate)
+        uniform = found[0] if found else None
+        log("tune: best uniform setting %s (%d trials, %.0fs)%s" % (
+            _uniform_text(uniform), runner.counts.get("uniform", 0), time.time() - t,
+            "" if evaluate is trial_job else "; reconstructed, compiled below"))
 
         # 5. Allocation + verification.
         t = time.time()
         model_err = _error_model(names, curves, sparsities, bits)
         cands = {n: [(bytes_dense[n], 0.0, None)] +
-                 [(size[n, s, b], model_err[n, s, b], (s, b, best_ib[n, s]))
-                  for s in sparsities for b in bits] for n in names}
-        best = _verify(runner, names, cands, max_output_error or _initial_target(curves),
-                       meets, log)
+                 ([(size[n, s, b], model_err[n, s, b], (s, b, best_ib[n, s]))
+                   for s in sparsities for b in bits] if "layer" in codebooks else []) +
+                 [(size[n, s, b, "channel"], model_err[n, s, b, "channel"],
+                   (s, b, best_ib[n, s], "channel"))
+                  for s in sparsities for b in bits if (n, s, b, "channel") in size]
+                 for n in names}
+        target = max_output_error or _initial_target(curves)
+        if evaluate is trial_job:
+            met = _verify(runner, names, cands, target, meets, log)
+        else:
+            met = _verify(runner, names, cands, target, meets, log, fn=evaluate,
+                          phase="verify_reconstructed", rounds=FAST_VERIFY_ROUNDS)
+            # The compiled model decides, smallest first: the next uniform candidate and
+            # the next allocation are compiled together (two jobs in parallel).
+            checked, uniform = [], None
+            uq, vq = list(found[:FAST_COMPILED_CHECKS]), list(met[:FAST_COMPILED_CHECKS])
+            while (uq and uniform is None) or (vq and not checked):
+                batch = ([("uniform_compiled", uq.pop(0))] if uq and uniform is None else []) + \
+                        ([("verify", vq.pop(0))] if vq and not checked else [])
+                res = [runner.run(trial_job, [c["settings"]], ph)[0] for ph, c in batch] \
+                    if len(batch) == 1 else _run_phases(runner, batch)
+                for (ph, c), r in zip(batch, res):
+                    log("  compiled check (%s): %d bytes error %.4g%s" % (
+                        "uniform" if ph == "uniform_compiled" else "search", r["bytes_pqh"],
+                        r["error"], "" if meets(r) else " (misses)"))
+                    if meets(r) and ph == "uniform_compiled":
+                        uniform = dict(r, settings=c["settings"])
+                    elif meets(r):
+                        checked.append(dict(r, settings=c["settings"]))
+            log("tune: best uniform setting, compiled: %s" % _uniform_text(uniform))
+            met = checked or _verify(runner, names, cands, target, meets, log)
+        best = met[0] if met else None
         log("tune: allocation + verification, %d trials (%.0fs)" % (
             runner.counts.get("verify", 0), time.time() - t))
 
@@ -530,7 +646,10 @@ def tune(model, calibration, max_output_error=None, max_accuracy_drop=None, labe
             "wall_seconds": None,
             "executor": "dask.distributed %s" % scheduler if scheduler else
                         "local processes (%d)" % (workers or os.cpu_count() or 1),
-            "grid": {"sparsities": sparsities, "bits": bits, "index_bits": index_bits},
+            "trials_mode": trials,
+            "codebooks": codebooks,
+            "grid": {"sparsities": sparsities, "bits": bits, "index_bits": index_bits,
+                     "codebooks": codebooks},
             "curves": curves,
         }
         if base_acc is not None:
@@ -553,11 +672,27 @@ def tune(model, calibration, max_output_error=None, max_accuracy_drop=None, labe
             shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _run_phases(runner, batch):
+    """Compiled trials of several phases submitted at once: [(phase, candidate)] -> results."""
+    futs = [runner.ex.submit(trial_job, dict(runner.base, settings=list(c["settings"])))
+            for _, c in batch]
+    out = []
+    for (ph, c), fut in zip(batch, futs):
+        r = fut.result()
+        runner.cache[("trial_job", tuple(c["settings"]))] = r
+        runner.counts[ph] = runner.counts.get(ph, 0) + 1
+        out.append(r)
+    return out
+
+
 def _setting_dict(setting):
     if setting is None:
         return {"skip": True}
-    s, b, i = setting
-    return {"sparsity": s, "bits": b, "index_bits": i}
+    s, b, i = setting[:3]
+    d = {"sparsity": s, "bits": b, "index_bits": i}
+    if len(setting) > 3 and setting[3] != "layer":
+        d["codebook"] = setting[3]
+    return d
 
 
 def _uniform_text(u):
@@ -568,9 +703,10 @@ def _uniform_text(u):
         s, b, i, u["bytes_pqh"], u["error"])
 
 
-def _best_uniform(runner, names, sparsities, bits, uni_ib, meets):
+def _best_uniform(runner, names, sparsities, bits, uni_ib, meets, fn=trial_job):
     """Per codebook width, bisection for the largest sparsity meeting the budget (errors
-    grow with sparsity); the smallest of those, as a trial result with ``settings``."""
+    grow with sparsity); every setting found to meet it, smallest first, as trial results
+    with ``settings``."""
     L = len(names)
     lo = {b: -1 for b in bits}            # index of the largest sparsity known to meet
     hi = {b: len(sparsities) for b in bits}  # index of the smallest known to miss
@@ -580,26 +716,31 @@ def _best_uniform(runner, names, sparsities, bits, uni_ib, meets):
         if not probe:
             break
         settings = {b: [(sparsities[j], b, uni_ib[sparsities[j]])] * L for b, j in probe.items()}
-        res = runner.run(trial_job, list(settings.values()), "uniform")
+        res = runner.run(fn, list(settings.values()), "uniform")
         for (b, j), r in zip(probe.items(), res):
             if meets(r):
                 lo[b] = j
                 found.append(dict(r, settings=settings[b]))
             else:
                 hi[b] = j
-    return min(found, key=lambda r: r["bytes_pqh"]) if found else None
+    return sorted(found, key=lambda r: r["bytes_pqh"])
 
 
 def _error_model(names, curves, sparsities, bits):
-    """Predicted squared output error of layer n at (s, b), from its two curves."""
+    """Predicted squared output error of layer n at (s, b), from its two curves (and at
+    (s, b, "channel") from the per-channel codebook curve, when measured)."""
     out = {}
     for n in names:
         es = {p["value"]: p["error"] for p in curves[n]["sparsity"]}
         eb = {p["value"]: p["error"] for p in curves[n]["bits"]}
+        ebc = {p["value"]: p["error"] for p in curves[n].get("bits_channel", [])}
         base = eb[bits[-1]]
         for s in sparsities:
             for b in bits:
                 out[n, s, b] = max(es[s] ** 2 + eb[b] ** 2 - base ** 2, es[s] ** 2, eb[b] ** 2)
+                if b in ebc:  # es includes the layer codebook's error at b_max: not here
+                    out[n, s, b, "channel"] = max(es[s] ** 2 + ebc[b] ** 2 - base ** 2,
+                                                  ebc[b] ** 2)
     return out
 
 
@@ -654,30 +795,31 @@ def allocate(names, cands, target):
     return [c[2] for c in best], sum(c[0] for c in best), math.sqrt(err)
 
 
-def _verify(runner, names, cands, target, meets, log, width=None):
-    """Verification trials of allocations for predicted targets around ``target``,
-    bracketing the largest one whose compiled result meets the budget."""
+def _verify(runner, names, cands, target, meets, log, width=None, fn=trial_job,
+            phase="verify", rounds=VERIFY_ROUNDS):
+    """Verification trials (``fn``) of allocations for predicted targets around
+    ``target``, bracketing the largest one whose measured result meets the budget. Every
+    combination that met it, smallest first (trial results with ``settings``)."""
     width = width or max(2, min(4, os.cpu_count() or 2))
     good, bad = None, None        # largest target that met, smallest that missed
-    best = None
+    met = {}
     factors = [0.5, 0.75, 1.0, 1.5][:width] if width >= 4 else [0.75, 1.0][:width]
     targets = [target * f for f in factors]
     tried = set()
-    for rnd in range(VERIFY_ROUNDS):
+    for rnd in range(rounds):
         allocs = [allocate(names, cands, t) for t in targets]
         keys = {tuple(a[0]) for a in allocs}
         if keys <= tried:
             break  # the targets left map to combinations already verified
         tried |= keys
-        res = runner.run(trial_job, [a[0] for a in allocs], "verify")
+        res = runner.run(fn, [a[0] for a in allocs], phase)
         for t, a, r in zip(targets, allocs, res):
             ok = meets(r)
             log("  verify t=%.4g: predicted %d bytes error %.4g -> %d bytes error %.4g%s" % (
                 t, a[1], a[2], r["bytes_pqh"], r["error"], "" if ok else " (misses)"))
             if ok:
                 good = t if good is None else max(good, t)
-                if best is None or r["bytes_pqh"] < best["bytes_pqh"]:
-                    best = dict(r, settings=a[0])
+                met[tuple(a[0])] = dict(r, settings=a[0])
             else:
                 bad = t if bad is None else min(bad, t)
         if good is None:
@@ -689,7 +831,7 @@ def _verify(runner, names, cands, target, meets, log, width=None):
         else:
             r = bad / good
             targets = [good * r ** ((j + 1) / (width + 1)) for j in range(width)]
-    return best
+    return sorted(met.values(), key=lambda r: r["bytes_pqh"])
 
 
 # ---------------------------------------------------------------------------
@@ -703,12 +845,17 @@ def plot_curves(curves, path, with_accuracy, title):
     rows = 2 if with_accuracy else 1
     fig, axes = plt.subplots(rows, 2, figsize=(11, 4.2 * rows), squeeze=False)
     for n, c in curves.items():
-        for col, kind in enumerate(("sparsity", "bits")):
-            pts = c[kind]
+        for col, kind in ((0, "sparsity"), (1, "bits"), (1, "bits_channel")):
+            pts = c.get(kind)
+            if not pts:
+                continue
             xs = [p["value"] for p in pts]
-            axes[0][col].plot(xs, [max(p["error"], 1e-7) for p in pts], "o-", ms=3, label=n)
+            style, label = ("o--", n + " (channel)") if kind == "bits_channel" else ("o-", n)
+            axes[0][col].plot(xs, [max(p["error"], 1e-7) for p in pts], style, ms=3,
+                              label=label)
             if with_accuracy:
-                axes[1][col].plot(xs, [p["accuracy_drop"] for p in pts], "o-", ms=3, label=n)
+                axes[1][col].plot(xs, [p["accuracy_drop"] for p in pts], style, ms=3,
+                                  label=label)
     for col, kind in enumerate(("sparsity (codebook at its widest)", "codebook bits (unpruned)")):
         axes[0][col].set_yscale("log")
         axes[0][col].set_ylabel("relative output error")
@@ -726,7 +873,7 @@ def plot_curves(curves, path, with_accuracy, title):
 
 def format_summary(s):
     lines = ["%-24s %9s %6s %5s %5s %11s %11s" % ("layer", "sparsity", "bits", "index",
-                                                 "", "bytes_dense", "bytes_pqh")]
+                                                 "cb", "bytes_dense", "bytes_pqh")]
     for l in s["layers"]:
         if l.get("skip"):
             lines.append("%-24s %9s %6s %5s %5s %11d %11d" % (l["name"][:24], "dense", "-", "-",
@@ -734,8 +881,9 @@ def format_summary(s):
                                                              l["bytes_pqh"]))
         else:
             lines.append("%-24s %9.3f %6d %5d %5s %11d %11d" % (
-                l["name"][:24], l["sparsity"], l["bits"], l["index_bits"], "",
-                l["bytes_dense"], l["bytes_pqh"]))
+                l["name"][:24], l["sparsity"], l["bits"], l["index_bits"],
+                "ch" if l.get("codebook") == "channel" else "", l["bytes_dense"],
+                l["bytes_pqh"]))
     lines.append("total: %d -> %d bytes (%.1fx), output error %.4g%s; chosen: %s" % (
         s["bytes_dense"], s["bytes_pqh"], s["ratio"], s["output_error"],
         ", accuracy drop %.2f points" % s["accuracy_drop"] if "accuracy_drop" in s else "",

@@ -59,3 +59,24 @@ def test_compile_errors(tmp_path):
         dc.compile(nn.Linear(3, 2), torch.zeros(1, 4))
     with pytest.raises(ValueError, match="sparsity"):
         dc.compile(nn.Sequential(nn.Linear(3, 2)), torch.zeros(1, 3), sparsity=1.5)
+
+
+def test_compile_entropy_ans(tmp_path, dc_core):
+    """entropy="ans" through the API: rANS-coded layers (trained codebooks kept), the same
+    outputs as Huffman, and the report's entropy fields."""
+    torch.manual_seed(0)
+    model = models.lenet300().eval()
+    pr = compress.Pruner(model)
+    pr.prune(models.KEEP_RATIOS["lenet300"])
+    q = compress.quantize(model, models.BITS["lenet300"], pr.masks)
+    x = torch.rand(5, 784)
+    cms = {e: dc.compile(model, torch.zeros(5, 784), quantized=q, index_bits=6, entropy=e,
+                         workdir=str(tmp_path / e)) for e in ("ans", "huffman")}
+    assert np.allclose(cms["ans"](x), model(x).detach().numpy(), atol=1e-4)
+    assert np.allclose(cms["ans"](x), cms["huffman"](x), atol=1e-5)
+    for la, lh in zip(cms["ans"].report["layers"], cms["huffman"].report["layers"]):
+        assert la["bytes_pq"] == lh["bytes_pq"]
+        assert la["entropy_bits_weights"] > 0 and "entropy_bits_weights" not in lh
+        assert la["bytes_pqh"] < la["bytes_pq"]  # coded below fixed width
+    with pytest.raises(ValueError, match="entropy"):
+        dc.compile(model, torch.zeros(5, 784), entropy="arithmetic", workdir=str(tmp_path))
