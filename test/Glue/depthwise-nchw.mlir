@@ -8,7 +8,10 @@
 // row, every tap row partly in the pad); stride 2 with only a bottom/right
 // pad; a 5x5 filter with a 2-pixel pad; an elementwise epilogue (per-channel
 // scale, per-row shift, a residual read along W, ReLU6) fused into the rows,
-// batch 2; the same with stride 2 and a non-zero init.
+// batch 2; the same with stride 2 and a non-zero init. The same rows serve
+// NCHW pooling (pooling_nchw_max with its -inf pad, as the importer emits a
+// MaxPool: resnet18's 3x3 stride 2; pooling_nchw_sum with a zero pad and a
+// divisor epilogue, an AveragePool).
 // RUN: %python %S/Inputs/gen_depthwise.py --n 1 --c 3 --h 9 --w 9 --pad 1,1,1,1 > %t.a.mlir
 // RUN: %python %S/Inputs/gen_depthwise.py --n 2 --c 2 --h 11 --w 21 --strides 2,2 --pad 1,1,2,0 --seed 1 > %t.b.mlir
 // RUN: %python %S/Inputs/gen_depthwise.py --n 1 --c 2 --h 7 --w 37 --strides 1,2 --dilations 2,1 --init arg --seed 2 > %t.c.mlir
@@ -17,6 +20,8 @@
 // RUN: %python %S/Inputs/gen_depthwise.py --n 1 --c 2 --h 7 --w 19 --k 5,5 --pad 2,2,2,2 --seed 5 > %t.f.mlir
 // RUN: %python %S/Inputs/gen_depthwise.py --n 2 --c 3 --h 10 --w 20 --pad 1,1,1,1 --epilogue --seed 6 > %t.g.mlir
 // RUN: %python %S/Inputs/gen_depthwise.py --n 1 --c 2 --h 9 --w 13 --strides 2,2 --pad 1,1,1,1 --init arg --epilogue --seed 7 > %t.h.mlir
+// RUN: %python %S/Inputs/gen_depthwise.py --n 2 --c 3 --h 11 --w 22 --strides 2,2 --pad 1,1,1,1 --pool max --seed 8 > %t.i.mlir
+// RUN: %python %S/Inputs/gen_depthwise.py --n 1 --c 3 --h 8 --w 19 --pad 1,1,1,1 --pool sum --epilogue --seed 9 > %t.j.mlir
 //
 // RUN: dc-opt %t.a.mlir %loops_lower | %run_main > %t.a.ref
 // RUN: dc-opt %t.a.mlir --dc-to-llvm | %run_main > %t.a.vec
@@ -66,6 +71,18 @@
 // RUN: %python %S/Inputs/compare.py %t.h.vec %t.h.ref | FileCheck %s --check-prefix=H
 // RUN: %python %S/Inputs/compare.py %t.h.v4 %t.h.ref | FileCheck %s --check-prefix=H
 // H: ok 70
+// RUN: dc-opt %t.i.mlir %loops_lower | %run_main > %t.i.ref
+// RUN: dc-opt %t.i.mlir --dc-to-llvm | %run_main > %t.i.vec
+// RUN: dc-opt %t.i.mlir --dc-to-llvm=vector-width=4 | %run_main > %t.i.v4
+// RUN: %python %S/Inputs/compare.py %t.i.vec %t.i.ref | FileCheck %s --check-prefix=I
+// RUN: %python %S/Inputs/compare.py %t.i.v4 %t.i.ref | FileCheck %s --check-prefix=I
+// I: ok 396
+// RUN: dc-opt %t.j.mlir %loops_lower | %run_main > %t.j.ref
+// RUN: dc-opt %t.j.mlir --dc-to-llvm | %run_main > %t.j.vec
+// RUN: dc-opt %t.j.mlir --dc-to-llvm=vector-width=4 | %run_main > %t.j.v4
+// RUN: %python %S/Inputs/compare.py %t.j.vec %t.j.ref | FileCheck %s --check-prefix=J
+// RUN: %python %S/Inputs/compare.py %t.j.v4 %t.j.ref | FileCheck %s --check-prefix=J
+// J: ok 456
 //
 // The vector form, not loops: no depthwise op and no materialized pad left.
 // RUN: dc-opt %t.a.mlir --dc-vectorize-linalg=vector-width=4 | FileCheck %s --check-prefix=IRA --implicit-check-not=linalg.depthwise_conv --implicit-check-not=tensor.pad
@@ -102,3 +119,10 @@
 // IRG: arith.minimumf {{.*}} : vector<{{[0-9]+}}xf32>
 // IRG: vector.transfer_write
 // IRG-LABEL: func.func @main
+// Max pooling: the -inf pad read in place, maximumf of the row reads.
+// RUN: dc-opt %t.i.mlir --dc-vectorize-linalg | FileCheck %s --check-prefix=IRI --implicit-check-not=linalg.pooling --implicit-check-not=tensor.pad
+// IRI-LABEL: func.func @f
+// IRI: vector.shuffle
+// IRI: arith.maximumf {{.*}} : vector<{{[0-9]+}}xf32>
+// IRI: vector.transfer_write
+// IRI-LABEL: func.func @main

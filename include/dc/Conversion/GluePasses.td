@@ -37,7 +37,9 @@ def DCVectorizeLinalg : Pass<"dc-vectorize-linalg", "mlir::func::FuncOp"> {
        zero `tensor.pad` of the input is not materialized (border rows skip
        the taps in the pad, border columns are read short and shifted in
        with zeros), and with `fuse` the convolution's elementwise consumer
-       is applied to each chunk before its store.
+       is applied to each chunk before its store. NCHW pooling
+       (`pooling_nchw_max` with its -inf pad, `pooling_nchw_sum`) takes the
+       same rows with a max or a sum.
     3. Tiling: contractions to register tiles (M x N accumulators, a K loop
        of outer products) with the `linalg.fill` of their init and their
        elementwise consumer fused into the same tile loop (the bias and

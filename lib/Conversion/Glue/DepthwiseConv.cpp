@@ -9,6 +9,10 @@
 // depthwise form, and an NCHW im2col + batch_vecmat was 1.3-2x slower than
 // plain loops (docs/Benchmarks.md).
 //
+// The same rows serve NCHW pooling (linalg.pooling_nchw_max / _sum, the
+// importer's MaxPool and AveragePool): a max or a sum of the row reads
+// instead of the FMAs, the pad -inf or zero.
+//
 // A zero tensor.pad of the input (the ONNX pads) is not materialized: the
 // rows are read from the unpadded source, the taps that fall into the pad
 // are skipped (border rows are emitted separately with their valid taps, the
@@ -39,6 +43,18 @@ using namespace mlir;
 
 namespace {
 
+/// What a window combines: the FMAs of a depthwise convolution's taps, or
+/// the max / sum of an NCHW pooling (linalg.pooling_nchw_max / _sum).
+enum class RowKind { Conv, Max, Sum };
+
+RowKind kindOf(Operation *op) {
+  if (isa<linalg::PoolingNchwMaxOp>(op))
+    return RowKind::Max;
+  if (isa<linalg::PoolingNchwSumOp>(op))
+    return RowKind::Sum;
+  return RowKind::Conv;
+}
+
 /// The shape facts of one depthwise convolution (all static).
 struct DepthwiseShape {
   int64_t n, c, oh, ow, kh, kw;
@@ -56,13 +72,16 @@ RankedTensorType staticF32(Value v) {
   return t;
 }
 
-/// `pad` when it pads only the two spatial dims with a constant zero.
-bool isSpatialZeroPad(tensor::PadOp pad) {
+/// `pad` when it pads only the two spatial dims with the constant a skipped
+/// tap stands for: zero (convolution, sum pooling) or -inf (max pooling).
+bool isSpatialNeutralPad(tensor::PadOp pad, RowKind kind) {
   if (!pad || !staticF32(pad.getSource()) || pad.getNofold() ||
       pad.getSourceType().getRank() != 4)
     return false;
   Value value = pad.getConstantPaddingValue();
-  if (!value || !matchPattern(value, m_AnyZeroFloat()))
+  APFloat v(0.0f);
+  if (!value || !matchPattern(value, m_ConstantFloat(&v)) ||
+      !(kind == RowKind::Max ? v.isInfinity() && v.isNegative() : v.isZero()))
     return false;
   for (auto [i, l, h] :
        llvm::enumerate(pad.getMixedLowPad(), pad.getMixedHighPad())) {
@@ -75,36 +94,47 @@ bool isSpatialZeroPad(tensor::PadOp pad) {
 }
 
 /// The shape of a convolution this file rewrites, or nothing.
-std::optional<DepthwiseShape> rowShape(linalg::DepthwiseConv2DNchwChwOp op) {
-  if (!op.hasPureTensorSemantics() || op->getNumResults() != 1)
+std::optional<DepthwiseShape> rowShape(linalg::LinalgOp op) {
+  if (!isa<linalg::DepthwiseConv2DNchwChwOp, linalg::PoolingNchwMaxOp,
+           linalg::PoolingNchwSumOp>(op.getOperation()) ||
+      !op.hasPureTensorSemantics() || op->getNumResults() != 1)
     return std::nullopt;
-  RankedTensorType inType = staticF32(op.getInputs()[0]);
-  RankedTensorType fType = staticF32(op.getInputs()[1]);
-  RankedTensorType oType = staticF32(op.getOutputs()[0]);
-  if (!inType || !fType || !oType || oType.getNumElements() == 0 ||
-      fType.getNumElements() == 0)
+  RowKind kind = kindOf(op);
+  RankedTensorType inType = staticF32(op.getDpsInputs()[0]);
+  auto fType = dyn_cast<RankedTensorType>(op.getDpsInputs()[1].getType());
+  RankedTensorType oType = staticF32(op.getDpsInits()[0]);
+  if (!inType || !fType || !fType.hasStaticShape() || !oType ||
+      oType.getNumElements() == 0 || fType.getNumElements() == 0 ||
+      (kind == RowKind::Conv && !fType.getElementType().isF32()))
     return std::nullopt;
+  // The filter [C, KH, KW] or the pooling window [KH, KW].
+  unsigned k0 = kind == RowKind::Conv ? 1 : 0;
   DepthwiseShape s;
   s.n = oType.getDimSize(0);
   s.c = oType.getDimSize(1);
   s.oh = oType.getDimSize(2);
   s.ow = oType.getDimSize(3);
-  s.kh = fType.getDimSize(1);
-  s.kw = fType.getDimSize(2);
+  s.kh = fType.getDimSize(k0);
+  s.kw = fType.getDimSize(k0 + 1);
+  auto strideAttr = op->getAttrOfType<DenseIntElementsAttr>("strides");
+  auto dilationAttr = op->getAttrOfType<DenseIntElementsAttr>("dilations");
+  if (!strideAttr || !dilationAttr || strideAttr.getNumElements() != 2 ||
+      dilationAttr.getNumElements() != 2)
+    return std::nullopt;
   SmallVector<int64_t> strides =
-      llvm::to_vector(op.getStrides().getValues<int64_t>());
+      llvm::to_vector(strideAttr.getValues<int64_t>());
   SmallVector<int64_t> dilations =
-      llvm::to_vector(op.getDilations().getValues<int64_t>());
+      llvm::to_vector(dilationAttr.getValues<int64_t>());
   s.sh = strides[0];
   s.sw = strides[1];
   s.dh = dilations[0];
   s.dw = dilations[1];
   if (s.sh < 1 || s.sw < 1 || s.dh < 1 || s.dw < 1)
     return std::nullopt;
-  Value source = op.getInputs()[0];
+  Value source = op.getDpsInputs()[0];
   s.padTop = s.padLeft = 0;
   auto pad = source.getDefiningOp<tensor::PadOp>();
-  if (isSpatialZeroPad(pad)) {
+  if (isSpatialNeutralPad(pad, kind)) {
     source = pad.getSource();
     s.padTop = *getConstantIntValue(pad.getMixedLowPad()[2]);
     s.padLeft = *getConstantIntValue(pad.getMixedLowPad()[3]);
@@ -120,7 +150,7 @@ std::optional<DepthwiseShape> rowShape(linalg::DepthwiseConv2DNchwChwOp op) {
 /// convolution through the identity, every other input either constant
 /// along W (one scalar per row) or read along its innermost dim by W, a
 /// body of elementwise scalar ops, its init only a shape.
-linalg::GenericOp fusableEpilogue(linalg::DepthwiseConv2DNchwChwOp op) {
+linalg::GenericOp fusableEpilogue(linalg::LinalgOp op) {
   Value y = op->getResult(0);
   if (!y.hasOneUse())
     return {};
@@ -169,6 +199,7 @@ linalg::GenericOp fusableEpilogue(linalg::DepthwiseConv2DNchwChwOp op) {
 /// Builds the row convolution of one depthwise op (and its fused epilogue).
 struct RowEmitter {
   const DepthwiseShape &s;
+  RowKind kind;
   Location loc;
   Value source, filter, init;
   linalg::GenericOp epilogue;
@@ -183,6 +214,14 @@ struct RowEmitter {
   Value zeroF32(OpBuilder &b) const {
     return arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
                                           APFloat(0.0f));
+  }
+  /// The value of a pad pixel: 0, or -inf for max pooling.
+  Value neutral(OpBuilder &b) const {
+    if (kind == RowKind::Max)
+      return arith::ConstantFloatOp::create(
+          b, loc, b.getF32Type(),
+          APFloat::getInf(APFloat::IEEEsingle(), /*Negative=*/true));
+    return zeroF32(b);
   }
 
   /// The `len` input pixels base, base + sw, ... of row `ih` (columns of
@@ -201,7 +240,7 @@ struct RowEmitter {
     // left border chunk of 16 lanes reads 16, not 15; stride 2 reads 2 x 16,
     // not 31 = 16 + 8 + 4 + 2 + 1 loads).
     int64_t read = std::max(m, std::min<int64_t>(lo + len * s.sw, s.w) - lo);
-    Value zero = zeroF32(b);
+    Value zero = neutral(b);
     Value x = vector::TransferReadOp::create(
         b, loc, VectorType::get({read}, f32), source,
         ValueRange{n, c, ih, idx(b, lo)}, zero, ArrayRef<bool>{true});
@@ -220,8 +259,8 @@ struct RowEmitter {
     }
     Value other = x;
     if (padded)
-      other = arith::ConstantOp::create(
-          b, loc, cast<TypedAttr>(b.getZeroAttr(VectorType::get({read}, f32))));
+      other = vector::BroadcastOp::create(b, loc, VectorType::get({read}, f32),
+                                          zero);
     return vector::ShuffleOp::create(b, loc, x, other, mask);
   }
 
@@ -330,20 +369,22 @@ struct RowEmitter {
   Value channel(OpBuilder &cb, Value n, Value c, Value t, Value start,
                 int64_t ohLo, int64_t ohHi) {
     Type f32 = cb.getF32Type();
-    // The channel's taps, broadcast once per chunk length.
-    SmallVector<Value> taps;
-    for (int64_t i = 0; i < s.kh; ++i)
-      for (int64_t j = 0; j < s.kw; ++j)
-        taps.push_back(tensor::ExtractOp::create(
-            cb, loc, filter, ValueRange{c, idx(cb, i), idx(cb, j)}));
+    // A convolution channel's taps, broadcast once per chunk length.
     llvm::DenseMap<std::pair<int64_t, int64_t>, Value> splats;
-    for (auto chunk : chunks)
-      for (int64_t k = 0; k < s.kh * s.kw; ++k) {
-        Value &v = splats[{k, chunk.second}];
-        if (!v)
-          v = vector::BroadcastOp::create(
-              cb, loc, VectorType::get({chunk.second}, f32), taps[k]);
-      }
+    if (kind == RowKind::Conv) {
+      SmallVector<Value> taps;
+      for (int64_t i = 0; i < s.kh; ++i)
+        for (int64_t j = 0; j < s.kw; ++j)
+          taps.push_back(tensor::ExtractOp::create(
+              cb, loc, filter, ValueRange{c, idx(cb, i), idx(cb, j)}));
+      for (auto chunk : chunks)
+        for (int64_t k = 0; k < s.kh * s.kw; ++k) {
+          Value &v = splats[{k, chunk.second}];
+          if (!v)
+            v = vector::BroadcastOp::create(
+                cb, loc, VectorType::get({chunk.second}, f32), taps[k]);
+        }
+    }
 
     // One output row: `oh` static (border rows) or a loop value.
     auto row = [&](OpBuilder &rb, Value t, Value oh,
@@ -365,18 +406,26 @@ struct RowEmitter {
           if (ohStatic) {
             int64_t r = *ohStatic * s.sh + off;
             if (r < 0 || r >= s.h)
-              continue; // In the zero pad.
+              continue; // In the pad (0, or -inf for a max).
             ih = idx(rb, r);
           } else {
             ih = arith::AddIOp::create(
                 rb, loc, arith::MulIOp::create(rb, loc, oh, idx(rb, s.sh)),
                 idx(rb, off));
           }
-          for (int64_t j = 0; j < s.kw; ++j)
-            if (Value x = readTaps(rb, n, c, ih,
-                                   ow0 * s.sw + j * s.dw - s.padLeft, len))
+          for (int64_t j = 0; j < s.kw; ++j) {
+            Value x =
+                readTaps(rb, n, c, ih, ow0 * s.sw + j * s.dw - s.padLeft, len);
+            if (!x)
+              continue;
+            if (kind == RowKind::Conv)
               acc = vector::FMAOp::create(rb, loc, x,
                                           splats[{i * s.kw + j, len}], acc);
+            else if (kind == RowKind::Max)
+              acc = arith::MaximumFOp::create(rb, loc, acc, x);
+            else
+              acc = arith::AddFOp::create(rb, loc, acc, x);
+          }
         }
         if (epilogue)
           acc = applyEpilogue(rb, acc, at, len);
@@ -403,33 +452,37 @@ struct RowEmitter {
   }
 };
 
-struct DepthwiseNchwToRows
-    : OpRewritePattern<linalg::DepthwiseConv2DNchwChwOp> {
-  DepthwiseNchwToRows(MLIRContext *ctx, int64_t vw, bool fuse)
-      : OpRewritePattern(ctx), vw(vw), fuse(fuse) {}
+/// depthwise_conv_2d_nchw_chw, pooling_nchw_max and pooling_nchw_sum.
+template <typename OpTy> struct NchwWindowToRows : OpRewritePattern<OpTy> {
+  NchwWindowToRows(MLIRContext *ctx, int64_t vw, bool fuse)
+      : OpRewritePattern<OpTy>(ctx), vw(vw), fuse(fuse) {}
 
-  LogicalResult matchAndRewrite(linalg::DepthwiseConv2DNchwChwOp op,
+  LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
-    std::optional<DepthwiseShape> s = rowShape(op);
+    auto lin = cast<linalg::LinalgOp>(op.getOperation());
+    std::optional<DepthwiseShape> s = rowShape(lin);
     if (!s)
       return rewriter.notifyMatchFailure(op, "needs static f32 operands");
-    Value input = op.getInputs()[0];
+    RowKind kind = kindOf(op);
+    Value input = lin.getDpsInputs()[0];
     auto pad = input.getDefiningOp<tensor::PadOp>();
     RowEmitter e{*s,
+                 kind,
                  op.getLoc(),
-                 isSpatialZeroPad(pad) ? pad.getSource() : input,
-                 op.getInputs()[1],
-                 op.getOutputs()[0],
-                 fuse ? fusableEpilogue(op) : linalg::GenericOp(),
+                 isSpatialNeutralPad(pad, kind) ? pad.getSource() : input,
+                 lin.getDpsInputs()[1],
+                 lin.getDpsInits()[0],
+                 fuse ? fusableEpilogue(lin) : linalg::GenericOp(),
                  op->getResult(0),
                  vw,
                  {}};
-    Operation *replaced = e.epilogue ? e.epilogue.getOperation() : op;
+    Operation *replaced =
+        e.epilogue ? e.epilogue.getOperation() : op.getOperation();
     rewriter.setInsertionPoint(replaced);
     Value result = e.emit(rewriter);
     rewriter.replaceOp(replaced, result);
     if (e.epilogue)
-      rewriter.eraseOp(op);
+      rewriter.eraseOp(op.getOperation());
     if (pad && pad->use_empty())
       rewriter.eraseOp(pad);
     return success();
@@ -443,15 +496,19 @@ private:
 } // namespace
 
 bool dc::glue::isReadInPlaceByDepthwise(tensor::PadOp pad) {
-  if (!isSpatialZeroPad(pad) || pad->use_empty())
+  if (!pad || pad->use_empty())
     return false;
-  return llvm::all_of(pad->getUses(), [](OpOperand &use) {
-    auto conv = dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(use.getOwner());
-    return conv && use.getOperandNumber() == 0 && rowShape(conv).has_value();
+  return llvm::all_of(pad->getUses(), [&](OpOperand &use) {
+    auto op = dyn_cast<linalg::LinalgOp>(use.getOwner());
+    return op && use.getOperandNumber() == 0 && rowShape(op).has_value() &&
+           isSpatialNeutralPad(pad, kindOf(op));
   });
 }
 
 void dc::glue::populateDepthwiseConvPatterns(RewritePatternSet &patterns,
                                              int64_t vw, bool fuse) {
-  patterns.add<DepthwiseNchwToRows>(patterns.getContext(), vw, fuse);
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<NchwWindowToRows<linalg::DepthwiseConv2DNchwChwOp>,
+               NchwWindowToRows<linalg::PoolingNchwMaxOp>,
+               NchwWindowToRows<linalg::PoolingNchwSumOp>>(ctx, vw, fuse);
 }

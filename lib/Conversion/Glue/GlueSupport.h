@@ -24,8 +24,9 @@ struct TileTarget {
 void populateConvToIm2ColPatterns(mlir::RewritePatternSet &patterns);
 
 /// depthwise_conv_2d_nchw_chw (static f32) to a direct convolution along
-/// output rows of up to `vw` lanes, a zero input pad read in place instead
-/// of materialized; with `fuse`, its elementwise consumer applied to the
+/// output rows of up to `vw` lanes, pooling_nchw_max/sum to the same rows
+/// with a max/sum; a zero (max: -inf) input pad read in place instead of
+/// materialized; with `fuse`, its elementwise consumer applied to the
 /// rows before they are stored (DepthwiseConv.cpp).
 void populateDepthwiseConvPatterns(mlir::RewritePatternSet &patterns,
                                    int64_t vw, bool fuse);

@@ -9,7 +9,10 @@ does; no pad op when all pads are 0) and runs linalg.depthwise_conv_2d_nchw_chw
 into a zero fill (--init fill) or into %init (--init arg, which makes the
 convolution accumulate onto given values); @main calls it on deterministic
 pseudo-random constants and prints the result. With --f F the convolution is
-a dense linalg.conv_2d_nchw_fchw with F output channels instead. --epilogue adds, after the
+a dense linalg.conv_2d_nchw_fchw with F output channels instead; with --pool
+max|sum a linalg.pooling_nchw_max (pad and init -inf, as the importer emits a
+MaxPool) or pooling_nchw_sum over a KH x KW window, @f(%x) without a filter.
+--epilogue adds, after the
 convolution, one elementwise linalg.generic as the glue's fusion leaves a
 BatchNorm + residual + ReLU6 chain: min(max(y * scale[c] + shift[c, oh] +
 r[n, c, oh, ow], 0), 6), r a third argument.
@@ -40,6 +43,7 @@ def main():
     for name in ("n", "c", "h", "w"):
         ap.add_argument("--" + name, type=int, required=True)
     ap.add_argument("--f", type=int, help="dense conv_2d_nchw_fchw, F filters")
+    ap.add_argument("--pool", choices=("max", "sum"))
     ap.add_argument("--k", default="3,3")
     ap.add_argument("--strides", default="1,1")
     ap.add_argument("--dilations", default="1,1")
@@ -61,15 +65,20 @@ def main():
     fs = [a.f, a.c, kh, kw] if a.f else [a.c, kh, kw]
     os_ = [a.n, a.f or a.c, oh, ow]
     op = "conv_2d_nchw_fchw" if a.f else "depthwise_conv_2d_nchw_chw"
+    if a.pool:
+        op = "pooling_nchw_" + a.pool
+        fs = [kh, kw]
     t = lambda s: "tensor<%sxf32>" % "x".join(str(d) for d in s)
-    args = "%%x: %s, %%w: %s" % (t(xs), t(fs))
+    args = "%%x: %s" % t(xs) if a.pool else "%%x: %s, %%w: %s" % (t(xs), t(fs))
     if a.init == "arg":
         args += ", %%init: %s" % t(os_)
     if a.epilogue:
         args += ", %%scale: tensor<%dxf32>, %%shift: tensor<%dx%dxf32>, %%r: %s" % (
             os_[1], os_[1], oh, t(os_))
     print("func.func @f(%s) -> %s {" % (args, t(os_)))
-    print("  %zero = arith.constant 0.0 : f32")
+    print("  %%zero = arith.constant %s : f32" % ("0xFF800000" if a.pool == "max" else "0.0"))
+    if a.pool:
+        print("  %%w = tensor.empty() : %s" % t(fs))
     src = "%x"
     if any((pt, pl, pb, pr)):
         print("  %%p = tensor.pad %%x low[0, 0, %d, %d] high[0, 0, %d, %d] {" % (pt, pl, pb, pr))
@@ -116,9 +125,11 @@ def main():
     cx, _ = dense([rng.uniform(-1, 1) for _ in range(size(xs))], xs)
     cw, _ = dense([rng.uniform(-1, 1) for _ in range(size(fs))], fs)
     print("  %%x = %s" % cx)
-    print("  %%w = %s" % cw)
-    call = "%x, %w"
-    types = "%s, %s" % (t(xs), t(fs))
+    call, types = "%x", t(xs)
+    if not a.pool:
+        print("  %%w = %s" % cw)
+        call += ", %w"
+        types += ", " + t(fs)
     if a.init == "arg":
         ci, _ = dense([rng.uniform(-1, 1) for _ in range(size(os_))], os_)
         print("  %%init = %s" % ci)
