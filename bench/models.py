@@ -13,6 +13,10 @@ runtimes run that same pruned model:
             -march=native; timed in C (bench/models_driver.c) through
             _mlir_ciface_forward, result freed after each call
   dc-dense  the same without --dc-compress
+  dc-comp-dw-dense  (not in the default --variants) dc-comp with the
+            depthwise filters (Conv with group > 1) left uncompressed
+            (dc.config = {skip = true} on their constants), so they run as the
+            glue's direct row convolution instead of im2col + dc.matmul
   torch     eager, torch.inference_mode, torch.set_num_threads(T), timed in
             the Python loop (what a PyTorch user calls)
   ort       onnxruntime-node (build/deps/ort), intraOpNumThreads=T,
@@ -84,6 +88,26 @@ def run(cmd, **kw):
     if p.returncode != 0:
         raise RuntimeError("%s failed: %s" % (cmd[0], p.stderr.strip()[-1500:]))
     return p.stdout
+
+
+def skip_grouped_filters(mlir, onnx_path, out):
+    """`mlir` with dc.config = {skip = true} on the filter constants of the
+    grouped (depthwise) Convs of `onnx_path`; returns the new file."""
+    import onnx
+    model = onnx.load(onnx_path, load_external_data=False)
+    names = set()
+    for node in model.graph.node:
+        if node.op_type == "Conv" and any(a.name == "group" and a.i > 1
+                                          for a in node.attribute):
+            names.add(node.input[1])
+    with open(mlir) as f:
+        text = f.read()
+    for n in names:
+        text = text.replace('{dc.layer = "%s"}' % n,
+                            '{dc.config = {skip = true}, dc.layer = "%s"}' % n)
+    with open(out, "w") as f:
+        f.write(text)
+    return out
 
 
 def compile_dc(build_dir, mlir, out, compress, threads):
@@ -232,9 +256,11 @@ def main():
 def measure(v, name, batch, threads, warm, cold, shape, out_rank, build_dir, work, mlir,
             onnx_path, ident, tpath, driver, ort):
     full = [batch] + list(shape)
-    if v in ("dc-comp", "dc-dense"):
-        so = compile_dc(build_dir, mlir, os.path.join(work, "%s_b%d_t%d_%s" % (
-            name, batch, threads, v)), v == "dc-comp", threads)
+    if v in ("dc-comp", "dc-dense", "dc-comp-dw-dense"):
+        out = os.path.join(work, "%s_b%d_t%d_%s" % (name, batch, threads, v))
+        if v == "dc-comp-dw-dense":
+            mlir = skip_grouped_filters(mlir, onnx_path, out + ".in.mlir")
+        so = compile_dc(build_dir, mlir, out, v != "dc-dense", threads)
         env = dict(os.environ, OMP_NUM_THREADS=str(threads),
                    LD_LIBRARY_PATH=LLVM + "/lib")
         out = run([driver, so, str(len(full))] + [str(d) for d in full] +

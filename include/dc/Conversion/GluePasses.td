@@ -23,10 +23,23 @@ def DCVectorizeLinalg : Pass<"dc-vectorize-linalg", "mlir::func::FuncOp"> {
        is read once; named elementwise ops and transposes are generalized
        first.
     2. Dense convolutions (`conv_2d_nchw_fchw`, `conv_2d_nhwc_hwcf`,
-       `conv_2d_nhwc_fhwc`) become im2col + a contraction; matmuls whose
-       B operand is a constant read transposed (the `nn.Linear` form) get
-       that constant transposed at compile time, so every contraction reads
-       B along N.
+       `conv_2d_nhwc_fhwc`) become im2col + a contraction (one image of
+       `conv_2d_nchw_fchw`: a matmul on the collapsed input for 1x1, else
+       on an im2col over (c, kh, kw, oh, ow) whose rows are input rows);
+       matmuls whose B operand is a constant read transposed (the
+       `nn.Linear` form) get that constant transposed at compile time, so
+       every contraction reads B along N. NCHW depthwise convolutions
+       (`depthwise_conv_2d_nchw_chw`, static f32; after the fusion of step
+       1) become a direct convolution along output rows: per channel and
+       output row, chunks of `vector-width` pixels, each the FMAs of its
+       KH x KW broadcast filter taps with unit-stride reads of input rows
+       (stride s: about n s pixels read, every s-th kept by a shuffle); a
+       zero `tensor.pad` of the input is not materialized (border rows skip
+       the taps in the pad, border columns are read short and shifted in
+       with zeros), and with `fuse` the convolution's elementwise consumer
+       is applied to each chunk before its store. NCHW pooling
+       (`pooling_nchw_max` with its -inf pad, `pooling_nchw_sum`) takes the
+       same rows with a max or a sum.
     3. Tiling: contractions to register tiles (M x N accumulators, a K loop
        of outer products) with the `linalg.fill` of their init and their
        elementwise consumer fused into the same tile loop (the bias and
@@ -35,7 +48,9 @@ def DCVectorizeLinalg : Pass<"dc-vectorize-linalg", "mlir::func::FuncOp"> {
        one output row per window row (decomposed to 1-D). Tile loops are
        peeled so every tile has a static shape.
     4. Vectorization (`linalg::vectorize`, `tensor.pad` and 1-D
-       convolution/pooling vectorizers), hoisting of the accumulator
+       convolution/pooling vectorizers; a row of an im2col copy, whose
+       window map linalg::vectorize rejects, as one strided row read and
+       one vector write), hoisting of the accumulator
        transfers out of the K loop, and lowering of `vector.contract` to
        outer products (FMAs) and of reductions.
 

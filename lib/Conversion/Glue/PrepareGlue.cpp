@@ -140,6 +140,9 @@ struct DecomposePad : OpRewritePattern<tensor::PadOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(tensor::PadOp pad,
                                 PatternRewriter &rewriter) const override {
+    // Read in place by the depthwise row convolutions (DepthwiseConv.cpp).
+    if (dc::glue::isReadInPlaceByDepthwise(pad))
+      return failure();
     RankedTensorType type = pad.getResultType();
     Value value = pad.getConstantPaddingValue();
     if (!type.hasStaticShape() || !pad.getSourceType().hasStaticShape() ||

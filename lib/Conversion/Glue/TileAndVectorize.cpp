@@ -309,6 +309,10 @@ void vectorizeTiles(func::FuncOp func, RewriterBase &rewriter) {
       ops.push_back(op);
   });
   for (Operation *op : ops) {
+    // Window copies (im2col rows): linalg::vectorize rejects their maps.
+    if (auto generic = dyn_cast<linalg::GenericOp>(op);
+        generic && succeeded(vectorizeWindowCopy(rewriter, generic)))
+      continue;
     if (!linalg::hasVectorizationImpl(op))
       continue;
     rewriter.setInsertionPoint(op);

@@ -17,6 +17,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace dc {
 #define GEN_PASS_DEF_DCVECTORIZELINALG
@@ -48,6 +49,13 @@ struct VectorizeLinalgPass
     tiles.accumulators = target.avx512 ? 16 : 8;
     // Not converging is no error: the IR is valid, tile what is there.
     (void)dc::glue::prepareGlue(func, fuse);
+    // Depthwise convolutions after the elementwise fusion (their epilogue is
+    // one generic by then); prepareGlue left their input pads alone.
+    {
+      RewritePatternSet patterns(func.getContext());
+      dc::glue::populateDepthwiseConvPatterns(patterns, tiles.vw, fuse);
+      (void)applyPatternsGreedily(func, std::move(patterns));
+    }
     dc::glue::tileAndVectorize(func, tiles, fuse);
     dc::glue::lowerVectorOps(func);
     // A tile nest that writes a slice of another tensor (a pad's interior)
