@@ -26,12 +26,14 @@
 // LOAD-DAG: memref.global "private" constant @__dc_{{.*}}_delta_ans_freq
 // LOAD-DAG: memref.global "private" @__dc_{{.*}}_words : memref<{{[0-9]+}}xi64> = uninitialized
 // LOAD-NOT: _code_first_code
-// LOAD-LABEL: func.func private @__dc_{{.*}}_load_words()
+// LOAD-LABEL: func.func private @__dc_shared{{[0-9]+}}_load_words(
 // LOAD: scf.for
 // LOAD: scf.for {{.*}} iter_args
 // LOAD-NOT: scf.while
 // LOAD: arith.select
-// LOAD: memref.store {{.*}} : memref<{{[0-9]+}}xi64>
+// LOAD: memref.store {{.*}} : memref<?xi64>
+// LOAD-LABEL: func.func private @__dc_{{.*}}_load_words()
+// LOAD: call @__dc_shared{{[0-9]+}}_load_words(
 // DENSE-DAG: memref.global "private" constant @__dc_{{.*}}_dense_code_ans_freq : memref<8xi32>
 // DENSE-DAG: memref.global "private" @__dc_{{.*}}_dense_words : memref<{{[0-9]+}}xi32> = uninitialized
 

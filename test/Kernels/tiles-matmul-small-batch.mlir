@@ -54,7 +54,7 @@
 // CHECK-NEXT: scale {{[1-9]}}
 // STATS: dc-lower-compute: __dc_tw_{{[0-9]+}} layout=tiles m={{[0-9]+}} k={{[0-9]+}} nonzeros={{[1-9][0-9]*}} variant={{s3|expand}}
 // STATS-NOT: layout=sparse
-// PARTS: func.func private @__dc_tw_{{[0-9]+}}_tiles_matmul4_part(%{{.*}}: memref<4x784xf32>
+// PARTS: func.func private @__dc_shared{{[0-9]+}}_tiles_matmul4_part(%{{.*}}: memref<4x784xf32>
 // PARTS: memref.alloc() {alignment = 64 : i64} : memref<4x784xf32>
 // PARTS: scf.parallel
 // DECLINE: warning: layout 'tiles' does not apply here (dc.matmul of at most 8 batch columns only); using 'sparse'

@@ -103,9 +103,9 @@
 // STATS: dc-lower-compute: __dc_tw_{{[0-9]+}} layout=tiles m={{[0-9]+}} k={{[0-9]+}} nonzeros={{[1-9][0-9]*}} variant={{s3|expand}} tiles={{[1-9][0-9]*}} strips={{[0-9]+}} bits={{[45]}} object_bytes={{[0-9]+}} runtime_bytes={{[0-9]+}} bytes_pq=
 // STATS-NOT: layout=sparse
 // THREADS: memref.global "private" constant @__dc_tw_{{.*}}_tiles_matvec_chunks
-// THREADS: func.func private @__dc_tw_{{.*}}_tiles_matvec_part(
+// THREADS: func.func private @__dc_shared{{[0-9]+}}_tiles_matvec_part(
 // THREADS: scf.parallel
-// THREADS: call @__dc_tw_{{.*}}_tiles_matvec_part(
+// THREADS: call @__dc_shared{{[0-9]+}}_tiles_matvec_part(
 // IR-DAG: memref.global "private" @__dc_tw_{{[0-9]+}}_tile_words : memref<{{[0-9]+}}xi32> = uninitialized {alignment = 64 : i64}
 // IR-DAG: memref.global "private" @__dc_tw_{{[0-9]+}}_tile_starts : memref<{{[0-9]+}}xi16> = uninitialized
 // IR-DAG: memref.global "private" constant @__dc_tw_{{[0-9]+}}_tile_strips : memref<8xi32>

@@ -110,21 +110,35 @@ private:
   mlir::Operation *lastGlobal = nullptr;
 };
 
-/// Records `code` in the status global `status` when `failed` (i1) holds
+/// A payload's status: its status global, or, in a decoder function shared
+/// by several payloads, a `memref<i32>` argument holding that global.
+class StatusRef {
+public:
+  StatusRef(mlir::memref::GlobalOp global) : global(global) {}
+  StatusRef(mlir::Value value) : value(value) {}
+  /// The `memref<i32>` at the builder's insertion point.
+  mlir::Value get(mlir::OpBuilder &b, mlir::Location loc) const;
+
+private:
+  mlir::memref::GlobalOp global;
+  mlir::Value value;
+};
+
+/// Records `code` in the status `status` when `failed` (i1) holds
 /// (an scf.if around an atomic max: free when the payload is valid).
-void emitFailIf(mlir::OpBuilder &b, mlir::Location loc,
-                mlir::memref::GlobalOp status, mlir::Value failed,
-                DecodeError code);
+void emitFailIf(mlir::OpBuilder &b, mlir::Location loc, const StatusRef &status,
+                mlir::Value failed, DecodeError code);
 
 /// The status (i32) now: an atomic read of the status global.
 mlir::Value emitReadStatus(mlir::OpBuilder &b, mlir::Location loc,
-                           mlir::memref::GlobalOp status);
+                           const StatusRef &status);
 
 /// Stores 0 into every element of the 1-D `buffer` of `size` elements when
 /// the status is not 0: after a failed validation the decoded data is all
-/// zeros, so compute functions produce zeros instead of garbage.
+/// zeros, so compute functions produce zeros instead of garbage. A buffer
+/// of dynamic size is zeroed up to its run-time size (`size` unused).
 void emitZeroIfFailed(mlir::OpBuilder &b, mlir::Location loc,
-                      mlir::memref::GlobalOp status, mlir::Value buffer,
+                      const StatusRef &status, mlir::Value buffer,
                       int64_t size);
 
 /// A private function `name()` (renamed if taken) that runs `body` once per
@@ -158,7 +172,9 @@ mlir::Value getGlobal(mlir::OpBuilder &b, mlir::Location loc,
                       mlir::memref::GlobalOp global);
 
 /// A byte stream at run time: a 1-D i8 memref and its static size (padding
-/// included).
+/// included). In decoders shared by several payloads the memref has a
+/// dynamic size (`memref<?xi8>`): readers then clamp to its run-time size
+/// and `size` is unused.
 struct StreamRef {
   mlir::Value bytes;
   int64_t size = 0;
@@ -174,10 +190,15 @@ uint32_t streamChecksum(llvm::ArrayRef<uint8_t> bytes);
 /// catches a stream corrupted in the object.
 void emitVerifyChecksum(mlir::OpBuilder &b, mlir::Location loc,
                         const StreamRef &stream, uint32_t expected,
-                        mlir::memref::GlobalOp status);
+                        const StatusRef &status);
+/// The same with the expected checksum a run-time i32 (shared decoders).
+void emitVerifyChecksum(mlir::OpBuilder &b, mlir::Location loc,
+                        const StreamRef &stream, mlir::Value expected,
+                        const StatusRef &status);
 
 /// Loads `table[i]` (i: any integer type or index) with i clamped to
-/// [0, size - 1].
+/// [0, size - 1]; a table of dynamic size (never empty) is clamped to its
+/// run-time size instead.
 mlir::Value emitLoadClamped(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value table, int64_t size, mlir::Value i);
 
@@ -214,11 +235,14 @@ bool emitHuffmanTables(GlobalEmitter &globals, mlir::Location loc,
                        llvm::StringRef name, llvm::ArrayRef<uint8_t> lengths,
                        HuffmanTableGlobals &tables, std::string *error);
 
-/// The tables loaded as memrefs in the current function.
+/// The tables loaded as memrefs in the current function. In a decoder
+/// shared by several codes the memrefs have dynamic sizes and
+/// `maxLengthValue` (i32) is the code's maxLength at run time.
 struct HuffmanTables {
   mlir::Value firstCode, firstIndex, count, sorted;
   unsigned maxLength = 0;
   int64_t numSymbols = 0;
+  mlir::Value maxLengthValue;
 };
 HuffmanTables getHuffmanTables(mlir::OpBuilder &b, mlir::Location loc,
                                const HuffmanTableGlobals &globals);

@@ -53,15 +53,27 @@ void GlobalEmitter::insertFunction(func::FuncOp fn) {
     module.push_back(fn);
 }
 
-static Value atomicI32(OpBuilder &b, Location loc, memref::GlobalOp global,
+Value StatusRef::get(OpBuilder &b, Location loc) const {
+  return global ? getGlobal(b, loc, global) : value;
+}
+
+static Value atomicI32(OpBuilder &b, Location loc, const StatusRef &status,
                        arith::AtomicRMWKind kind, int32_t v) {
   Value c = arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
-  return memref::AtomicRMWOp::create(b, loc, kind, c, getGlobal(b, loc, global),
+  return memref::AtomicRMWOp::create(b, loc, kind, c, status.get(b, loc),
                                      ValueRange{})
       .getResult();
 }
 
-void dc::emitFailIf(OpBuilder &b, Location loc, memref::GlobalOp status,
+/// The size of dimension 0 of the 1-D `memref`: `size` when static, else
+/// its run-time size.
+static Value dimSize(OpBuilder &b, Location loc, Value memref, int64_t size) {
+  if (cast<MemRefType>(memref.getType()).isDynamicDim(0))
+    return memref::DimOp::create(b, loc, memref, 0);
+  return arith::ConstantIndexOp::create(b, loc, size);
+}
+
+void dc::emitFailIf(OpBuilder &b, Location loc, const StatusRef &status,
                     Value failed, DecodeError code) {
   scf::IfOp::create(b, loc, failed, [&](OpBuilder &tb, Location tl) {
     atomicI32(tb, tl, status, arith::AtomicRMWKind::maxs, code);
@@ -69,11 +81,11 @@ void dc::emitFailIf(OpBuilder &b, Location loc, memref::GlobalOp status,
   });
 }
 
-Value dc::emitReadStatus(OpBuilder &b, Location loc, memref::GlobalOp status) {
+Value dc::emitReadStatus(OpBuilder &b, Location loc, const StatusRef &status) {
   return atomicI32(b, loc, status, arith::AtomicRMWKind::maxs, 0);
 }
 
-void dc::emitZeroIfFailed(OpBuilder &b, Location loc, memref::GlobalOp status,
+void dc::emitZeroIfFailed(OpBuilder &b, Location loc, const StatusRef &status,
                           Value buffer, int64_t size) {
   Value bad = arith::CmpIOp::create(
       b, loc, arith::CmpIPredicate::ne, emitReadStatus(b, loc, status),
@@ -86,7 +98,7 @@ void dc::emitZeroIfFailed(OpBuilder &b, Location loc, memref::GlobalOp status,
                      : Value(arith::ConstantIntOp::create(tb, tl, elt, 0));
     scf::ForOp::create(
         tb, tl, arith::ConstantIndexOp::create(tb, tl, 0),
-        arith::ConstantIndexOp::create(tb, tl, size),
+        dimSize(tb, tl, buffer, size),
         arith::ConstantIndexOp::create(tb, tl, 1), ValueRange{},
         [&](OpBuilder &lb, Location ll, Value i, ValueRange) {
           memref::StoreOp::create(lb, ll, zero, buffer, ValueRange{i});
@@ -107,15 +119,18 @@ uint32_t dc::streamChecksum(ArrayRef<uint8_t> bytes) {
   return h;
 }
 
-void dc::emitVerifyChecksum(OpBuilder &b, Location loc, const StreamRef &stream,
-                            uint32_t expected, memref::GlobalOp status) {
+/// The checksum loop of emitVerifyChecksum; `expected` gives the i32 to
+/// compare with.
+static void verifyChecksum(OpBuilder &b, Location loc, const StreamRef &stream,
+                           function_ref<Value(OpBuilder &, Location)> expected,
+                           const StatusRef &status) {
   Type i32 = b.getI32Type();
   auto c32 = [&](OpBuilder &ob, Location l, uint32_t v) -> Value {
     return arith::ConstantIntOp::create(ob, l, i32, int64_t(int32_t(v)));
   };
   auto loop = scf::ForOp::create(
       b, loc, arith::ConstantIndexOp::create(b, loc, 0),
-      arith::ConstantIndexOp::create(b, loc, stream.size),
+      dimSize(b, loc, stream.bytes, stream.size),
       arith::ConstantIndexOp::create(b, loc, 1),
       ValueRange{c32(b, loc, kFnvOffset)},
       [&](OpBuilder &lb, Location l, Value i, ValueRange args) {
@@ -126,8 +141,25 @@ void dc::emitVerifyChecksum(OpBuilder &b, Location loc, const StreamRef &stream,
         scf::YieldOp::create(lb, l, ValueRange{h});
       });
   Value wrong = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
-                                      loop.getResult(0), c32(b, loc, expected));
+                                      loop.getResult(0), expected(b, loc));
   emitFailIf(b, loc, status, wrong, kDecodeCorruptStream);
+}
+
+void dc::emitVerifyChecksum(OpBuilder &b, Location loc, const StreamRef &stream,
+                            uint32_t expected, const StatusRef &status) {
+  verifyChecksum(
+      b, loc, stream,
+      [&](OpBuilder &ob, Location l) -> Value {
+        return arith::ConstantIntOp::create(ob, l, ob.getI32Type(),
+                                            int64_t(int32_t(expected)));
+      },
+      status);
+}
+
+void dc::emitVerifyChecksum(OpBuilder &b, Location loc, const StreamRef &stream,
+                            Value expected, const StatusRef &status) {
+  verifyChecksum(
+      b, loc, stream, [&](OpBuilder &, Location) { return expected; }, status);
 }
 
 func::FuncOp dc::emitInitializer(GlobalEmitter &globals, Location loc,
@@ -309,8 +341,14 @@ Value dc::emitLoadClamped(OpBuilder &b, Location loc, Value table, int64_t size,
                           Value i) {
   if (!i.getType().isIndex())
     i = arith::IndexCastUIOp::create(b, loc, b.getIndexType(), i);
-  Value last =
-      arith::ConstantIndexOp::create(b, loc, std::max<int64_t>(size, 1) - 1);
+  Value last;
+  if (cast<MemRefType>(table.getType()).isDynamicDim(0))
+    last =
+        arith::SubIOp::create(b, loc, memref::DimOp::create(b, loc, table, 0),
+                              arith::ConstantIndexOp::create(b, loc, 1));
+  else
+    last =
+        arith::ConstantIndexOp::create(b, loc, std::max<int64_t>(size, 1) - 1);
   Value clamped = arith::MinUIOp::create(b, loc, i, last);
   return memref::LoadOp::create(b, loc, table, ValueRange{clamped});
 }
@@ -399,7 +437,8 @@ std::pair<Value, Value> dc::emitReadHuffmanSymbol(OpBuilder &b, Location loc,
   int64_t tableSize = int64_t(tables.maxLength) + 1;
   Value zero32 = constI32(b, loc, 0);
   Value falseV = arith::ConstantIntOp::create(b, loc, i1, 0);
-  Value maxLen = constI32(b, loc, tables.maxLength);
+  Value maxLen = tables.maxLengthValue ? tables.maxLengthValue
+                                       : constI32(b, loc, tables.maxLength);
   SmallVector<Value> init = {zero32, zero32, zero32, falseV};
   SmallVector<Type> types = {i32, i32, i32, i1};
   auto loop = scf::WhileOp::create(

@@ -90,20 +90,28 @@ void dc::kernels::denseMatmulTile(const Target &t, int64_t n, unsigned &rows,
 
 func::FuncOp dc::kernels::getIntrinsicDeclaration(OpBuilder &b,
                                                   StringRef intrinsic,
-                                                  TypeRange args, Type result) {
+                                                  TypeRange args, Type result,
+                                                  SharedFunctions *shared) {
   auto module =
       b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>();
   std::string name = "__dc_intrinsic_";
   for (char c : intrinsic)
     name.push_back(c == '.' ? '_' : c);
-  if (auto f = module.lookupSymbol<func::FuncOp>(name))
-    return f;
-  OpBuilder mb(module.getBodyRegion());
-  mb.setInsertionPointToStart(module.getBody());
-  auto f = func::FuncOp::create(mb, module.getLoc(), name,
-                                mb.getFunctionType(args, result));
-  f.setPrivate();
-  f->setAttr(kIntrinsicAttr, mb.getStringAttr(intrinsic));
+  std::string key = "decl " + name;
+  if (shared)
+    if (func::FuncOp f = shared->byKey.lookup(key))
+      return f;
+  auto f = module.lookupSymbol<func::FuncOp>(name);
+  if (!f) {
+    OpBuilder mb(module.getBodyRegion());
+    mb.setInsertionPointToStart(module.getBody());
+    f = func::FuncOp::create(mb, module.getLoc(), name,
+                             mb.getFunctionType(args, result));
+    f.setPrivate();
+    f->setAttr(kIntrinsicAttr, mb.getStringAttr(intrinsic));
+  }
+  if (shared)
+    shared->byKey[key] = f;
   return f;
 }
 
@@ -132,14 +140,14 @@ struct Lookup {
     auto fType = VectorType::get({int64_t(chunk)}, bd.b.getF32Type());
     if (kind == Perm256)
       permute = getIntrinsicDeclaration(bd.b, "llvm.x86.avx2.permps",
-                                        {fType, idxType}, fType);
+                                        {fType, idxType}, fType, bd.shared);
     else if (L.b <= 4)
       permute = getIntrinsicDeclaration(bd.b, "llvm.x86.avx512.permvar.sf.512",
-                                        {fType, idxType}, fType);
+                                        {fType, idxType}, fType, bd.shared);
     else
       permute =
           getIntrinsicDeclaration(bd.b, "llvm.x86.avx512.vpermi2var.ps.512",
-                                  {fType, idxType, fType}, fType);
+                                  {fType, idxType, fType}, fType, bd.shared);
     size_t entries = std::max<size_t>(L.table.size(), chunk);
     auto vt = VectorType::get({int64_t(chunk)}, bd.b.getF32Type());
     for (size_t c = 0; c < entries; c += chunk) {
@@ -488,6 +496,7 @@ public:
     return cum;
   }
   LogicalResult emitGlobals(ModuleOp module, Location loc, StringRef prefix,
+                            SharedFunctions &shared,
                             std::string &err) override {
     if (emitted)
       return success();
@@ -499,7 +508,7 @@ public:
           {"code", &D.codeBytes, &D.codeLengths, 0, D.ans}};
       if (failed(emitHuffmanWordsLoader(module, loc, densePrefix, 32,
                                         int64_t(D.words.size()), D.p, D.b,
-                                        streams, loader, err)))
+                                        streams, shared, loader, err)))
         return failure();
       wordsName = loader.words;
     } else {
@@ -513,8 +522,10 @@ public:
     return success();
   }
   func::FuncOp initializer() const override { return loader.init; }
+  // Not shared: the lookups hold the codebook as vector constants.
   void emitBody(KernelBuilder &bd, const KernelCall &call,
-                const GroupRange &range, Value x, Value y) override {
+                const GroupRange &range, Value x, Value y,
+                ValueRange) override {
     OpBuilder &b = bd.b;
     Value words = memref::GetGlobalOp::create(
         b, bd.loc,

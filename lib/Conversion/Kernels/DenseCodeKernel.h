@@ -89,11 +89,13 @@ buildDenseCodeLayout(const RowLists &rl, int64_t m, int64_t k, unsigned b,
 /// `dc-expand-intrinsic-calls` then turns them into `llvm.call_intrinsic`.
 constexpr llvm::StringLiteral kIntrinsicAttr = "dc.llvm_intrinsic";
 
-/// The declaration standing for `intrinsic` in the builder's module.
+/// The declaration standing for `intrinsic` in the builder's module
+/// (remembered in `shared`, if given: one module lookup per pass run).
 mlir::func::FuncOp getIntrinsicDeclaration(mlir::OpBuilder &b,
                                            llvm::StringRef intrinsic,
                                            mlir::TypeRange args,
-                                           mlir::Type result);
+                                           mlir::Type result,
+                                           SharedFunctions *shared = nullptr);
 
 /// Rows per group of the batch-1 kernel and, for batch n, the rows and
 /// column vectors of the batch-N register tile.

@@ -21,18 +21,20 @@ struct ExpandIntrinsicCallsPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SmallVector<func::FuncOp> decls;
+    // Placeholder name -> intrinsic: one map lookup per call (a module
+    // lookup per call made this pass quadratic in the number of layers).
+    llvm::DenseMap<StringAttr, StringAttr> intrinsics;
     for (auto f : module.getOps<func::FuncOp>())
-      if (f->hasAttr(dc::kernels::kIntrinsicAttr))
+      if (auto name =
+              f->getAttrOfType<StringAttr>(dc::kernels::kIntrinsicAttr)) {
         decls.push_back(f);
+        intrinsics[f.getSymNameAttr()] = name;
+      }
     if (decls.empty())
       return;
     bool failedCall = false;
     module.walk([&](func::CallOp call) {
-      auto callee = module.lookupSymbol<func::FuncOp>(call.getCallee());
-      if (!callee)
-        return;
-      auto name =
-          callee->getAttrOfType<StringAttr>(dc::kernels::kIntrinsicAttr);
+      StringAttr name = intrinsics.lookup(call.getCalleeAttr().getAttr());
       if (!name)
         return;
       if (call.getNumResults() != 1) {

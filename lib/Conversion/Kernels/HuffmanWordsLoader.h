@@ -10,6 +10,8 @@
 #ifndef DC_LIB_CONVERSION_KERNELS_HUFFMANWORDSLOADER_H
 #define DC_LIB_CONVERSION_KERNELS_HUFFMANWORDSLOADER_H
 
+#include "KernelSupport.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -45,13 +47,15 @@ struct HuffmanWordsLoader {
 /// `PREFIX_words` buffer of
 /// `numWords` words of `wordBits` (32 or 64) bits, the `PREFIX_ready` flag
 /// and `PREFIX_load_words()`: per word, `fieldsPerWord` fields of
-/// `fieldBits` bits, field f at bit f * fieldBits.
-mlir::LogicalResult
-emitHuffmanWordsLoader(mlir::ModuleOp module, mlir::Location loc,
-                       llvm::StringRef prefix, unsigned wordBits,
-                       int64_t numWords, unsigned fieldsPerWord,
-                       unsigned fieldBits, llvm::ArrayRef<CodedStream> streams,
-                       HuffmanWordsLoader &out, std::string &err);
+/// `fieldBits` bits, field f at bit f * fieldBits. The decoding loops are a
+/// function in `shared`, one per (word and field widths, stream kinds and
+/// shifts, rANS table sizes): `PREFIX_load_words()` passes it this
+/// payload's globals (sizes at run time), checksums and end cursors.
+mlir::LogicalResult emitHuffmanWordsLoader(
+    mlir::ModuleOp module, mlir::Location loc, llvm::StringRef prefix,
+    unsigned wordBits, int64_t numWords, unsigned fieldsPerWord,
+    unsigned fieldBits, llvm::ArrayRef<CodedStream> streams,
+    SharedFunctions &shared, HuffmanWordsLoader &out, std::string &err);
 
 } // namespace dc::kernels
 

@@ -1,4 +1,5 @@
-//===- KernelLayout.h - execution layouts of dc's compute kernels -*- C++ -*-===//
+//===- KernelLayout.h - execution layouts of dc's compute kernels -*- C++
+//-*-===//
 //
 // An execution layout is how one compressed weight matrix A (M x K) is laid
 // out for a kernel, and the kernel that reads it. dc-lower-compute builds
@@ -88,18 +89,38 @@ public:
   /// is then a `memref<N x G*K>` (one row per batch column), which the
   /// kernel entry copies from its x before any parallel loop.
   virtual bool readsTransposedX(int64_t n) const { return false; }
-  /// Emits the layout's globals into `module` (names PREFIX_...), once.
-  virtual mlir::LogicalResult emitGlobals(mlir::ModuleOp module,
-                                          mlir::Location loc,
-                                          llvm::StringRef prefix,
-                                          std::string &err) = 0;
+  /// Emits the layout's globals into `module` (names PREFIX_...), once;
+  /// functions that do not depend on this layout's data (decoders) go to
+  /// `shared`.
+  virtual mlir::LogicalResult
+  emitGlobals(mlir::ModuleOp module, mlir::Location loc, llvm::StringRef prefix,
+              SharedFunctions &shared, std::string &err) = 0;
   /// A decode-once initializer every kernel calls first (null: none).
   virtual mlir::func::FuncOp initializer() const = 0;
+  /// SHARED KERNELS. Everything the kernel body for `call` depends on
+  /// besides the layout's data globals (sizes, widths, the target), as a
+  /// string: layouts of equal keys share one body function that takes the
+  /// data as arguments (dataTypes, getData). Empty: the body is not shared
+  /// and reads the globals itself.
+  virtual std::string kernelKey(const KernelCall &call) const { return {}; }
+  /// The types of the data arguments of a shared body (after emitGlobals).
+  virtual llvm::SmallVector<mlir::Type>
+  dataTypes(mlir::MLIRContext *ctx) const {
+    return {};
+  }
+  /// This layout's data as values of dataTypes, at the builder's insertion
+  /// point (after emitGlobals).
+  virtual llvm::SmallVector<mlir::Value> getData(mlir::OpBuilder &b,
+                                                 mlir::Location loc) const {
+    return {};
+  }
   /// Emits a kernel body over the groups of `range`: x, y are the kernel's
-  /// first two arguments (x: memref<G*K[xN], strided>, y: memref<M[xN]>).
+  /// first two arguments (x: memref<G*K[xN], strided>, y: memref<M[xN]>);
+  /// `data`: the body's data arguments (a shared body), or empty (the
+  /// body reads the globals).
   virtual void emitBody(KernelBuilder &bd, const KernelCall &call,
-                        const GroupRange &range, mlir::Value x,
-                        mlir::Value y) = 0;
+                        const GroupRange &range, mlir::Value x, mlir::Value y,
+                        mlir::ValueRange data) = 0;
   /// The layout's `stats` fields (after `layout=NAME`).
   virtual void printStats(llvm::raw_ostream &os) const = 0;
 };

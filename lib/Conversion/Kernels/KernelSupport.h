@@ -13,10 +13,12 @@
 #include "dc/Core/CompressedTensor.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Support/LogicalResult.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
@@ -40,12 +42,27 @@ Target resolveTarget(llvm::StringRef cpu, unsigned vectorWidth);
 
 struct KernelEpilogue;
 
+/// Functions shared between layers in one run of dc-lower-compute: a kernel
+/// body or a decoder whose code depends only on a key (shapes, widths,
+/// batch; not on the weights) is emitted once and takes each layer's
+/// globals as arguments, so N equal layers cost one function and N calls.
+struct SharedFunctions {
+  llvm::StringMap<mlir::func::FuncOp> byKey;
+  unsigned counter = 0;
+  /// A new function name `__dc_shared<N>_<what>`.
+  std::string newName(llvm::StringRef what) {
+    return "__dc_shared" + std::to_string(counter++) + "_" + what.str();
+  }
+};
+
 struct KernelBuilder {
   mlir::OpBuilder &b;
   mlir::Location loc;
   /// The epilogue applied to every value stored into y (null: none;
   /// KernelEpilogue.h).
   const KernelEpilogue *epilogue = nullptr;
+  /// The pass's shared functions and declarations (null: none).
+  SharedFunctions *shared = nullptr;
   mlir::Value idx(int64_t v) {
     return mlir::arith::ConstantIndexOp::create(b, loc, v);
   }

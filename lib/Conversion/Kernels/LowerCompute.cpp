@@ -133,6 +133,22 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
            func::FuncOp>
       kernels;
   unsigned epilogueKernels = 0;
+  /// Kernel bodies and decoders shared between layers (KernelSupport.h).
+  SharedFunctions shared;
+
+  /// What a kernel body applying `op`'s epilogue depends on: `op` printed
+  /// in generic form without its operands' names (its region numbers its
+  /// own block arguments), so two ops with equal epilogues and types give
+  /// equal strings.
+  static std::string epilogueKey(Operation *op) {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    op->print(os, OpPrintingFlags()
+                      .printGenericOpForm()
+                      .useLocalScope()
+                      .assumeVerified());
+    return s;
+  }
 
   void setTargetAttrs(func::FuncOp f) {
     MLIRContext *ctx = f.getContext();
@@ -198,7 +214,7 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     std::string err;
     bool first = !layoutsEmitted.count(&layout);
     if (failed(layout.emitGlobals(module, entry->constant.getLoc(),
-                                  entry->prefix, err))) {
+                                  entry->prefix, shared, err))) {
       entry->constant->emitError() << "dc-lower-compute: " << err;
       return nullptr;
     }
@@ -233,12 +249,11 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     StringRef kindSuffix = kind == LayoutKind::DenseCode ? "_dense"
                            : kind == LayoutKind::Tiles   ? "_tiles"
                                                          : "";
-    std::string name = entry->prefix + kindSuffix.str() +
-                       (n == 0 ? "_matvec" : "_matmul" + std::to_string(n)) +
-                       (groups > 1 ? "_g" + std::to_string(groups) : "") +
-                       (epilogue.empty()
-                            ? ""
-                            : "_epi" + std::to_string(epilogueKernels++));
+    std::string opName = (n == 0 ? "matvec" : "matmul" + std::to_string(n)) +
+                         (groups > 1 ? "_g" + std::to_string(groups) : "");
+    std::string name =
+        entry->prefix + kindSuffix.str() + "_" + opName +
+        (epilogue.empty() ? "" : "_epi" + std::to_string(epilogueKernels++));
     // The epilogue's operands follow x and y.
     SmallVector<Type> epilogueTypes = epilogue.argTypes(
         ctx, cast<MemRefType>(yType).getShape());
@@ -263,13 +278,27 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       f.addEntryBlock();
       return f;
     };
+    // SHARED BODIES: when the layout has a kernel key, the body is a
+    // function of (x, y, epilogue operands, the layout's data[, g0, g1]),
+    // emitted once per key (+ epilogue, + serial or part) and called by
+    // this layer's kernel with its globals.
+    KernelCall call{target, n, groups, colBlock};
+    std::string key = layout.kernelKey(call);
+    SmallVector<Type> dataTypes;
+    if (!key.empty()) {
+      dataTypes = layout.dataTypes(ctx);
+      if (!epilogue.empty())
+        key += " epilogue " + epilogueKey(op);
+    }
+    unsigned numData = dataTypes.size();
     // Emits the kernel body for `range` into `f` (x, y: its first two
-    // arguments).
+    // arguments; the data, if shared, after the epilogue operands).
     auto emitBody = [&](func::FuncOp f, const GroupRange &range) {
       OpBuilder::InsertionGuard guard(b);
       Block *body = &f.getBody().front();
       b.setInsertionPointToStart(body);
       KernelBuilder bd{b, loc};
+      bd.shared = &shared;
       Value x = body->getArgument(0), y = body->getArgument(1);
       KernelEpilogue bodyEpilogue = epilogue;
       if (!epilogue.empty()) {
@@ -277,8 +306,8 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
           bodyEpilogue.args.push_back(body->getArgument(2 + i));
         bd.epilogue = &bodyEpilogue;
       }
-      layout.emitBody(bd, KernelCall{target, n, groups, colBlock}, range, x,
-                      y);
+      ValueRange data = body->getArguments().slice(2 + numEpilogue, numData);
+      layout.emitBody(bd, call, range, x, y, data);
       func::ReturnOp::create(b, loc);
     };
 
@@ -291,23 +320,49 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     auto entryX = [&](OpBuilder &eb, Value x) -> Value {
       return transposed ? emitTransposedCopy(eb, loc, x, xRows, n) : x;
     };
+    SmallVector<Type> bodyTypes = kernelTypes;
+    bodyTypes[0] = bodyXType;
+    bodyTypes.append(dataTypes);
+    // The shared body of `key` + `variant` (types `types`), emitted on
+    // first use by `emit`.
+    auto sharedBody = [&](StringRef variant, StringRef suffix,
+                          ArrayRef<Type> types,
+                          function_ref<void(func::FuncOp)> emit) {
+      std::string fullKey = key + variant.str();
+      func::FuncOp fn = shared.byKey.lookup(fullKey);
+      if (!fn) {
+        StringRef kindName = kindSuffix.empty() ? "_sparse" : kindSuffix;
+        fn = makeFunc(shared.newName(kindName.drop_front().str() + "_" +
+                                     opName + (epilogue.empty() ? "" : "_epi") +
+                                     suffix.str()),
+                      types);
+        emit(fn);
+        shared.byKey[fullKey] = fn;
+      }
+      return fn;
+    };
 
     std::vector<int32_t> chunks = chunkBounds(layout.groupCosts(n, target), n);
     if (chunks.empty()) {
       // One thread: the whole layout, static loop bounds.
       func::FuncOp fn = makeFunc(name, kernelTypes);
-      if (!transposed) {
+      if (!transposed && key.empty()) {
         emitBody(fn, GroupRange{});
       } else {
-        SmallVector<Type> innerTypes = kernelTypes;
-        innerTypes[0] = bodyXType;
-        func::FuncOp inner = makeFunc(name + "_xt", innerTypes);
-        emitBody(inner, GroupRange{});
+        func::FuncOp inner =
+            key.empty() ? makeFunc(name + "_xt", bodyTypes)
+                        : sharedBody(" serial", transposed ? "_xt" : "",
+                                     bodyTypes, [&](func::FuncOp f) {
+                                       emitBody(f, GroupRange{});
+                                     });
+        if (key.empty())
+          emitBody(inner, GroupRange{});
         OpBuilder::InsertionGuard guard(b);
         Block *body = &fn.getBody().front();
         b.setInsertionPointToStart(body);
         SmallVector<Value> args(body->getArguments());
         args[0] = entryX(b, args[0]);
+        args.append(layout.getData(b, loc));
         func::CallOp::create(b, loc, inner, args);
         func::ReturnOp::create(b, loc);
       }
@@ -321,15 +376,20 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     // lowers to OpenMP or MLIR's async runtime (thread-runtime). Lowered
     // without either, the loop simply runs serially.
     Type indexType = b.getIndexType();
-    SmallVector<Type> partTypes = kernelTypes;
-    partTypes[0] = bodyXType;
+    SmallVector<Type> partTypes = bodyTypes;
     partTypes.append({indexType, indexType});
-    func::FuncOp part = makeFunc(name + "_part", partTypes);
-    {
+    auto emitPart = [&](func::FuncOp part) {
       Block *pb = &part.getBody().front();
-      emitBody(part, GroupRange{pb->getArgument(2 + numEpilogue),
-                                pb->getArgument(3 + numEpilogue),
+      unsigned g0 = 2 + numEpilogue + numData;
+      emitBody(part, GroupRange{pb->getArgument(g0), pb->getArgument(g0 + 1),
                                 /*isStatic=*/false});
+    };
+    func::FuncOp part;
+    if (key.empty()) {
+      part = makeFunc(name + "_part", partTypes);
+      emitPart(part);
+    } else {
+      part = sharedBody(" part", "_part", partTypes, emitPart);
     }
     std::string chunksName = name + "_chunks";
     addConstantGlobal(module, loc, chunksName, b.getI32Type(),
@@ -342,6 +402,7 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       b.setInsertionPointToStart(body);
       SmallVector<Value> kernelArgs(body->getArguments());
       kernelArgs[0] = entryX(b, kernelArgs[0]);
+      kernelArgs.append(layout.getData(b, loc));
       Value table = memref::GetGlobalOp::create(
           b, loc, MemRefType::get({numChunks + 1}, b.getI32Type()), chunksName);
       Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
@@ -486,6 +547,7 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
     module = getOperation();
     kernels.clear();
     layoutsEmitted.clear();
+    shared = SharedFunctions();
     if (std::string msg = validateOptions(); !msg.empty()) {
       emitError(UnknownLoc::get(&getContext())) << msg;
       return signalPassFailure();

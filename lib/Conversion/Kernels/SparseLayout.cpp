@@ -221,12 +221,9 @@ mlir::LogicalResult dc::kernels::buildExecLayout(const LayoutSource &src,
   return success();
 }
 
-
-LogicalResult dc::kernels::emitExecLayoutGlobals(ModuleOp module, Location loc,
-                                                 StringRef prefix,
-                                                 const ExecLayout &L,
-                                                 ExecLayoutGlobals &G,
-                                                 std::string &err) {
+LogicalResult dc::kernels::emitExecLayoutGlobals(
+    ModuleOp module, Location loc, StringRef prefix, const ExecLayout &L,
+    SharedFunctions &shared, ExecLayoutGlobals &G, std::string &err) {
   OpBuilder b(module.getContext());
   auto add = [&](StringRef suffix, Type elt, ArrayRef<char> raw,
                  int64_t count) {
@@ -240,7 +237,7 @@ LogicalResult dc::kernels::emitExecLayoutGlobals(ModuleOp module, Location loc,
         {"delta", &L.deltaBytes, &L.deltaLengths, L.b, L.ans}};
     if (failed(emitHuffmanWordsLoader(module, loc, prefix, 64,
                                       int64_t(L.words.size()), L.p, L.e,
-                                      streams, G.loader, err)))
+                                      streams, shared, G.loader, err)))
       return failure();
     G.words = G.loader.words;
   } else {
@@ -258,13 +255,15 @@ LogicalResult dc::kernels::emitExecLayoutGlobals(ModuleOp module, Location loc,
 
 /// Emits the group loops for the full groups (scf.for) and the last,
 /// partial group. `body(bd, rg, w0, w1, groupIndex)` emits one group with
-/// `rg` interleaved rows, words [w0, w1).
+/// `rg` interleaved rows, words [w0, w1). The partial group's offsets are
+/// constants, or with `loadOffsets` (a shared body) loaded like the others.
 template <typename Fn>
 static void forEachGroupKind(KernelBuilder &bd, const ExecLayout &L,
-                             Value offsets, const GroupRange &range, Fn body) {
+                             Value offsets, const GroupRange &range,
+                             bool loadOffsets, Fn body) {
   forEachGroup(
       bd, L.m, L.r, range, [&](unsigned rg, Value gi, int64_t staticIndex) {
-        if (staticIndex >= 0) {
+        if (staticIndex >= 0 && !loadOffsets) {
           body(rg, bd.idx(L.offsets[staticIndex]),
                bd.idx(L.offsets[staticIndex + 1]), gi);
           return;
@@ -337,12 +336,13 @@ static SmallVector<Value> startPositions(KernelBuilder &bd, const ExecLayout &L,
 static void emitMatvecBody(KernelBuilder &bd, const ExecLayout &L,
                            int64_t groups, const GroupRange &range, Value x,
                            Value y, Value words, Value offsets, Value rows,
-                           Value table) {
+                           Value table, bool loadOffsets) {
   OpBuilder &b = bd.b;
   Location loc = bd.loc;
   Value zero = bd.f32(0.0f);
   forEachGroupKind(
-      bd, L, offsets, range, [&](unsigned rg, Value w0, Value w1, Value gi) {
+      bd, L, offsets, range, loadOffsets,
+      [&](unsigned rg, Value w0, Value w1, Value gi) {
         // iter_args: rg positions, then na accumulators per row (enough
         // independent FMA chains to hide the FMA latency: ~8 in all).
         unsigned na = std::max(2u, std::min(L.p, 8u / L.r));
@@ -389,9 +389,9 @@ static void emitMatvecBody(KernelBuilder &bd, const ExecLayout &L,
 /// Y: memref<MxN>).
 static void emitMatmulBody(KernelBuilder &bd, const ExecLayout &L,
                            int64_t groups, const GroupRange &range, int64_t n,
-                           unsigned vwMax,
-                           unsigned colBlock, Value x, Value y, Value words,
-                           Value offsets, Value rows, Value table) {
+                           unsigned vwMax, unsigned colBlock, Value x, Value y,
+                           Value words, Value offsets, Value rows, Value table,
+                           bool loadOffsets) {
   OpBuilder &b = bd.b;
   Location loc = bd.loc;
   unsigned vw = vwMax;
@@ -424,9 +424,9 @@ static void emitMatmulBody(KernelBuilder &bd, const ExecLayout &L,
     Value zeroVec = arith::ConstantOp::create(
         b, loc, vecType, DenseElementsAttr::get(vecType, 0.0f));
     forEachGroupKind(
-        bd, L, offsets, range, [&](unsigned rg, Value w0, Value w1, Value gi) {
-          SmallVector<Value> init =
-              startPositions(bd, L, groups, rows, gi, rg);
+        bd, L, offsets, range, loadOffsets,
+        [&](unsigned rg, Value w0, Value w1, Value gi) {
+          SmallVector<Value> init = startPositions(bd, L, groups, rows, gi, rg);
           for (unsigned q = 0; q < rg * nu; ++q)
             init.push_back(zeroVec);
           auto loop = scf::ForOp::create(
@@ -507,32 +507,58 @@ public:
     return std::vector<int64_t>(L.offsets.begin(), L.offsets.end());
   }
   LogicalResult emitGlobals(ModuleOp module, Location loc, StringRef prefix,
+                            SharedFunctions &shared,
                             std::string &err) override {
     if (emitted)
       return success();
     emitted = true;
-    return emitExecLayoutGlobals(module, loc, prefix, L, G, err);
+    return emitExecLayoutGlobals(module, loc, prefix, L, shared, G, err);
   }
   func::FuncOp initializer() const override { return G.loader.init; }
-  void emitBody(KernelBuilder &bd, const KernelCall &call,
-                const GroupRange &range, Value x, Value y) override {
-    OpBuilder &b = bd.b;
+  /// The body depends on the shape, the field widths and the rows per
+  /// group; the words (any count), offsets, rows and codebook are data.
+  std::string kernelKey(const KernelCall &call) const override {
+    std::string key;
+    llvm::raw_string_ostream os(key);
+    os << "sparse m" << L.m << " k" << L.k << " b" << L.b << " g" << L.g << " r"
+       << L.r << " n" << call.n << " groups" << call.groups << " vw"
+       << call.target.vw << " col" << call.colBlock;
+    return key;
+  }
+  SmallVector<Type> dataTypes(MLIRContext *ctx) const override {
+    Builder b(ctx);
+    return {MemRefType::get({ShapedType::kDynamic}, b.getI64Type()),
+            MemRefType::get({int64_t(L.offsets.size())}, b.getI32Type()),
+            MemRefType::get({int64_t(std::max<size_t>(L.rows.size(), 1))},
+                            b.getI32Type()),
+            MemRefType::get({int64_t(L.table.size())}, b.getF32Type())};
+  }
+  SmallVector<Value> getData(OpBuilder &b, Location loc) const override {
+    SmallVector<Type> types = dataTypes(b.getContext());
     auto global = [&](const std::string &name, int64_t count, Type elt) {
-      return memref::GetGlobalOp::create(b, bd.loc,
-                                         MemRefType::get({count}, elt), name)
+      return memref::GetGlobalOp::create(b, loc, MemRefType::get({count}, elt),
+                                         name)
           .getResult();
     };
-    Value words = global(G.words, L.words.size(), b.getI64Type());
-    Value offsets = global(G.offsets, L.offsets.size(), b.getI32Type());
-    Value rows =
-        global(G.rows, std::max<size_t>(L.rows.size(), 1), b.getI32Type());
-    Value table = global(G.table, L.table.size(), b.getF32Type());
+    Value words = memref::CastOp::create(
+        b, loc, types[0], global(G.words, L.words.size(), b.getI64Type()));
+    return {words, global(G.offsets, L.offsets.size(), b.getI32Type()),
+            global(G.rows, std::max<size_t>(L.rows.size(), 1), b.getI32Type()),
+            global(G.table, L.table.size(), b.getF32Type())};
+  }
+  void emitBody(KernelBuilder &bd, const KernelCall &call,
+                const GroupRange &range, Value x, Value y,
+                ValueRange data) override {
+    SmallVector<Value> d(data.begin(), data.end());
+    bool shared = !d.empty();
+    if (!shared)
+      d = getData(bd.b, bd.loc);
     if (call.n == 0)
-      emitMatvecBody(bd, L, call.groups, range, x, y, words, offsets, rows,
-                     table);
+      emitMatvecBody(bd, L, call.groups, range, x, y, d[0], d[1], d[2], d[3],
+                     shared);
     else
       emitMatmulBody(bd, L, call.groups, range, call.n, call.target.vw,
-                     call.colBlock, x, y, words, offsets, rows, table);
+                     call.colBlock, x, y, d[0], d[1], d[2], d[3], shared);
   }
   void printStats(llvm::raw_ostream &os) const override {
     os << " m=" << L.m << " k=" << L.k << " nonzeros=" << L.nonzeros

@@ -55,12 +55,11 @@ struct ExecLayoutGlobals {
   std::string words, offsets, rows, table;
   HuffmanWordsLoader loader;
 };
-mlir::LogicalResult emitExecLayoutGlobals(mlir::ModuleOp module,
-                                          mlir::Location loc,
-                                          llvm::StringRef prefix,
-                                          const ExecLayout &layout,
-                                          ExecLayoutGlobals &globals,
-                                          std::string &err);
+mlir::LogicalResult
+emitExecLayoutGlobals(mlir::ModuleOp module, mlir::Location loc,
+                      llvm::StringRef prefix, const ExecLayout &layout,
+                      SharedFunctions &shared, ExecLayoutGlobals &globals,
+                      std::string &err);
 
 /// The sparse layout behind KernelLayout.
 std::unique_ptr<KernelLayout> makeSparseLayout(const LayoutSource &src,

@@ -115,10 +115,25 @@ public:
     return std::vector<int64_t>(stripOffsets().begin(), stripOffsets().end());
   }
   LogicalResult emitGlobals(ModuleOp module, Location loc, StringRef prefix,
-                            std::string &err) override;
+                            SharedFunctions &shared, std::string &err) override;
   func::FuncOp initializer() const override { return init; }
+  /// The kernels and the load-time builder depend on the shape, the
+  /// variant and the widths; the tiles (any count), strip offsets and the
+  /// codebook are data.
+  std::string kernelKey(const KernelCall &call) const override {
+    std::string key;
+    llvm::raw_string_ostream os(key);
+    os << "tiles " << (expand ? "expand" : "s3") << " m" << T.m << " k" << T.k
+       << " b" << compact.b << " n" << call.n << " strips"
+       << stripOffsets().size() << " fields" << X.stripFields.size()
+       << " table" << table.size();
+    return key;
+  }
+  SmallVector<Type> dataTypes(MLIRContext *ctx) const override;
+  SmallVector<Value> getData(OpBuilder &b, Location loc) const override;
   void emitBody(KernelBuilder &bd, const KernelCall &call,
-                const GroupRange &range, Value x, Value y) override;
+                const GroupRange &range, Value x, Value y,
+                ValueRange data) override;
   void printStats(llvm::raw_ostream &os) const override {
     os << " m=" << T.m << " k=" << T.k << " nonzeros=" << T.nonzeros
        << " variant=" << (expand ? "expand" : "s3") << " tiles=" << numTiles()
@@ -129,7 +144,19 @@ public:
   }
 
 private:
-  void emitBuilder(OpBuilder &b, Location loc, ModuleOp module);
+  /// The builder's data: compact words and offsets, strip offsets, tile
+  /// words and starts[, masks and strip fields] (shared builders take
+  /// them as arguments).
+  SmallVector<Type> builderTypes(MLIRContext *ctx) const;
+  SmallVector<Value> getBuilderData(OpBuilder &b, Location loc) const;
+  void emitBuilder(OpBuilder &b, Location loc, ModuleOp module,
+                   ValueRange data, SharedFunctions &shared);
+  MemRefType dynamicType(Type elt) const {
+    return MemRefType::get({ShapedType::kDynamic}, elt);
+  }
+  MemRefType staticType(int64_t size, Type elt) const {
+    return MemRefType::get({size}, elt);
+  }
 };
 
 Value cIdx(OpBuilder &b, Location loc, int64_t v) {
@@ -146,15 +173,84 @@ Value getGlobalNamed(OpBuilder &b, Location loc, StringRef name, int64_t size,
 
 } // namespace
 
+SmallVector<Type> TileKernelLayout::dataTypes(MLIRContext *ctx) const {
+  Builder b(ctx);
+  SmallVector<Type> types{
+      dynamicType(expand ? Type(b.getI16Type()) : Type(b.getI32Type())),
+      dynamicType(b.getI16Type()),
+      staticType(stripOffsets().size(), b.getI32Type())};
+  if (expand)
+    types.append({dynamicType(b.getI32Type()),
+                  staticType(X.stripFields.size(), b.getI32Type())});
+  types.push_back(staticType(table.size(), b.getF32Type()));
+  return types;
+}
+
+SmallVector<Value> TileKernelLayout::getData(OpBuilder &b,
+                                             Location loc) const {
+  Type i32 = b.getI32Type(), i16 = b.getI16Type();
+  Type wordType = expand ? i16 : i32;
+  auto dynamic = [&](Value v, Type elt) -> Value {
+    return memref::CastOp::create(b, loc, dynamicType(elt), v);
+  };
+  SmallVector<Value> data{
+      dynamic(getGlobalNamed(b, loc, wordsName, wordsSize(), wordType),
+              wordType),
+      dynamic(getGlobalNamed(b, loc, startsName, startsSize(), i16), i16),
+      getGlobalNamed(b, loc, stripsName, stripOffsets().size(), i32)};
+  if (expand)
+    data.append(
+        {dynamic(getGlobalNamed(b, loc, masksName, startsSize(), i32), i32),
+         getGlobalNamed(b, loc, stripFieldsName, X.stripFields.size(), i32)});
+  data.push_back(
+      getGlobalNamed(b, loc, cg.table, table.size(), b.getF32Type()));
+  return data;
+}
+
+SmallVector<Type> TileKernelLayout::builderTypes(MLIRContext *ctx) const {
+  Builder b(ctx);
+  Type i32 = b.getI32Type(), i16 = b.getI16Type();
+  SmallVector<Type> types{dynamicType(b.getI64Type()),
+                          staticType(compact.offsets.size(), i32),
+                          staticType(stripOffsets().size(), i32),
+                          dynamicType(expand ? i16 : i32), dynamicType(i16)};
+  if (expand)
+    types.append(
+        {dynamicType(i32), staticType(X.stripFields.size(), i32)});
+  return types;
+}
+
+SmallVector<Value> TileKernelLayout::getBuilderData(OpBuilder &b,
+                                                    Location loc) const {
+  Type i64 = b.getI64Type(), i32 = b.getI32Type(), i16 = b.getI16Type();
+  Type wordType = expand ? i16 : i32;
+  auto dynamic = [&](Value v, Type elt) -> Value {
+    return memref::CastOp::create(b, loc, dynamicType(elt), v);
+  };
+  SmallVector<Value> data{
+      dynamic(getGlobalNamed(b, loc, cg.words, compact.words.size(), i64), i64),
+      getGlobalNamed(b, loc, cg.offsets, compact.offsets.size(), i32),
+      getGlobalNamed(b, loc, stripsName, stripOffsets().size(), i32),
+      dynamic(getGlobalNamed(b, loc, wordsName, wordsSize(), wordType),
+              wordType),
+      dynamic(getGlobalNamed(b, loc, startsName, startsSize(), i16), i16)};
+  if (expand)
+    data.append(
+        {dynamic(getGlobalNamed(b, loc, masksName, startsSize(), i32), i32),
+         getGlobalNamed(b, loc, stripFieldsName, X.stripFields.size(), i32)});
+  return data;
+}
+
 LogicalResult TileKernelLayout::emitGlobals(ModuleOp module, Location loc,
                                             StringRef prefix,
+                                            SharedFunctions &shared,
                                             std::string &err) {
   if (emitted)
     return success();
   emitted = true;
   std::string compactPrefix = (prefix + "_tc").str();
-  if (failed(emitExecLayoutGlobals(module, loc, compactPrefix, compact, cg,
-                                   err)))
+  if (failed(emitExecLayoutGlobals(module, loc, compactPrefix, compact, shared,
+                                   cg, err)))
     return failure();
   OpBuilder b(module.getContext());
   stripsName = (prefix + "_tile_strips").str();
@@ -192,7 +288,31 @@ LogicalResult TileKernelLayout::emitGlobals(ModuleOp module, Location loc,
   fn.setPrivate();
   globals.insertFunction(fn);
   b.setInsertionPointToStart(fn.addEntryBlock());
-  emitBuilder(b, loc, module);
+  // This layout's globals into the builder shared by the layouts of the
+  // same shape, variant and widths.
+  std::string key;
+  {
+    llvm::raw_string_ostream os(key);
+    os << "tiles_build " << (expand ? "expand" : "s3") << " m" << T.m << " k"
+       << T.k << " b" << compact.b << " g" << compact.g << " offsets"
+       << compact.offsets.size() << " strips" << stripOffsets().size()
+       << " fields" << X.stripFields.size();
+  }
+  func::FuncOp builder = shared.byKey.lookup(key);
+  if (!builder) {
+    OpBuilder sb(module.getContext());
+    builder = func::FuncOp::create(
+        sb, loc, shared.newName("tiles_build"),
+        sb.getFunctionType(builderTypes(module.getContext()), {}));
+    builder.setPrivate();
+    module.push_back(builder);
+    Block *entry = builder.addEntryBlock();
+    sb.setInsertionPointToStart(entry);
+    emitBuilder(sb, loc, module, entry->getArguments(), shared);
+    func::ReturnOp::create(sb, loc);
+    shared.byKey[key] = builder;
+  }
+  func::CallOp::create(b, loc, builder, getBuilderData(b, loc));
   func::ReturnOp::create(b, loc);
   init = dc::emitInitializer(
       globals, loc, (prefix + "_tiles_init").str(), ready,
@@ -211,20 +331,17 @@ LogicalResult TileKernelLayout::emitGlobals(ModuleOp module, Location loc,
 /// strip into the tile globals. The tile count of each strip is the
 /// compiler's (`strips` global), so the loops never write past the buffers.
 void TileKernelLayout::emitBuilder(OpBuilder &b, Location loc,
-                                   ModuleOp module) {
+                                   ModuleOp module, ValueRange data,
+                                   SharedFunctions &shared) {
   Type i64 = b.getI64Type(), i32 = b.getI32Type(), i16 = b.getI16Type();
   Type idx = b.getIndexType();
   const int64_t m = T.m, k = T.k, kCap = std::max<int64_t>(k, 1);
   const int64_t maxStart = k >= kWindow ? k - kWindow : 0;
-  Value rw = getGlobalNamed(b, loc, cg.words, compact.words.size(), i64);
-  Value ro = getGlobalNamed(b, loc, cg.offsets, compact.offsets.size(), i32);
-  Value so = getGlobalNamed(b, loc, stripsName, stripOffsets().size(), i32);
-  Value tw = getGlobalNamed(b, loc, wordsName, wordsSize(), expand ? i16 : i32);
-  Value ts = getGlobalNamed(b, loc, startsName, startsSize(), i16);
+  Value rw = data[0], ro = data[1], so = data[2], tw = data[3], ts = data[4];
   Value tm, sf;
   if (expand) {
-    tm = getGlobalNamed(b, loc, masksName, startsSize(), i32);
-    sf = getGlobalNamed(b, loc, stripFieldsName, X.stripFields.size(), i32);
+    tm = data[5];
+    sf = data[6];
   }
   auto toIdx = [&](OpBuilder &ob, Location l, Value v) -> Value {
     return arith::IndexCastUIOp::create(ob, l, idx, v);
@@ -233,7 +350,11 @@ void TileKernelLayout::emitBuilder(OpBuilder &b, Location loc,
   // madvise(MADV_HUGEPAGE) on the whole pages of the lane words, before
   // anything writes them; the result is ignored (silent fallback).
   {
-    auto decl = module.lookupSymbol<func::FuncOp>("madvise");
+    // Looked up once per pass run (a module-wide lookup per layer would
+    // make lowering N layers quadratic).
+    func::FuncOp decl = shared.byKey.lookup("decl madvise");
+    if (!decl)
+      decl = module.lookupSymbol<func::FuncOp>("madvise");
     if (!decl) {
       OpBuilder mb(module.getBodyRegion());
       mb.setInsertionPointToEnd(module.getBody());
@@ -241,17 +362,20 @@ void TileKernelLayout::emitBuilder(OpBuilder &b, Location loc,
                                   mb.getFunctionType({i64, i64, i32}, {i32}));
       decl.setPrivate();
     }
+    shared.byKey["decl madvise"] = decl;
     Value ptr = arith::IndexCastUIOp::create(
         b, loc, i64,
         memref::ExtractAlignedPointerAsIndexOp::create(b, loc, tw));
     Value page = cInt(b, loc, i64, 4095), notPage = cInt(b, loc, i64, ~4095);
     Value start = arith::AndIOp::create(
         b, loc, arith::AddIOp::create(b, loc, ptr, page), notPage);
-    Value end = arith::AndIOp::create(
+    Value bytes = arith::MulIOp::create(
         b, loc,
-        arith::AddIOp::create(b, loc, ptr,
-                              cInt(b, loc, i64, wordsSize() * wordBytes())),
-        notPage);
+        arith::IndexCastUIOp::create(b, loc, i64,
+                                     memref::DimOp::create(b, loc, tw, 0)),
+        cInt(b, loc, i64, wordBytes()));
+    Value end = arith::AndIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, ptr, bytes), notPage);
     Value any =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, end, start);
     scf::IfOp::create(b, loc, any, [&](OpBuilder &ib, Location il) {
@@ -435,7 +559,8 @@ void TileKernelLayout::emitBuilder(OpBuilder &b, Location loc,
 }
 
 void TileKernelLayout::emitBody(KernelBuilder &bd, const KernelCall &call,
-                                const GroupRange &range, Value x, Value y) {
+                                const GroupRange &range, Value x, Value y,
+                                ValueRange data) {
   OpBuilder &b = bd.b;
   Location loc = bd.loc;
   Type i32 = b.getI32Type(), i16 = b.getI16Type(), f32 = b.getF32Type();
@@ -443,25 +568,36 @@ void TileKernelLayout::emitBody(KernelBuilder &bd, const KernelCall &call,
   auto iv = VectorType::get({kLanes}, i32);
   auto maskType = VectorType::get({kLanes}, b.getI1Type());
   func::FuncOp perm = getIntrinsicDeclaration(
-      b, "llvm.x86.avx512.vpermi2var.ps.512", {fv, iv, fv}, fv);
-  Value tw = getGlobalNamed(b, loc, wordsName, wordsSize(), expand ? i16 : i32);
-  Value ts = getGlobalNamed(b, loc, startsName, startsSize(), i16);
-  Value so = getGlobalNamed(b, loc, stripsName, stripOffsets().size(), i32);
-  Value tm, sf;
+      b, "llvm.x86.avx512.vpermi2var.ps.512", {fv, iv, fv}, fv, bd.shared);
+  // A shared body reads its layout's data from its arguments (the offsets
+  // of the last, partial strip too).
+  SmallVector<Value> d(data.begin(), data.end());
+  const bool shared = !d.empty();
+  if (!shared)
+    d = getData(b, loc);
+  Value tw = d[0], ts = d[1], so = d[2], tm, sf;
   if (expand) {
-    tm = getGlobalNamed(b, loc, masksName, startsSize(), i32);
-    sf = getGlobalNamed(b, loc, stripFieldsName, X.stripFields.size(), i32);
+    tm = d[3];
+    sf = d[4];
   }
-  auto tableHalf = [&](unsigned h) -> Value {
-    SmallVector<float> vals(kLanes, 0.0f);
-    for (unsigned i = 0; i < kLanes && h * kLanes + i < table.size(); ++i)
-      vals[i] = table[h * kLanes + i];
-    return arith::ConstantOp::create(
-        b, loc, fv, DenseElementsAttr::get(fv, ArrayRef<float>(vals)));
-  };
-  Value cb0 = tableHalf(0), cb1 = tableHalf(1);
+  Value tableBuf = d.back();
   Value zero = arith::ConstantOp::create(b, loc, fv,
                                          DenseElementsAttr::get(fv, 0.0f));
+  // The codebook (2^b <= 32 entries) in two registers, zero-padded.
+  auto tableHalf = [&](unsigned h) -> Value {
+    int64_t lanes =
+        std::min<int64_t>(kLanes, int64_t(table.size()) - h * kLanes);
+    if (lanes <= 0)
+      return zero;
+    Value at = bd.idx(h * kLanes);
+    if (lanes == kLanes)
+      return vector::LoadOp::create(b, loc, fv, tableBuf, ValueRange{at});
+    Value mask = vector::ConstantMaskOp::create(b, loc, maskType,
+                                                ArrayRef<int64_t>{lanes});
+    return vector::MaskedLoadOp::create(b, loc, fv, tableBuf, ValueRange{at},
+                                        mask, zero);
+  };
+  Value cb0 = tableHalf(0), cb1 = tableHalf(1);
   auto splat = [&](int32_t v) -> Value {
     return arith::ConstantOp::create(b, loc, iv, DenseElementsAttr::get(iv, v));
   };
@@ -521,7 +657,7 @@ void TileKernelLayout::emitBody(KernelBuilder &bd, const KernelCall &call,
   forEachGroup(
       bd, T.m, kLanes, range, [&](unsigned rg, Value gi, int64_t staticIndex) {
         Value t0, t1, f0;
-        if (staticIndex >= 0) {
+        if (staticIndex >= 0 && !shared) {
           t0 = bd.idx(offsets[staticIndex]);
           t1 = bd.idx(offsets[staticIndex + 1]);
           if (expand)
