@@ -45,7 +45,22 @@ def DCRewriteContractions : Pass<"dc-rewrite-contractions", "mlir::ModuleOp"> {
     to the convolution's layout. Other consumers are left alone (their
     `dc.decompress` is decoded once at load by `dc-lower-decompress`, which
     warns).
+
+    Except with `depthwise-rows=false`, a `depthwise_conv_2d_nchw_chw` with
+    static f32 operands (the ONNX importer's Conv with group = C) is not
+    rewritten: its filter has KH*KW weights a row, too few for a compressed
+    row kernel to pay, and the glue runs it as vectorized rows
+    (dc-vectorize-linalg). Its `dc.decompress` is marked `dc.decode_at_load`:
+    decoded once at load into a dense buffer (the object still holds the
+    compressed payload), and `dc-lower-decompress` reports it in its stats
+    without the dense-fallback warning.
   }];
+  let options = [
+    Option<"depthwiseRows", "depthwise-rows", "bool", "true",
+           "Leave compressed NCHW depthwise convolutions (static f32) on "
+           "their filter decoded at load, for the glue's vectorized rows, "
+           "instead of im2col + dc.matmul {groups = C} (default: true)">
+  ];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect",
                            "mlir::arith::ArithDialect",

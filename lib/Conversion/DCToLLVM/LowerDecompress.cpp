@@ -700,12 +700,27 @@ void DCLowerDecompressPass::runOnOperation() {
       anyFailed = true;
       continue;
     }
-    // Never silently dense: a layer decoded here runs on a dense copy.
+    // Never silently dense: a layer decoded here runs on a dense copy. An
+    // NCHW depthwise filter marked dc.decode_at_load does so by design (the
+    // glue's vectorized rows): listed in the stats, no warning.
     SmallVector<std::string> consumers = getDenseConsumers(op);
+    std::string layer = "w";
+    if (auto name = constant->getAttrOfType<StringAttr>("dc.layer"))
+      layer = name.getValue().str();
+    if (op->hasAttr(kDecodeAtLoadAttr)) {
+      constexpr llvm::StringLiteral rows = "linalg.depthwise_conv_2d_nchw_chw";
+      if (stats && llvm::is_contained(consumers, rows)) {
+        RankedTensorType type = constant.getType().getTensorType();
+        llvm::errs() << "dc-lower-decompress: " << layer
+                     << " layout=decoded-at-load consumers=" << rows
+                     << " bytes_dense="
+                     << type.getNumElements() *
+                            (type.getElementType().getIntOrFloatBitWidth() / 8)
+                     << "\n";
+      }
+      llvm::erase(consumers, rows);
+    }
     if (!consumers.empty()) {
-      std::string layer = "w";
-      if (auto name = constant->getAttrOfType<StringAttr>("dc.layer"))
-        layer = name.getValue().str();
       op.emitWarning() << "layer '" << layer
                        << "' is decoded to a dense buffer: no kernel reads it "
                           "compressed in its consumer"

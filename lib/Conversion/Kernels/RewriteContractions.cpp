@@ -470,6 +470,7 @@ struct ContractionOnCompressedWeight
 
 struct RewriteContractionsPass
     : dc::impl::DCRewriteContractionsBase<RewriteContractionsPass> {
+  using Base::Base;
   /// Replaces every dc.constant with per-group codebooks by the same tensor
   /// with one codebook of global indices (expandToLayerCodebook), so that
   /// the rewrites (which replay weight chains on codebook indices) and the
@@ -515,7 +516,10 @@ struct RewriteContractionsPass
         deadBefore.insert(op);
     });
 
-    // Convolutions (im2col + dc.matmul, RewriteConvolutions.cpp).
+    // Convolutions (im2col + dc.matmul, RewriteConvolutions.cpp), but for
+    // the NCHW depthwise ones the glue runs as rows on the decoded filter.
+    if (depthwiseRows)
+      dc::kernels::markDepthwiseDecodeAtLoad(getOperation());
     {
       RewritePatternSet patterns(&getContext());
       dc::kernels::populateConvolutionRewritePatterns(patterns);

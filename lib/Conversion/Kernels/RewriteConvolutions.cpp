@@ -38,11 +38,20 @@
 // a filter that is not a dc.decompress behind such a chain) keeps its
 // dc.decompress: it is decoded once at load and runs densely.
 //
+// NCHW depthwise convolutions (depthwise_conv_2d_nchw_chw, static f32: what
+// the glue's DepthwiseConv.cpp runs as vectorized rows) are not rewritten
+// unless asked: markDepthwiseDecodeAtLoad tags their dc.decompress
+// `dc.decode_at_load` and the pattern leaves them. A row of their filter
+// matrix has KH*KW (9) weights, so the grouped dc.matmul spends its time on
+// the im2col copy and per-row overhead: 1.7-20x the time of the dense rows
+// in the per-op table of docs/Benchmarks.md.
+//
 //===----------------------------------------------------------------------===//
 
 #include "RewriteSupport.h"
 
 #include "dc/Dialect/DC/DC.h"
+#include "dc/Dialect/DC/DCUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -386,6 +395,27 @@ static void eraseDeadProducers(PatternRewriter &rewriter, Value v,
   }
 }
 
+/// The dc.decompress behind the filter of `op` when the convolution is one
+/// the glue runs as dense vectorized rows (DepthwiseConv.cpp): an NCHW
+/// depthwise convolution with static f32 input, filter and init.
+static dc::DecompressOp getRowsDepthwiseFilter(linalg::LinalgOp op) {
+  if (!isa<linalg::DepthwiseConv2DNchwChwOp>(op.getOperation()) ||
+      !op.hasPureTensorSemantics() || op->getNumResults() != 1)
+    return {};
+  auto isStaticF32 = [](Value v) {
+    auto t = dyn_cast<RankedTensorType>(v.getType());
+    return t && t.hasStaticShape() && t.getElementType().isF32();
+  };
+  Value input = op.getDpsInputOperand(0)->get();
+  Value filter = op.getDpsInputOperand(1)->get();
+  Value init = op.getDpsInitOperand(0)->get();
+  dc::WeightChain chain;
+  if (!getCompressedFilter(filter, chain) || !isStaticF32(input) ||
+      !isStaticF32(filter) || !isStaticF32(init))
+    return {};
+  return chain.root.getDefiningOp<dc::DecompressOp>();
+}
+
 struct RewriteConvolution : public OpInterfaceRewritePattern<linalg::LinalgOp> {
   RewriteConvolution(MLIRContext *ctx, std::shared_ptr<MatrixViewCache> cache)
       : OpInterfaceRewritePattern(ctx), cache(std::move(cache)) {}
@@ -402,6 +432,10 @@ struct RewriteConvolution : public OpInterfaceRewritePattern<linalg::LinalgOp> {
     dc::ConstantOp constant = getCompressedFilter(filter, chain);
     if (!constant || !isStaticFloatTensor(input) || !isStaticFloatTensor(init))
       return failure();
+    if (dc::DecompressOp dec = getRowsDepthwiseFilter(op);
+        dec && dec->hasAttr(dc::kDecodeAtLoadAttr))
+      return rewriter.notifyMatchFailure(
+          op, "depthwise filter kept decoded at load for the glue's rows");
     // The body is a multiply-accumulate (casts between float types allowed).
     if (!linalg::isaConvolutionOpInterface(op))
       return failure();
@@ -597,6 +631,13 @@ struct RewriteConvolution : public OpInterfaceRewritePattern<linalg::LinalgOp> {
 };
 
 } // namespace
+
+void markDepthwiseDecodeAtLoad(Operation *root) {
+  root->walk([](linalg::LinalgOp op) {
+    if (dc::DecompressOp dec = getRowsDepthwiseFilter(op))
+      dec->setAttr(dc::kDecodeAtLoadAttr, UnitAttr::get(op->getContext()));
+  });
+}
 
 void populateConvolutionRewritePatterns(RewritePatternSet &patterns) {
   patterns.add<RewriteConvolution>(patterns.getContext(),

@@ -102,8 +102,14 @@ mlir::Value buildGroupedWX(mlir::OpBuilder &b, mlir::Location loc,
                            int64_t groups);
 
 /// Adds the patterns that rewrite linalg convolutions on a compressed filter
-/// into im2col + dc.matmul (RewriteConvolutions.cpp).
+/// into im2col + dc.matmul (RewriteConvolutions.cpp). A convolution whose
+/// filter's dc.decompress carries kDecodeAtLoadAttr is left alone.
 void populateConvolutionRewritePatterns(mlir::RewritePatternSet &patterns);
+
+/// Marks kDecodeAtLoadAttr on the dc.decompress of every compressed filter
+/// of an NCHW depthwise convolution (static f32) under `root`: the glue runs
+/// those as dense vectorized rows on the filter decoded once at load.
+void markDepthwiseDecodeAtLoad(mlir::Operation *root);
 
 } // namespace dc::kernels
 

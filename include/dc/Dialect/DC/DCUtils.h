@@ -11,6 +11,11 @@
 
 namespace dc {
 
+/// Unit attribute on a `dc.decompress` whose weights are decoded once at load
+/// by design (dc-rewrite-contractions: an NCHW depthwise filter that the glue
+/// runs as dense rows); dc-lower-decompress does not warn about it.
+constexpr llvm::StringLiteral kDecodeAtLoadAttr = "dc.decode_at_load";
+
 /// Storage for the parts of a view that could not point into attributes
 /// (splat or non-resource dense attributes are expanded here).
 struct ViewStorage {
