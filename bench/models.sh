@@ -8,10 +8,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD="${1:-build}"
 shift || true
-case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
-export DC_ORT_DIR="${DC_ORT_DIR:-$ROOT/build/deps/ort}"
-if [ ! -d "$DC_ORT_DIR/node_modules/onnxruntime-node" ]; then
-  echo "bench/models.sh: onnxruntime-node missing under $DC_ORT_DIR (run make deps)" >&2
-  exit 1
-fi
+NAME=bench/models.sh
+. "$ROOT/bench/ort-env.sh"
 exec /usr/bin/python3 "$ROOT/bench/models.py" "$BUILD" "$@"

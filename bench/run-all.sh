@@ -18,3 +18,6 @@ echo "== bench/compress.sh: dc-compress on VGG-16's weight shapes"
 echo
 echo "== bench/models.sh: whole models, dc vs PyTorch eager vs onnxruntime"
 "$ROOT/bench/models.sh" "$BUILD"
+echo
+echo "== bench/ops.sh: one-op ONNX models (the convnets' glue), dc vs onnxruntime"
+"$ROOT/bench/ops.sh" "$BUILD"
