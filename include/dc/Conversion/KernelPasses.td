@@ -57,9 +57,8 @@ def DCRewriteContractions : Pass<"dc-rewrite-contractions", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"depthwiseRows", "depthwise-rows", "bool", "true",
-           "Leave compressed NCHW depthwise convolutions (static f32) on "
-           "their filter decoded at load, for the glue's vectorized rows, "
-           "instead of im2col + dc.matmul {groups = C} (default: true)">
+           "Run compressed NCHW depthwise convolutions on their filter "
+           "decoded at load, not as im2col + grouped dc.matmul">
   ];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect",
