@@ -163,17 +163,23 @@ class CompiledModel:
 
     def predict(self, images):
         """Runs batches of the compiled size over ``images`` (padding the last one)."""
-        b = self.input_shape[0]
-        images = np.asarray(images, dtype=np.float32).reshape((-1,) + self.input_shape[1:])
-        outs = []
-        for i in range(0, len(images), b):
-            chunk = images[i:i + b]
-            n = len(chunk)
-            if n < b:
-                chunk = np.concatenate([chunk, np.zeros((b - n,) + chunk.shape[1:],
-                                                        np.float32)])
-            outs.append(self(chunk)[:n])
-        return np.concatenate(outs)
+        return run_batches(self, images, self.input_shape)
+
+
+def run_batches(fn, images, input_shape):
+    """``fn`` (one batch of ``input_shape`` in, its output out) over all of ``images`` in
+    batches of the compiled size, the last one padded with zeros; the outputs of the
+    images, concatenated."""
+    b = input_shape[0]
+    images = np.asarray(images, dtype=np.float32).reshape((-1,) + tuple(input_shape[1:]))
+    outs = []
+    for i in range(0, len(images), b):
+        chunk = images[i:i + b]
+        n = len(chunk)
+        if n < b:
+            chunk = np.concatenate([chunk, np.zeros((b - n,) + chunk.shape[1:], np.float32)])
+        outs.append(fn(chunk)[:n])
+    return np.concatenate(outs)
 
 
 def load_compiled(so_path, mlir_text, func="forward"):

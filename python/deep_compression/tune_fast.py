@@ -204,16 +204,7 @@ def dense_outputs(fields, x):
     fn = native.NativeFunction(fields["fast_so"], "forward", *native.signatures(
         fields["fast_head"])["forward"])
     ws = [np.load(p) for p in fields["fast_weights"]]
-    b = fn.in_shapes[0][0]
-    x = x.reshape((-1,) + fn.in_shapes[0][1:])
-    ys = []
-    for j in range(0, len(x), b):
-        chunk = x[j:j + b]
-        n = len(chunk)
-        if n < b:
-            chunk = np.concatenate([chunk, np.zeros((b - n,) + chunk.shape[1:], np.float32)])
-        ys.append(fn(chunk, *ws)[0][:n])
-    return np.concatenate(ys)
+    return runtime.run_batches(lambda c: fn(c, *ws)[0], x, fn.in_shapes[0])
 
 
 def evaluate(job):
@@ -228,8 +219,6 @@ def evaluate(job):
     x = np.load(job["inputs"])
     ref = np.load(job["reference"])
     labels = np.load(job["labels"]) if job.get("labels") else None
-    b = fn.in_shapes[0][0]
-    x = x.reshape((-1,) + fn.in_shapes[0][1:])
     bytes_dense = job["bytes_dense"]
     cache = {}
     out = []
@@ -248,15 +237,7 @@ def evaluate(job):
             ws.append(cache[key][0])
             layers[names[k]] = {"bytes_pqh": cache[key][1], "bytes_dense": bytes_dense[k],
                                 "shape": list(w.shape)}
-        ys = []
-        for j in range(0, len(x), b):
-            chunk = x[j:j + b]
-            n = len(chunk)
-            if n < b:
-                chunk = np.concatenate([chunk, np.zeros((b - n,) + chunk.shape[1:],
-                                                        np.float32)])
-            ys.append(fn(chunk, *ws)[0][:n])
-        y = np.concatenate(ys)
+        y = runtime.run_batches(lambda c: fn(c, *ws)[0], x, fn.in_shapes[0])
         res = {"error": tune.output_error(y, ref), "layers": layers,
                "bytes_pqh": int(sum(l["bytes_pqh"] for l in layers.values())),
                "bytes_dense": int(sum(bytes_dense)), "seconds": time.time() - t0}

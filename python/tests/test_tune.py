@@ -27,28 +27,6 @@ def dc_opt():
     return path
 
 
-@pytest.fixture(scope="module")
-def small(tmp_path_factory):
-    """A trained-ish two-layer net (weights with a spread of magnitudes), its module,
-    calibration inputs and labels (the reference model's own predictions on half of
-    them, true labels of a noisy teacher elsewhere)."""
-    d = tmp_path_factory.mktemp("tune")
-    torch.manual_seed(0)
-    net = torch.nn.Sequential(torch.nn.Linear(48, 40), torch.nn.ReLU(), torch.nn.Linear(40, 6))
-    with torch.no_grad():
-        for m in net:
-            if isinstance(m, torch.nn.Linear):
-                m.weight.mul_(torch.exp(torch.randn_like(m.weight)))
-    x = torch.randn(96, 48)
-    mlir = d / "small.mlir"
-    mlir.write_text(export.export_mlir(net, (48,), batch=32))
-    np.save(d / "x.npy", x.numpy())
-    labels = net(x).argmax(1).numpy().astype(np.int64)
-    labels[::4] = (labels[::4] + 1) % 6     # the reference is not 100% right
-    np.save(d / "y.npy", labels)
-    return d
-
-
 def compiled_outputs(path, flags, workdir):
     so = runtime.compile_mlir(str(path), str(workdir), tool=dc_opt(), flags=flags)
     with open(path) as f:

@@ -15,23 +15,6 @@ from deep_compression.onnx_import import models_check
 GRID = dict(sparsities=(0, 0.5, 0.8), bits=(4, 8), index_bits=(3, 5))
 
 
-@pytest.fixture(scope="module")
-def small(tmp_path_factory):
-    """A two-layer net with a spread of weight magnitudes (as test_tune.py), its module and
-    calibration inputs."""
-    d = tmp_path_factory.mktemp("tune_fast")
-    torch.manual_seed(0)
-    net = torch.nn.Sequential(torch.nn.Linear(48, 40), torch.nn.ReLU(), torch.nn.Linear(40, 6))
-    with torch.no_grad():
-        for m in net:
-            if isinstance(m, torch.nn.Linear):
-                m.weight.mul_(torch.exp(torch.randn_like(m.weight)))
-    x = torch.randn(96, 48)
-    (d / "small.mlir").write_text(export.export_mlir(net, (48,), batch=32))
-    np.save(d / "x.npy", x.numpy())
-    return d
-
-
 def template_of(small, tmp):
     tagged = tmp / "tagged.mlir"
     runtime.run_opt(str(small / "small.mlir"), str(tagged), tune.dc_opt_path(),
