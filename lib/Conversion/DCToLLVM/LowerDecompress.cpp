@@ -709,15 +709,9 @@ void DCLowerDecompressPass::runOnOperation() {
       layer = name.getValue().str();
     if (op->hasAttr(kDecodeAtLoadAttr)) {
       constexpr llvm::StringLiteral rows = "linalg.depthwise_conv_2d_nchw_chw";
-      if (stats && llvm::is_contained(consumers, rows)) {
-        RankedTensorType type = constant.getType().getTensorType();
-        llvm::errs() << "dc-lower-decompress: " << layer
-                     << " layout=decoded-at-load consumers=" << rows
-                     << " bytes_dense="
-                     << type.getNumElements() *
-                            (type.getElementType().getIntOrFloatBitWidth() / 8)
-                     << "\n";
-      }
+      if (stats && llvm::is_contained(consumers, rows))
+        printDenseLayerStats(llvm::errs(), "dc-lower-decompress", layer,
+                             "decoded-at-load", rows, constant);
       llvm::erase(consumers, rows);
     }
     if (!consumers.empty()) {
@@ -726,15 +720,9 @@ void DCLowerDecompressPass::runOnOperation() {
                           "compressed in its consumer"
                        << (consumers.size() > 1 ? "s" : "") << " '"
                        << llvm::join(consumers, "', '") << "'";
-      if (stats) {
-        RankedTensorType type = constant.getType().getTensorType();
-        llvm::errs() << "dc-lower-decompress: " << layer << " layout=dense"
-                     << " consumers=" << llvm::join(consumers, ",")
-                     << " bytes_dense="
-                     << type.getNumElements() *
-                            (type.getElementType().getIntOrFloatBitWidth() / 8)
-                     << "\n";
-      }
+      if (stats)
+        printDenseLayerStats(llvm::errs(), "dc-lower-decompress", layer,
+                             "dense", llvm::join(consumers, ","), constant);
     }
     OpBuilder b(op);
     Value result = lower(b, op, **payload);

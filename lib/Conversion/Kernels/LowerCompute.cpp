@@ -484,13 +484,8 @@ struct LowerComputePass : dc::impl::DCLowerComputeBase<LowerComputePass> {
       for (Operation *user : op->getUsers())
         if (!llvm::is_contained(consumers, user->getName().getStringRef()))
           consumers.push_back(user->getName().getStringRef());
-      RankedTensorType type = constant.getType().getTensorType();
-      llvm::errs() << "dc-lower-compute: " << name << " layout=dense"
-                   << " consumers=" << llvm::join(consumers, ",")
-                   << " bytes_dense="
-                   << type.getNumElements() *
-                          (type.getElementType().getIntOrFloatBitWidth() / 8)
-                   << "\n";
+      dc::printDenseLayerStats(llvm::errs(), "dc-lower-compute", name, "dense",
+                               llvm::join(consumers, ","), constant);
     });
   }
 

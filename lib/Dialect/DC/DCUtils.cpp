@@ -331,3 +331,14 @@ ConstantOp dc::buildConstant(OpBuilder &builder, Location loc,
                             gaps, valueLengths, gapLengths, valueAnsTable,
                             gapAnsTable, builder.getI64IntegerAttr(tensor.numEntries));
 }
+
+void dc::printDenseLayerStats(llvm::raw_ostream &os, StringRef pass,
+                              StringRef layer, StringRef layout,
+                              StringRef consumers, ConstantOp constant) {
+  RankedTensorType type = constant.getType().getTensorType();
+  os << pass << ": " << layer << " layout=" << layout
+     << " consumers=" << consumers << " bytes_dense="
+     << type.getNumElements() *
+            (type.getElementType().getIntOrFloatBitWidth() / 8)
+     << "\n";
+}

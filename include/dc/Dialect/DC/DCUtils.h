@@ -73,6 +73,13 @@ mlir::LogicalResult checkMaterializable(mlir::Operation *op, mlir::Type type,
 mlir::LogicalResult readF32Elements(mlir::ElementsAttr attr,
                                     std::vector<float> &data);
 
+/// Prints the stats line of a layer whose weights run from a dense buffer:
+/// "PASS: LAYER layout=LAYOUT consumers=CONSUMERS bytes_dense=N", N the
+/// bytes of `constant`'s tensor.
+void printDenseLayerStats(llvm::raw_ostream &os, llvm::StringRef pass,
+                          llvm::StringRef layer, llvm::StringRef layout,
+                          llvm::StringRef consumers, ConstantOp constant);
+
 } // namespace dc
 
 #endif // DC_DIALECT_DC_DCUTILS_H
