@@ -26,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 
-from deep_compression import runtime, tune, tune_fast  # noqa: E402
+from deep_compression import tune, tune_fast  # noqa: E402
 
 
 def floats(s):
@@ -53,16 +53,7 @@ def main():
     tool = tune.dc_opt_path()
     text = tune.load_module(args.model, x)
     workdir = tempfile.mkdtemp(prefix="dc-uniform-")
-    src = os.path.join(workdir, "model.mlir")
-    with open(src, "w") as f:
-        f.write(text)
-    tagged = os.path.join(workdir, "tagged.mlir")
-    runtime.run_opt(src, tagged, tool, ["--dc-autotune=max-rel-error=0.5"])
-    with open(tagged) as f:
-        template, names = tune.make_template(f.read())
-    tpath = os.path.join(workdir, "template.mlir")
-    with open(tpath, "w") as f:
-        f.write(template)
+    template, names, tpath = tune.tag_layers(text, workdir, tool)
     L = len(names)
     inputs = os.path.join(workdir, "inputs.npy")
     np.save(inputs, x)

@@ -108,6 +108,23 @@ _LAYER_RE = re.compile(r'dc\.layer = "((?:[^"\\]|\\.)*)"')
 _AUTOTUNE_RE = re.compile(r"dc\.autotune = \{[^{}]*\}(, )?")
 
 
+def tag_layers(text, workdir, tool):
+    """Writes `text` to WORKDIR/model.mlir, tags its layers (dc-autotune) and
+    writes the trial template (make_template) to WORKDIR/template.mlir.
+    Returns (template, layer names, template path)."""
+    src = os.path.join(workdir, "model.mlir")
+    with open(src, "w") as f:
+        f.write(text)
+    tagged_path = os.path.join(workdir, "tagged.mlir")
+    runtime.run_opt(src, tagged_path, tool, ["--dc-autotune=max-rel-error=0.5"])
+    with open(tagged_path) as f:
+        template, names = make_template(f.read())
+    tpath = os.path.join(workdir, "template.mlir")
+    with open(tpath, "w") as f:
+        f.write(template)
+    return template, names, tpath
+
+
 def make_template(tagged):
     """Text of ``dc-opt --dc-autotune`` output -> (template with slots, layer names).
 
@@ -442,19 +459,10 @@ def tune(model, calibration, max_output_error=None, max_accuracy_drop=None, labe
     os.makedirs(workdir, exist_ok=True)
     try:
         # 1. Tag the layers.
-        src = os.path.join(workdir, "model.mlir")
-        with open(src, "w") as f:
-            f.write(text)
-        tagged_path = os.path.join(workdir, "tagged.mlir")
-        runtime.run_opt(src, tagged_path, tool, ["--dc-autotune=max-rel-error=0.5"])
-        with open(tagged_path) as f:
-            template, names = make_template(f.read())
+        template, names, tpath = tag_layers(text, workdir, tool)
         if not names:
             raise TuneError("%s: no layer to compress (no weight constant feeding a "
                             "contraction)" % model)
-        tpath = os.path.join(workdir, "template.mlir")
-        with open(tpath, "w") as f:
-            f.write(template)
         head = template[:1 << 20]
         inputs = os.path.join(workdir, "inputs.npy")
         np.save(inputs, x)
