@@ -27,7 +27,6 @@
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Async/Passes.h"
-#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -126,7 +125,19 @@ static void buildToLLVMPipeline(OpPassManager &pm,
   kernel.layout = options.layout;
   kernel.maxRuntimeRatio = options.maxRuntimeRatio;
   dc::addKernelPasses(pm, kernel);
-  bufferization::buildBufferDeallocationPipeline(pm);
+  // bufferization::buildBufferDeallocationPipeline, with dc-split-deallocs
+  // after the ownership-based deallocation: the one dealloc at the end of a
+  // function of N layers frees N buffers, which upstream's simplification
+  // splits with a quadratic number of alias queries (bench/scale.sh).
+  pm.addPass(memref::createExpandReallocPass({/*emitDeallocs=*/false}));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(bufferization::createOwnershipBasedBufferDeallocationPass());
+  pm.addNestedPass<func::FuncOp>(dc::createDCSplitDeallocs());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(bufferization::createBufferDeallocationSimplificationPass());
+  pm.addPass(bufferization::createLowerDeallocationsPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
   // Clones inserted by the deallocation pipeline (e.g. returning a decoded
   // global buffer) become allocations and copies.
   pm.addPass(createConvertBufferizationToMemRefPass());
