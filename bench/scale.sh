@@ -21,18 +21,31 @@ measure() { # measure OUT CMD...: "wall s (CPU s), MB" of CMD, or "error"
   shift
   if /usr/bin/time -f "%e %M %U %S" -o "$tmp/t" "$@" >"$out" 2>"$tmp/err"; then
     awk '{printf "%.2f s (CPU %.2f s), %d MB", $1, $3 + $4, $2 / 1024}' "$tmp/t"
+    awk '{printf "%.3f %d\n", $3 + $4, $2 / 1024}' "$tmp/t" >"$tmp/last"
   else
     echo "error: $(grep -m1 error "$tmp/err" | cut -c1-80)"
   fi
 }
 echo "| input | dc-compress | dc-compress + dc-to-llvm |"
 echo "|---|---|---|"
+ratios=""
+prev=""
 for n in $LAYERS; do
   /usr/bin/python3 bench/scale_gen.py layers "$n" >"$tmp/in.mlir"
   a=$(measure /dev/null "$B/bin/dc-opt" "$tmp/in.mlir" --dc-compress=bits=2)
   b=$(measure /dev/null "$B/bin/dc-opt" "$tmp/in.mlir" --dc-compress=bits=2 --dc-to-llvm)
   echo "| $n layers | $a | $b |"
+  # Linear time: N times the layers should cost about N times the CPU.
+  read -r cpu mb <"$tmp/last" || cpu=""
+  if [ -n "$prev" ] && [ -n "$cpu" ]; then
+    ratios+=$(awk -v p="$prev" -v n="$n" -v c="$cpu" -v m="$mb" 'BEGIN {
+      split(p, q, " "); printf "%d -> %d layers (%.1fx): dc-compress + dc-to-llvm %.1fx the CPU time, %.1fx the peak RSS\n",
+        q[1], n, n / q[1], c / q[2], m / q[3] }')$'\n'
+  fi
+  [ -n "$cpu" ] && prev="$n $cpu $mb"
+  rm -f "$tmp/last"
 done
+[ -n "$ratios" ] && printf '\n%s' "$ratios"
 for d in $DEPTHS; do
   /usr/bin/python3 bench/scale_gen.py nesting "$d" >"$tmp/in.mlir"
   a=$(measure /dev/null "$B/bin/dc-opt" "$tmp/in.mlir" --dc-compress=bits=2)
