@@ -39,6 +39,10 @@ preload = os.environ.get("DC_PLUGIN_PRELOAD")
 if preload:
     mlir_opt = "env LD_PRELOAD=" + preload + " " + mlir_opt
 config.substitutions.append((r"\bmlir-opt\b", mlir_opt))
+# ASan reserves terabytes of address space for its shadow memory, so the
+# tests that run dc-opt under an address-space limit cannot run under it.
+if preload:
+    config.available_features.add("asan")
 
 # Host features for integration tests that need a specific vector ISA.
 try:

@@ -828,7 +828,13 @@ bool dc::checkTextualResources(StringRef input, std::string &why) {
   return true;
 }
 
-bool dc::checkTextNesting(StringRef input, std::string &why) {
+unsigned dc::maxTextNestingFor(uint64_t stackBytes) {
+  uint64_t levels = uint64_t(kMaxTextNesting) * stackBytes / kParserStackBytes;
+  return unsigned(std::min<uint64_t>(levels, kMaxTextNesting));
+}
+
+bool dc::checkTextNesting(StringRef input, std::string &why,
+                          unsigned maxNesting) {
   unsigned depth = 0, deepest = 0;
   for (size_t i = 0, e = input.size(); i < e; ++i) {
     char c = input[i];
@@ -847,9 +853,9 @@ bool dc::checkTextNesting(StringRef input, std::string &why) {
     if (c == '{' || c == '[' || c == '(') {
       if (++depth > deepest)
         deepest = depth;
-      if (depth > kMaxTextNesting)
+      if (depth > maxNesting)
         return fail(why, "input nests deeper than " +
-                             std::to_string(kMaxTextNesting) +
+                             std::to_string(maxNesting) +
                              " levels of brackets (dc's limit for the "
                              "recursive upstream parser)");
     } else if ((c == '}' || c == ']' || c == ')') && depth > 0) {
@@ -859,8 +865,9 @@ bool dc::checkTextNesting(StringRef input, std::string &why) {
   return true;
 }
 
-bool dc::checkInput(StringRef input, std::string &why) {
+bool dc::checkInput(StringRef input, std::string &why, unsigned maxNesting) {
   if (input.starts_with(StringRef("ML\xEFR", 4)))
     return checkBytecodeFraming(input, why);
-  return checkTextNesting(input, why) && checkTextualResources(input, why);
+  return checkTextNesting(input, why, maxNesting) &&
+         checkTextualResources(input, why);
 }

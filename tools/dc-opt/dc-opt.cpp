@@ -3,7 +3,9 @@
 // MlirOptMain, except that the input goes through dc's input checks
 // (dc/Support/InputCheck.h) before the upstream readers see it: malformed
 // bytecode framing, resource headers or absurd nesting give an error
-// instead of an abort, and everything runs on a thread with a large stack.
+// instead of an abort, and everything runs on a thread with a large stack
+// (smaller under an address-space limit). Running out of memory is an error
+// naming the input, not an abort.
 // What the checks cannot see (counts inside the bytecode IR section, some
 // custom parsers' error paths) can still crash the upstream readers: such a
 // crash is caught and reported as an error naming the input, with exit code
@@ -21,13 +23,59 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "llvm/Support/CrashRecoveryContext.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/ToolOutputFile.h"
-#include "llvm/Support/thread.h"
 
+#include <algorithm>
 #include <cstring>
+#include <pthread.h>
+#include <string>
+#include <sys/resource.h>
+#include <unistd.h>
+
+namespace {
+/// What the out-of-memory handler names and removes: set before the
+/// pipeline runs, read from whichever thread runs out of memory.
+std::string inputName = "<stdin>";
+std::string outputPath;
+
+/// Running out of memory (an allocation failure under a memory or
+/// address-space limit) ends dc-opt with an error naming the input and
+/// status 1 instead of an abort and a stack dump, which would itself need
+/// memory. Writes with write(2) only, removes the partial output, leaves
+/// without unwinding (other threads hold the context's locks).
+void reportOutOfMemory(void *, const char *reason, bool) {
+  auto say = [](const char *text) {
+    ssize_t ignored = ::write(2, text, strlen(text));
+    (void)ignored;
+  };
+  say(inputName.c_str());
+  say(": error: dc-opt ran out of memory (");
+  say(reason ? reason : "allocation failed");
+  say(") while reading or compiling this input; no output was written. "
+      "Memory grows with the size of the module: see docs/Robustness.md, "
+      "\"Scale\".\n");
+  if (!outputPath.empty() && outputPath != "-")
+    ::unlink(outputPath.c_str());
+  ::_exit(1);
+}
+
+/// The stack of the thread dc-opt runs on: kParserStackBytes, or less under
+/// an address-space limit (`ulimit -v`), which the stack's reservation
+/// counts against: a quarter of the limit, so that a limited dc-opt still
+/// starts (the nesting check scales with it, dc::maxTextNestingFor).
+unsigned workerStackBytes() {
+  struct rlimit limit;
+  if (getrlimit(RLIMIT_AS, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+    return dc::kParserStackBytes;
+  uint64_t quarter = uint64_t(limit.rlim_cur) / 4;
+  return unsigned(std::min<uint64_t>(dc::kParserStackBytes, quarter));
+}
+unsigned stackBytes = dc::kParserStackBytes;
+} // namespace
 
 static int run(int argc, char **argv) {
   mlir::registerAllPasses();
@@ -53,7 +101,10 @@ static int run(int argc, char **argv) {
     llvm::errs() << error << "\n";
     return 1;
   }
-  if (!dc::checkInput(input->getBuffer(), error)) {
+  inputName = inputFilename;
+  outputPath = outputFilename;
+  if (!dc::checkInput(input->getBuffer(), error,
+                      dc::maxTextNestingFor(stackBytes))) {
     llvm::errs() << inputFilename << ": error: " << error << "\n";
     return 1;
   }
@@ -93,9 +144,38 @@ int main(int argc, char **argv) {
   // The upstream parser, verifier and walks recurse once per nesting level:
   // run on a thread with a large stack (dc/Support/InputCheck.h), so that
   // deeply nested input (10,000 levels) works or fails with a diagnostic.
-  int result = 1;
-  llvm::thread worker(std::optional<unsigned>(dc::kParserStackBytes),
-                      [&] { result = run(argc, argv); });
-  worker.join();
-  return result;
+  llvm::install_bad_alloc_error_handler(reportOutOfMemory);
+  // pthreads rather than llvm::thread, whose failure to start a thread is a
+  // fatal error: without the room for its stack (a tight `ulimit -v`),
+  // dc-opt runs on the main thread with the nesting limit of that stack.
+  struct Job {
+    int argc;
+    char **argv;
+    int result = 1;
+  } job{argc, argv};
+  stackBytes = workerStackBytes();
+  pthread_attr_t attributes;
+  pthread_t worker;
+  bool started = pthread_attr_init(&attributes) == 0 &&
+                 pthread_attr_setstacksize(&attributes, stackBytes) == 0 &&
+                 pthread_create(
+                     &worker, &attributes,
+                     [](void *arg) -> void * {
+                       auto *job = static_cast<Job *>(arg);
+                       job->result = run(job->argc, job->argv);
+                       return nullptr;
+                     },
+                     &job) == 0;
+  pthread_attr_destroy(&attributes);
+  if (started) {
+    pthread_join(worker, nullptr);
+    return job.result;
+  }
+  struct rlimit limit;
+  stackBytes =
+      getrlimit(RLIMIT_STACK, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY
+          ? unsigned(
+                std::min<uint64_t>(limit.rlim_cur / 2, dc::kParserStackBytes))
+          : 4u << 20;
+  return run(argc, argv);
 }

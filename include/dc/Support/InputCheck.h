@@ -19,14 +19,10 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <cstdint>
 #include <string>
 
 namespace dc {
-
-/// Checks bytecode framing (`input` starts with the bytecode magic) or the
-/// resource blobs of textual IR. Returns false with `why` if the input is
-/// certainly malformed.
-bool checkInput(llvm::StringRef input, std::string &why);
 
 /// The deepest nesting of `{`, `[` and `(` accepted in textual IR. The
 /// upstream parser recurses once per level (regions, nested attributes);
@@ -37,6 +33,16 @@ constexpr unsigned kMaxTextNesting = 100000;
 /// The stack dc-opt parses and runs passes on (virtual memory: only the
 /// pages a deep input touches are committed).
 constexpr unsigned kParserStackBytes = 1u << 30;
+/// The nesting that fits a stack of `stackBytes` with the same margin as
+/// kMaxTextNesting in kParserStackBytes (dc-opt under `ulimit -v` runs on a
+/// smaller stack).
+unsigned maxTextNestingFor(uint64_t stackBytes);
+
+/// Checks bytecode framing (`input` starts with the bytecode magic) or the
+/// resource blobs and the nesting (at most `maxTextNesting` levels) of
+/// textual IR. Returns false with `why` if the input is certainly malformed.
+bool checkInput(llvm::StringRef input, std::string &why,
+                unsigned maxTextNesting = kMaxTextNesting);
 
 /// The parts of checkInput. checkBytecodeFraming also decodes the tables
 /// (strings, dialects, attributes and types) and checks every builtin dense
@@ -44,7 +50,8 @@ constexpr unsigned kParserStackBytes = 1u << 30;
 /// left to the upstream reader.
 bool checkBytecodeFraming(llvm::StringRef input, std::string &why);
 bool checkTextualResources(llvm::StringRef input, std::string &why);
-bool checkTextNesting(llvm::StringRef input, std::string &why);
+bool checkTextNesting(llvm::StringRef input, std::string &why,
+                      unsigned maxNesting = kMaxTextNesting);
 
 } // namespace dc
 
