@@ -341,11 +341,14 @@ bool dc::ansDecode(const uint8_t *tableBytes, size_t tableSize,
   if (x < kStateLow || x >= (kStateLow << 8))
     return fail(error, "rANS initial state out of range");
   size_t pos = 4;
-  symbols.resize(size_t(count));
+  // `count` is declared, not yet checked against the stream: the output
+  // grows with what decodes instead of being allocated up front (a symbol
+  // of frequency 2^p costs no bits, so the stream size does not bound it).
+  symbols.reserve(size_t(std::min<uint64_t>(count, 4096 + 8 * streamSize)));
   for (uint64_t i = 0; i < count; ++i) {
     uint32_t slot = x & mask;
     uint32_t s = slotSymbol[slot];
-    symbols[size_t(i)] = s;
+    symbols.push_back(s);
     x = table.freqs[s] * (x >> p) + slot - cum[s];
     while (x < kStateLow) {
       if (pos >= streamSize) {

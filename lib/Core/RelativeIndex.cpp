@@ -46,12 +46,20 @@ RelativeSlice dc::encodeRelative(const std::vector<uint32_t> &dense,
 bool dc::decodeRelative(const uint32_t *values, const uint32_t *gaps,
                         uint64_t numEntries, uint64_t length,
                         std::vector<uint32_t> &dense) {
-  dense.assign(length, 0);
+  // The entries are checked against `length` before the slice is allocated:
+  // a declared length is not trusted until the entries fit in it.
+  dense.clear();
   uint64_t pos = 0;
   for (uint64_t i = 0; i < numEntries; ++i) {
     pos += gaps[i];
     if (pos >= length)
       return false;
+    ++pos;
+  }
+  dense.assign(length, 0);
+  pos = 0;
+  for (uint64_t i = 0; i < numEntries; ++i) {
+    pos += gaps[i];
     dense[pos] = values[i];
     ++pos;
   }

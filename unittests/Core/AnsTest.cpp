@@ -141,6 +141,21 @@ TEST(Ans, RejectsTruncatedAndTrailing) {
   EXPECT_GT(caught, 0u);
 }
 
+TEST(Ans, DeclaredCountIsNotAllocatedBeforeItDecodes) {
+  // 2^40 symbols (4 TiB of output) declared for a stream of 20 symbols of
+  // a two-symbol alphabet: the stream runs out long before, and nothing of
+  // the declared size was allocated on the way.
+  std::vector<uint32_t> symbols = {0, 1, 0, 1, 1, 0, 0, 1, 0, 1,
+                                   1, 1, 0, 0, 1, 0, 1, 0, 0, 1};
+  Coded c = encode(symbols, 2);
+  std::vector<uint32_t> out;
+  std::string error;
+  EXPECT_FALSE(decode(c, uint64_t(1) << 40, 2, out, &error));
+  EXPECT_NE(error.find("truncated"), std::string::npos) << error;
+  EXPECT_TRUE(out.empty());
+  EXPECT_LT(out.capacity(), size_t(1) << 20);
+}
+
 TEST(Ans, RejectsBadTables) {
   std::vector<uint32_t> symbols = {0, 1, 2, 1, 0, 1};
   Coded c = encode(symbols, 4);

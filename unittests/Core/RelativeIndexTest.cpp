@@ -76,8 +76,20 @@ TEST(RelativeIndex, DecodeRejectsPastLength) {
   EXPECT_TRUE(decodeRelative(values.data(), gaps.data(), 2, 4, back));
   EXPECT_EQ(back, (std::vector<uint32_t>{0, 1, 0, 2}));
   EXPECT_FALSE(decodeRelative(values.data(), gaps.data(), 2, 3, back));
+  EXPECT_TRUE(back.empty());
   gaps = {4, 0};
   EXPECT_FALSE(decodeRelative(values.data(), gaps.data(), 1, 4, back));
+}
+
+TEST(RelativeIndex, DeclaredLengthIsNotAllocatedBeforeTheEntriesFit) {
+  // 300 gaps of 2^32 - 1 reach 300 x 2^32 elements (5 TiB of u32): the
+  // last entry lands one past a length of that size minus one, which is
+  // found before anything of that length is allocated.
+  std::vector<uint32_t> values(300, 1), gaps(300, 0xffffffffu), back;
+  uint64_t reach = 300ull << 32;
+  EXPECT_FALSE(
+      decodeRelative(values.data(), gaps.data(), 300, reach - 1, back));
+  EXPECT_TRUE(back.empty());
 }
 
 TEST(RelativeIndex, StridedAppend) {

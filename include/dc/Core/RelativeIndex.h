@@ -37,7 +37,7 @@ uint64_t appendRelative(const uint32_t *dense, uint64_t length, uint64_t stride,
                         std::vector<uint32_t> &gaps);
 
 /// Expands entries back into a slice of `length` elements; returns false if
-/// an entry lands past `length` (corrupt input).
+/// an entry lands past `length` (corrupt input), with `dense` empty.
 bool decodeRelative(const uint32_t *values, const uint32_t *gaps,
                     uint64_t numEntries, uint64_t length,
                     std::vector<uint32_t> &dense);
