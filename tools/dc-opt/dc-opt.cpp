@@ -37,9 +37,10 @@
 #include <unistd.h>
 
 namespace {
-/// What the out-of-memory handler names and removes: set before the
-/// pipeline runs, read from whichever thread runs out of memory.
-std::string inputName = "<stdin>";
+/// What the out-of-memory handler names and removes: set once the input is
+/// open (until then the message names the tool), read from whichever thread
+/// runs out of memory.
+std::string inputName = "dc-opt";
 std::string outputPath;
 
 /// Running out of memory (an allocation failure under a memory or
@@ -63,21 +64,19 @@ void reportOutOfMemory(void *, const char *reason, bool) {
   ::_exit(1);
 }
 
-/// The stack of the thread dc-opt runs on: kParserStackBytes, or less under
-/// an address-space limit (`ulimit -v`), which the stack's reservation
-/// counts against: a quarter of the limit, so that a limited dc-opt still
-/// starts (the nesting check scales with it, dc::maxTextNestingFor).
-unsigned workerStackBytes() {
+/// A stack size of at most kParserStackBytes and at most 1/`divisor` of the
+/// current `resource` limit; `unlimited` when that limit is not set.
+unsigned limitedStackBytes(int resource, unsigned divisor, unsigned unlimited) {
   struct rlimit limit;
-  if (getrlimit(RLIMIT_AS, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
-    return dc::kParserStackBytes;
-  uint64_t quarter = uint64_t(limit.rlim_cur) / 4;
-  return unsigned(std::min<uint64_t>(dc::kParserStackBytes, quarter));
+  if (getrlimit(resource, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+    return unlimited;
+  return unsigned(std::min<uint64_t>(dc::kParserStackBytes,
+                                     uint64_t(limit.rlim_cur) / divisor));
 }
-unsigned stackBytes = dc::kParserStackBytes;
 } // namespace
 
-static int run(int argc, char **argv) {
+/// dc-opt on a stack of `stackBytes`, which bounds the nesting it accepts.
+static int run(int argc, char **argv, unsigned stackBytes) {
   mlir::registerAllPasses();
   dc::registerDCPasses();
   dc::registerDCPipelines();
@@ -148,21 +147,26 @@ int main(int argc, char **argv) {
   // pthreads rather than llvm::thread, whose failure to start a thread is a
   // fatal error: without the room for its stack (a tight `ulimit -v`),
   // dc-opt runs on the main thread with the nesting limit of that stack.
+  //
+  // The worker's stack is reserved address space: under an address-space
+  // limit (`ulimit -v`) it is a quarter of the limit, so that a limited
+  // dc-opt still starts (the nesting check scales with it).
   struct Job {
     int argc;
     char **argv;
+    unsigned stackBytes;
     int result = 1;
-  } job{argc, argv};
-  stackBytes = workerStackBytes();
+  } job{argc, argv,
+        limitedStackBytes(RLIMIT_AS, /*divisor=*/4, dc::kParserStackBytes)};
   pthread_attr_t attributes;
   pthread_t worker;
   bool started = pthread_attr_init(&attributes) == 0 &&
-                 pthread_attr_setstacksize(&attributes, stackBytes) == 0 &&
+                 pthread_attr_setstacksize(&attributes, job.stackBytes) == 0 &&
                  pthread_create(
                      &worker, &attributes,
                      [](void *arg) -> void * {
                        auto *job = static_cast<Job *>(arg);
-                       job->result = run(job->argc, job->argv);
+                       job->result = run(job->argc, job->argv, job->stackBytes);
                        return nullptr;
                      },
                      &job) == 0;
@@ -171,11 +175,6 @@ int main(int argc, char **argv) {
     pthread_join(worker, nullptr);
     return job.result;
   }
-  struct rlimit limit;
-  stackBytes =
-      getrlimit(RLIMIT_STACK, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY
-          ? unsigned(
-                std::min<uint64_t>(limit.rlim_cur / 2, dc::kParserStackBytes))
-          : 4u << 20;
-  return run(argc, argv);
+  return run(argc, argv,
+             limitedStackBytes(RLIMIT_STACK, /*divisor=*/2, 4u << 20));
 }
